@@ -1,0 +1,14 @@
+import type { Bindings } from "../src/env";
+import { emailConsumer } from "./email";
+import { runConsumer } from "./framework";
+
+/** Dispatches a batch to its consumer by queue name (dead-letter queues are left for operators). */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
+  switch (batch.queue) {
+    case emailConsumer.queue:
+      return runConsumer(emailConsumer, batch, env);
+    default:
+      console.warn(JSON.stringify({ level: "warn", msg: "no consumer for queue", queue: batch.queue }));
+      batch.retryAll();
+  }
+}

@@ -1,0 +1,12 @@
+import { handleQueue } from "../queues";
+import { app } from "./app";
+import type { Bindings } from "./env";
+import { runScheduled } from "./modules/maintenance/service";
+
+export { RateLimiter } from "../durable-objects/rate-limiter";
+
+export default {
+  fetch: app.fetch,
+  queue: (batch, env) => handleQueue(batch, env),
+  scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(env, controller.scheduledTime, controller.cron)),
+} satisfies ExportedHandler<Bindings>;

@@ -1,0 +1,65 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv, AuthUser, Bindings } from "../env";
+import { AppError } from "./errors";
+import { ACCESS_TOKEN_TTL_SECONDS, verifyAccessToken } from "./tokens";
+
+/**
+ * Authentication is stateless on the hot path: the access token is verified with its HMAC key, then a
+ * session revocation list in KV is consulted (logout, logout-all, password reset, account deletion write
+ * to it). A "not revoked" answer is remembered in the isolate for a few seconds; revocations made in this
+ * isolate are seen at once, others within REVOCATION_CACHE_MS (KV itself propagates within about 60 s).
+ */
+const REVOCATION_CACHE_MS = 10_000;
+const notRevokedUntil = new Map<string, number>();
+
+const revokedKey = (sessionId: string) => `revoked-session:${sessionId}`;
+
+export async function markSessionsRevoked(env: Pick<Bindings, "KV">, sessionIds: string[]): Promise<void> {
+  await Promise.all(
+    sessionIds.map((sid) => {
+      notRevokedUntil.delete(sid);
+      // An access token lives at most ACCESS_TOKEN_TTL_SECONDS, so the marker can expire after that.
+      return env.KV.put(revokedKey(sid), "1", { expirationTtl: ACCESS_TOKEN_TTL_SECONDS + 60 });
+    }),
+  );
+}
+
+async function isRevoked(env: Pick<Bindings, "KV">, sessionId: string, now: number): Promise<boolean> {
+  const until = notRevokedUntil.get(sessionId);
+  if (until !== undefined && until > now) return false;
+  const revoked = (await env.KV.get(revokedKey(sessionId))) !== null;
+  if (!revoked) {
+    if (notRevokedUntil.size > 10_000) notRevokedUntil.clear();
+    notRevokedUntil.set(sessionId, now + REVOCATION_CACHE_MS);
+  }
+  return revoked;
+}
+
+export async function authenticate(c: Context<AppEnv>, token: string): Promise<AuthUser> {
+  const now = Date.now();
+  const user = await verifyAccessToken(c.env, token, c.var.clock.now());
+  if (await isRevoked(c.env, user.sessionId, now)) throw new AppError("INVALID_TOKEN");
+  return user;
+}
+
+/** Global: reads `Authorization: Bearer` when present. A bad or expired token is always a 401. */
+export const readAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const header = c.req.header("authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new AppError("INVALID_TOKEN");
+    c.set("user", await authenticate(c, match[1]!));
+  }
+  await next();
+};
+
+export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.var.user) throw new AppError("UNAUTHENTICATED");
+  await next();
+};
+
+export function currentUser(c: Context<AppEnv>): AuthUser {
+  const user = c.var.user;
+  if (!user) throw new AppError("UNAUTHENTICATED");
+  return user;
+}

@@ -1,0 +1,79 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { AppError, type ErrorDetail } from "./errors";
+
+/**
+ * Helpers shared by every route declaration, so a route is described once: zod validates it, and the
+ * same schemas produce /openapi.json and the typed client.
+ */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const details: ErrorDetail[] = result.error.issues.slice(0, 20).map((issue) => ({
+          path: issue.path.map(String).join("."),
+          message: issue.message,
+          code: issue.code,
+        }));
+        throw new AppError("VALIDATION_ERROR", details);
+      }
+    },
+  });
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "VALIDATION_ERROR" }),
+      message: z.string().openapi({ example: "الطلب غير صالح." }),
+      details: z
+        .array(z.object({ path: z.string().optional(), message: z.string(), code: z.string().optional() }))
+        .optional(),
+    }),
+  })
+  .openapi("Error");
+
+const errorContent = { "application/json": { schema: ErrorSchema } };
+
+/** The error answers a route can give, for the OpenAPI document. */
+export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 429)[]) {
+  const descriptions: Record<number, string> = {
+    400: "Invalid input",
+    401: "Missing, invalid or expired access token",
+    403: "Not allowed",
+    404: "Not found (also for objects hidden by privacy or a block)",
+    409: "Conflict with the current state",
+    413: "Body too large",
+    415: "Unsupported media type",
+    429: "Rate limited; see Retry-After",
+  };
+  return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s]!, content: errorContent }]));
+}
+
+export function json<T extends z.ZodTypeAny>(schema: T, description = "OK") {
+  return { description, content: { "application/json": { schema } } };
+}
+
+export function jsonBody<T extends z.ZodTypeAny>(schema: T) {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
+export const bearer = [{ bearerAuth: [] }];
+
+export const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+/** Strips NUL, bidi overrides and other control characters from free text, then trims it. */
+export function cleanText(value: string): string {
+  return (
+    value
+      .normalize("NFC")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069\uFEFF]/g, "")
+      .trim()
+  );
+}
+
+/** A free-text field: control characters removed, trimmed, then limited (in UTF-16 code units, like JS). */
+export function text(max: number, min = 0) {
+  return z.string().overwrite(cleanText).min(min).max(max);
+}

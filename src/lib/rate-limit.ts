@@ -1,0 +1,80 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { RateDecision, RateRule } from "../../durable-objects/rate-limiter";
+import type { AppEnv } from "../env";
+import { DAY, HOUR, MINUTE } from "./clock";
+import { AppError } from "./errors";
+
+/**
+ * Every rate limit in one table (PRODUCT.md, seed 000 §7.3). A policy is one or more rules counted
+ * together against one subject: the member (`user`) or the client address (`ip`).
+ */
+type Subject = "user" | "ip";
+interface Policy {
+  subject: Subject;
+  rules: { limit: number; windowMs: number }[];
+}
+
+export const RATE_LIMITS = {
+  // Auth endpoints, per client IP.
+  "auth-register": { subject: "ip", rules: [{ limit: 10, windowMs: HOUR }, { limit: 50, windowMs: DAY }] },
+  "auth-login": { subject: "ip", rules: [{ limit: 20, windowMs: MINUTE }, { limit: 300, windowMs: DAY }] },
+  "auth-refresh": { subject: "ip", rules: [{ limit: 60, windowMs: MINUTE }] },
+  "auth-email": { subject: "ip", rules: [{ limit: 5, windowMs: 15 * MINUTE }, { limit: 30, windowMs: DAY }] },
+  "auth-code": { subject: "ip", rules: [{ limit: 20, windowMs: 15 * MINUTE }] },
+  // Per member.
+  posts: { subject: "user", rules: [{ limit: 100, windowMs: 15 * MINUTE }] },
+  reactions: { subject: "user", rules: [{ limit: 60, windowMs: MINUTE }] },
+  reposts: { subject: "user", rules: [{ limit: 10, windowMs: HOUR }] },
+  bookmarks: { subject: "user", rules: [{ limit: 50, windowMs: HOUR }] },
+  comments: { subject: "user", rules: [{ limit: 60, windowMs: 15 * MINUTE }] },
+  follow: { subject: "user", rules: [{ limit: 50, windowMs: HOUR }] },
+  connections: { subject: "user", rules: [{ limit: 100, windowMs: DAY }] },
+  "block-report": { subject: "user", rules: [{ limit: 10, windowMs: DAY }] },
+  endorsements: { subject: "user", rules: [{ limit: 20, windowMs: DAY }] },
+  suggestions: { subject: "user", rules: [{ limit: 10, windowMs: HOUR }] },
+  search: { subject: "user", rules: [{ limit: 30, windowMs: MINUTE }] },
+  media: { subject: "user", rules: [{ limit: 20, windowMs: HOUR }] },
+  messages: { subject: "user", rules: [{ limit: 50, windowMs: MINUTE }] },
+} as const satisfies Record<string, Policy>;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local";
+}
+
+function rulesOf(name: RateLimitName): RateRule[] {
+  return RATE_LIMITS[name].rules.map((r, i) => ({ name: `${name}:${i}`, limit: r.limit, windowMs: r.windowMs }));
+}
+
+/** Counts one hit for `name` against `subjectKey` and throws 429 RATE_LIMITED when refused. */
+export async function enforceRateLimit(
+  c: Context<AppEnv>,
+  name: RateLimitName,
+  subjectKey?: string,
+): Promise<RateDecision> {
+  const policy: Policy = RATE_LIMITS[name];
+  const key = subjectKey ?? (policy.subject === "user" ? c.var.user?.id : undefined) ?? `ip:${clientIp(c)}`;
+  const now = c.var.clock.now();
+  const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
+  const decision = await stub.hit(rulesOf(name), now);
+  const resetSeconds = Math.max(1, Math.ceil((decision.resetAt - now) / 1000));
+  const headers = {
+    "RateLimit-Limit": String(decision.limit),
+    "RateLimit-Remaining": String(decision.remaining),
+    "RateLimit-Reset": String(resetSeconds),
+  };
+  if (!decision.allowed) {
+    throw new AppError("RATE_LIMITED", undefined, { ...headers, "Retry-After": String(resetSeconds) });
+  }
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  return decision;
+}
+
+/** Route middleware form of enforceRateLimit. Place it after authentication for per-member limits. */
+export function rateLimit(name: RateLimitName): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await enforceRateLimit(c, name);
+    await next();
+  };
+}
