@@ -81,6 +81,7 @@ export async function runConsumer<S extends z.ZodTypeAny>(
       message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
   }
+  if (env.LOG_REQUESTS === "false" && retried === 0 && invalid === 0) return;
   console.log(
     JSON.stringify({
       level: "info",

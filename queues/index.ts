@@ -1,12 +1,15 @@
 import type { Bindings } from "../src/env";
 import { emailConsumer } from "./email";
 import { runConsumer } from "./framework";
+import { notifyConsumer } from "./notify";
 
 /** Dispatches a batch to its consumer by queue name (dead-letter queues are left for operators). */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
   switch (batch.queue) {
     case emailConsumer.queue:
       return runConsumer(emailConsumer, batch, env);
+    case notifyConsumer.queue:
+      return runConsumer(notifyConsumer, batch, env);
     default:
       console.warn(JSON.stringify({ level: "warn", msg: "no consumer for queue", queue: batch.queue }));
       batch.retryAll();

@@ -7,6 +7,7 @@ export interface Bindings {
   MEDIA: R2Bucket;
   KV: KVNamespace;
   EMAIL_QUEUE: Queue<unknown>;
+  NOTIFY_QUEUE: Queue<unknown>;
   RATE_LIMITER: DurableObjectNamespace<import("../durable-objects/rate-limiter").RateLimiter>;
 
   ENVIRONMENT: string;

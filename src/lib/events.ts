@@ -1,0 +1,43 @@
+import { z } from "@hono/zod-openapi";
+import { enqueue } from "../../queues/framework";
+import type { Bindings } from "../env";
+
+/**
+ * Domain events: things members did that others may be told about (notifications, emails, push).
+ * Services publish them here; the notify queue consumer fans them out (issue #6 builds the consumer).
+ * `key` is the idempotency key: the same action published twice is delivered once.
+ */
+export const DomainEvent = z.object({
+  type: z.enum([
+    "reaction",
+    "comment",
+    "reply",
+    "mention",
+    "repost",
+    "follow",
+    "connection_request",
+    "connection_accepted",
+    "message",
+    "profile_view",
+    "endorsement",
+    "system",
+  ]),
+  actorId: z.string(),
+  recipientId: z.string(),
+  /** What the event is about, e.g. {type: "post", id}. */
+  target: z.object({ type: z.string(), id: z.string() }).optional(),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  at: z.number().int(),
+});
+export type DomainEvent = z.infer<typeof DomainEvent>;
+
+export const domainEventSchema = { schema: DomainEvent };
+
+export async function publishEvents(
+  env: Pick<Bindings, "NOTIFY_QUEUE">,
+  events: { key: string; event: DomainEvent }[],
+): Promise<void> {
+  // Never tell members about their own actions.
+  const wanted = events.filter((e) => e.event.actorId !== e.event.recipientId);
+  await Promise.all(wanted.map((e) => enqueue(env.NOTIFY_QUEUE, domainEventSchema, e.key, e.event)));
+}
