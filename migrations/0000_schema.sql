@@ -210,3 +210,19 @@ CREATE TABLE `user_preferences` (
 	`locale` text DEFAULT 'ar' NOT NULL,
 	`updated_at` integer NOT NULL
 );
+--> statement-breakpoint
+CREATE TABLE `media` (
+	`id` text PRIMARY KEY NOT NULL,
+	`owner_id` text NOT NULL,
+	`kind` text NOT NULL,
+	`status` text NOT NULL,
+	`mime_type` text NOT NULL,
+	`size` integer NOT NULL,
+	`alt_text` text,
+	`width` integer,
+	`height` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `media_owner_idx` ON `media` (`owner_id`,`id`);

@@ -1,3 +1,4 @@
 export * from "./graph";
 export * from "./identity";
 export * from "./profiles";
+export * from "./media";
