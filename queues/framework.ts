@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { Bindings } from "../src/env";
+import { logError, logInfo } from "../src/lib/log";
 
 /**
  * The one way to produce and consume queue messages.
@@ -75,24 +76,17 @@ export async function runConsumer<S extends z.ZodTypeAny>(
       message.ack();
     } catch (err) {
       retried++;
-      console.error(
-        JSON.stringify({ level: "error", msg: "queue message failed", queue: consumer.queue, key, error: String(err) }),
-      );
+      logError("queue message failed", { queue: consumer.queue, key, attempts: message.attempts, error: String(err) });
       message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
   }
-  if (env.LOG_REQUESTS === "false" && retried === 0 && invalid === 0) return;
-  console.log(
-    JSON.stringify({
-      level: "info",
-      msg: "queue batch",
-      queue: batch.queue,
-      size: batch.messages.length,
-      done,
-      duplicates,
-      retried,
-      invalid,
-      ms: Date.now() - started,
-    }),
-  );
+  logInfo(env, "queue batch", {
+    queue: batch.queue,
+    size: batch.messages.length,
+    done,
+    duplicates,
+    retried,
+    invalid,
+    ms: Date.now() - started,
+  });
 }

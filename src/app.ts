@@ -4,6 +4,7 @@ import type { AppEnv } from "./env";
 import { readAuth } from "./lib/auth";
 import { AppError, type ErrorCode, errorBody, errorStatus } from "./lib/errors";
 import { corsAllowlist, JSON_BODY_LIMIT, limitBody, requestContext, securityHeaders } from "./lib/middleware";
+import { logError } from "./lib/log";
 import { createRouter } from "./lib/openapi";
 import { authRoutes } from "./modules/auth/routes";
 import { devRoutes } from "./modules/dev/routes";
@@ -60,16 +61,12 @@ export function buildApp() {
                     : "INTERNAL";
       return c.json(errorBody(code, locale), errorStatus(code) as 400);
     }
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "unhandled error",
-        requestId: c.var.requestId,
-        path: c.req.path,
-        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-        stack: err instanceof Error ? err.stack : undefined,
-      }),
-    );
+    logError("unhandled error", {
+      requestId: c.var.requestId,
+      path: c.req.path,
+      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
     return c.json(errorBody("INTERNAL", locale), 500);
   });
 

@@ -59,3 +59,8 @@ export function timeOfId(id: string): number {
 }
 
 export const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** An id for a given moment, without the monotonic guarantee (seeding and back-fills only). */
+export function idAt(ms: number): string {
+  return encodeTime(ms) + randomDigits().map((d) => ALPHABET[d]).join("");
+}

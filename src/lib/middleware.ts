@@ -6,6 +6,7 @@ import { systemClock } from "./clock";
 import { AppError } from "./errors";
 import { negotiateLocale } from "./i18n";
 import { newId } from "./ids";
+import { logInfo } from "./log";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -22,20 +23,14 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.res.headers.has("Content-Language") && c.res.headers.get("content-type")?.includes("json")) {
     c.res.headers.set("Content-Language", c.var.locale);
   }
-  if (c.env.LOG_REQUESTS !== "false") {
-    console.log(
-      JSON.stringify({
-        level: c.res.status >= 500 ? "error" : "info",
-        msg: "request",
-        requestId,
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Date.now() - started,
-        userId: c.var.user?.id,
-      }),
-    );
-  }
+  logInfo(c.env, "request", {
+    requestId,
+    method: c.req.method,
+    path: c.req.path,
+    status: c.res.status,
+    ms: Date.now() - started,
+    userId: c.var.user?.id,
+  });
 };
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

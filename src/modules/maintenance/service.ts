@@ -1,5 +1,6 @@
 import type { Bindings } from "../../env";
 import { DAY } from "../../lib/clock";
+import { logError, logInfo } from "../../lib/log";
 
 /**
  * Housekeeping run by the cron trigger. Each task is a set of idempotent SQL statements, so a run that is
@@ -63,9 +64,9 @@ export async function runScheduled(env: Bindings, now: number, cron: string): Pr
     const started = Date.now();
     try {
       await env.DB.batch(task.statements(env.DB, now));
-      console.log(JSON.stringify({ level: "info", msg: "maintenance", task: task.name, cron, ms: Date.now() - started }));
+      logInfo(env, "maintenance", { task: task.name, cron, ms: Date.now() - started });
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "maintenance failed", task: task.name, error: String(err) }));
+      logError("maintenance failed", { task: task.name, error: String(err) });
     }
   }
 }

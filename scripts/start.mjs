@@ -1,0 +1,30 @@
+// `npm start`: apply local D1 migrations, seed demo data when the database is empty, run `wrangler dev`.
+import { spawn, spawnSync } from "node:child_process";
+import { WRANGLER_ENV } from "./lib/env.mjs";
+import { openLocalD1 } from "./lib/local-d1.mjs";
+
+function run(args) {
+  const r = spawnSync("npx", args, { stdio: "inherit", env: WRANGLER_ENV });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+console.log("› applying local D1 migrations");
+run(["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
+
+const { db, close } = await openLocalD1();
+const { count } = await db.prepare("SELECT count(*) AS count FROM users").first();
+await close();
+if (count === 0) {
+  console.log("› empty database: seeding demo data");
+  run(["node", "scripts/seed.mjs", "--demo"]);
+} else {
+  console.log(`› database has ${count} members: not seeding (run \`npm run seed -- --users N\` to add more)`);
+}
+
+console.log("› starting wrangler dev on http://127.0.0.1:8787");
+const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: WRANGLER_ENV,
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => dev.kill(sig));
+dev.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
+import { hashPassword, passwordProblems, verifyPassword } from "../../src/lib/password";
+import { del, freshIp, get, post } from "../support/http";
+import { createUser } from "../support/users";
+
+const login = (identifier: string, password: string) =>
+  post("/api/v1/auth/login", { identifier, password }, { ip: freshIp() });
+
+describe("password hashing", () => {
+  it("verifies the right password only, and asks for a re-hash when the cost went up", async () => {
+    const stored = await hashPassword("correct horse battery", 2_000);
+    expect(stored).toMatch(/^pbkdf2-sha256\$2000\$/);
+    expect((await verifyPassword("correct horse battery", stored, 2_000)).ok).toBe(true);
+    expect((await verifyPassword("correct horse batterY", stored, 2_000)).ok).toBe(false);
+    expect((await verifyPassword("correct horse battery", stored, 3_000)).needsRehash).toBe(true);
+  });
+
+  it("chains calls above workerd's 100,000-iteration limit", async () => {
+    const stored = await hashPassword("correct horse battery", 200_000);
+    expect((await verifyPassword("correct horse battery", stored, 200_000)).ok).toBe(true);
+    expect(stored).not.toBe(await hashPassword("correct horse battery", 200_000));
+  });
+
+  it("rejects garbage stored hashes without throwing", async () => {
+    for (const bad of ["", "plain", "pbkdf2-sha256$abc$x$y", "md5$1$a$b", "pbkdf2-sha256$99999999$a$b"]) {
+      expect((await verifyPassword("x", bad, 1000)).ok).toBe(false);
+    }
+  });
+
+  it("applies the policy", () => {
+    expect(passwordProblems("short", {})).toContain("TOO_SHORT");
+    expect(passwordProblems("aaaaaaaaaaaa", {})).toContain("COMMON");
+    expect(passwordProblems("sara_ahmed_2024!", { username: "sara_ahmed" })).toContain("CONTAINS_IDENTITY");
+    expect(passwordProblems("river-stone-lantern", { username: "sara" })).toEqual([]);
+  });
+});
+
+describe("forgot / reset password", () => {
+  it("emails a single-use link; resetting revokes every session and the new password works", async () => {
+    const { waitForEmail } = await import("../support/http");
+    const user = await createUser();
+    expect((await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() })).status).toBe(202);
+    const mail = await waitForEmail(user.email, "reset-password");
+    expect(mail.link).toContain(encodeURIComponent(mail.token!));
+    const reset = await post("/api/v1/auth/reset-password", { token: mail.token, newPassword: "brand-new-passphrase" }, { ip: freshIp() });
+    expect(reset.status).toBe(204);
+    expect((await get("/api/v1/auth/me", { token: user.token })).status).toBe(401);
+    expect((await login(user.username, user.password)).status).toBe(401);
+    expect((await login(user.username, "brand-new-passphrase")).status).toBe(200);
+    const again = await post("/api/v1/auth/reset-password", { token: mail.token, newPassword: "another-passphrase-1" }, { ip: freshIp() });
+    expect(again.status).toBe(400);
+    expect(again.body.error.code).toBe("INVALID_RESET_TOKEN");
+  });
+
+  it("refuses an expired token and a weak new password (token stays usable after a weak one)", async () => {
+    const { waitForEmail } = await import("../support/http");
+    const user = await createUser();
+    await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() });
+    const mail = await waitForEmail(user.email, "reset-password");
+    const weak = await post("/api/v1/auth/reset-password", { token: mail.token, newPassword: "password1" }, { ip: freshIp() });
+    expect(weak.body.error.code).toBe("WEAK_PASSWORD");
+    advanceClockForTests(15 * MINUTE + 1);
+    const expired = await post("/api/v1/auth/reset-password", { token: mail.token, newPassword: "brand-new-passphrase" }, { ip: freshIp() });
+    expect(expired.body.error.code).toBe("INVALID_RESET_TOKEN");
+  });
+
+  it("answers forgot-password identically for unknown addresses", async () => {
+    const user = await createUser();
+    const a = await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() });
+    const b = await post("/api/v1/auth/forgot-password", { email: "ghost@nowhere.example" }, { ip: freshIp() });
+    expect([a.status, a.body]).toEqual([b.status, b.body]);
+  });
+});
+
+describe("change password", () => {
+  it("needs the current password, keeps this session and ends the others", async () => {
+    const user = await createUser();
+    const other = (await login(user.username, user.password)).body;
+    const wrong = await post("/api/v1/auth/change-password", { currentPassword: "nope-nope-nope", newPassword: "fresh-passphrase-22" }, { token: user.token });
+    expect(wrong.status).toBe(401);
+    const ok = await post("/api/v1/auth/change-password", { currentPassword: user.password, newPassword: "fresh-passphrase-22" }, { token: user.token });
+    expect(ok.status).toBe(204);
+    expect((await get("/api/v1/auth/me", { token: user.token })).status).toBe(200);
+    expect((await get("/api/v1/auth/me", { token: other.accessToken })).status).toBe(401);
+    expect((await login(user.username, "fresh-passphrase-22")).status).toBe(200);
+  });
+
+  it("requires authentication", async () => {
+    expect((await post("/api/v1/auth/change-password", { currentPassword: "a", newPassword: "b" })).status).toBe(401);
+  });
+});
+
+describe("DELETE /api/v1/auth/me", () => {
+  it("soft-deletes: sessions end, login fails, the username stays reserved", async () => {
+    const user = await createUser();
+    expect((await del("/api/v1/auth/me", { password: "wrong-password-1" }, { token: user.token })).status).toBe(401);
+    expect((await del("/api/v1/auth/me", { password: user.password }, { token: user.token })).status).toBe(204);
+    expect((await get("/api/v1/auth/me", { token: user.token })).status).toBe(401);
+    expect((await login(user.username, user.password)).status).toBe(401);
+    const again = await post(
+      "/api/v1/auth/register",
+      { username: user.username, email: "new@example.com", password: "a-long-unusual-passphrase", displayName: "x" },
+      { ip: freshIp() },
+    );
+    expect(again.status).toBe(409);
+  });
+
+  it("is purged by the cron after 30 days", async () => {
+    const { env, createScheduledController, createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const worker = (await import("../../src/index")).default;
+    const user = await createUser();
+    await del("/api/v1/auth/me", { password: user.password }, { token: user.token });
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 29 * 24 * 3600_000, cron: "7 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await env.DB.prepare("SELECT id FROM users WHERE id = ?").bind(user.id).first()).not.toBeNull();
+    const ctx2 = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 31 * 24 * 3600_000, cron: "7 * * * *" }), env, ctx2);
+    await waitOnExecutionContext(ctx2);
+    expect(await env.DB.prepare("SELECT id FROM users WHERE id = ?").bind(user.id).first()).toBeNull();
+    expect(await env.DB.prepare("SELECT user_id FROM profiles WHERE user_id = ?").bind(user.id).first()).toBeNull();
+  });
+});

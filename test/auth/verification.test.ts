@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
+import { freshIp, get, post, waitForEmail } from "../support/http";
+import { registerUser } from "../support/users";
+
+const verify = (email: string, code: string) => post("/api/v1/auth/verify-email", { email, code }, { ip: freshIp() });
+const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+
+describe("email verification", () => {
+  it("verifies with the emailed code, then sends a welcome email", async () => {
+    const user = await registerUser();
+    const mail = await waitForEmail(user.email, "verify-email");
+    expect((await verify(user.email, mail.code!)).body).toEqual({ verified: true });
+    const login = await post("/api/v1/auth/login", { identifier: user.username, password: user.password }, { ip: freshIp() });
+    expect(login.body.user.emailVerified).toBe(true);
+    await waitForEmail(user.email, "welcome");
+  });
+
+  it("refuses a wrong code, and the right one after 5 wrong attempts", async () => {
+    const user = await registerUser();
+    const { code } = await waitForEmail(user.email, "verify-email");
+    for (let i = 0; i < 5; i++) {
+      const res = await verify(user.email, wrongCode(code!));
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("INVALID_CODE");
+    }
+    expect((await verify(user.email, code!)).status).toBe(400);
+  });
+
+  it("refuses a code after 15 minutes; resending issues a fresh one", async () => {
+    const user = await registerUser();
+    const first = await waitForEmail(user.email, "verify-email");
+    advanceClockForTests(15 * MINUTE + 1);
+    expect((await verify(user.email, first.code!)).status).toBe(400);
+    expect((await post("/api/v1/auth/resend-verification", { email: user.email }, { ip: freshIp() })).status).toBe(202);
+    const second = await waitForEmail(user.email, "verify-email", { after: first.id });
+    expect((await verify(user.email, second.code!)).status).toBe(200);
+  });
+
+  it("answers resend-verification the same way for unknown addresses", async () => {
+    const known = await registerUser();
+    const a = await post("/api/v1/auth/resend-verification", { email: known.email }, { ip: freshIp() });
+    const b = await post("/api/v1/auth/resend-verification", { email: "nobody@nowhere.example" }, { ip: freshIp() });
+    expect(a.status).toBe(b.status);
+    expect(a.body).toEqual(b.body);
+  });
+
+  it("answers an unknown email with INVALID_CODE and validates the code shape", async () => {
+    expect((await verify("nobody@nowhere.example", "123456")).body.error.code).toBe("INVALID_CODE");
+    expect((await verify("a@b.example", "12345")).status).toBe(400);
+    expect((await verify("a@b.example", "abcdef")).body.error.code).toBe("VALIDATION_ERROR");
+  });
+});
+
+describe("GET /api/v1/dev/outbox", () => {
+  it("is refused outside development", async () => {
+    const { app } = await import("../../src/app");
+    const { env } = await import("cloudflare:test");
+    const res = await app.request("/api/v1/dev/outbox?to=a@b.example", {}, { ...env, ENVIRONMENT: "production" });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("DEV_ONLY");
+  });
+
+  it("requires the to parameter", async () => {
+    expect((await get("/api/v1/dev/outbox")).status).toBe(400);
+  });
+});
