@@ -9,8 +9,8 @@ import { openLocalD1 } from "./lib/local-d1.mjs";
 import { SqlWriter } from "./lib/sql-writer.mjs";
 import { seedGraph } from "./seed/graph.mjs";
 import { DEMO_MEMBERS, DEMO_PASSWORD, generateMember, memberRows } from "./seed/members.mjs";
-import { rng } from "./seed/random.mjs";
 import { SEED_PARTS } from "./seed/parts.mjs";
+import { rng } from "./seed/random.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +41,9 @@ try {
 }
 
 const { db, close } = await openLocalD1(args.persist);
-const writer = new SqlWriter(db, { onProgress: (n) => (n % 20_000 < 2_000 ? progress(`${n} rows written`) : undefined) });
+const writer = new SqlWriter(db, {
+  onProgress: (n) => (n % 20_000 < 2_000 ? progress(`${n} rows written`) : undefined),
+});
 
 const existingDemo = await db.prepare("SELECT count(*) AS n FROM users WHERE username = 'sara'").first();
 const includeDemo = existingDemo.n === 0;
@@ -64,7 +66,13 @@ for (const m of wanted) {
   tables.experiences.push(...rows.experiences);
   tables.educations.push(...rows.educations);
   tables.skills.push(...rows.skills);
-  members.push({ id, username: m.username, locale: m.locale, demo: !!m.demo, createdAt: rows.user.created_at });
+  members.push({
+    id,
+    username: m.username,
+    locale: m.locale,
+    demo: !!m.demo,
+    createdAt: rows.user.created_at,
+  });
 }
 for (const [table, rows] of Object.entries(tables)) await writer.insert(table, rows);
 await writer.flush();
@@ -81,5 +89,7 @@ for (const part of SEED_PARTS) {
 await close();
 progress(`done: ${writer.rowsWritten} rows`);
 if (includeDemo) {
-  console.log(`\nDemo logins (password "${DEMO_PASSWORD}"): ${DEMO_MEMBERS.map((m) => m.username).join(", ")}`);
+  console.log(
+    `\nDemo logins (password "${DEMO_PASSWORD}"): ${DEMO_MEMBERS.map((m) => m.username).join(", ")}`,
+  );
 }

@@ -22,9 +22,13 @@ if (count === 0) {
 }
 
 console.log("› starting wrangler dev on http://127.0.0.1:8787");
-const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: WRANGLER_ENV,
-});
+const dev = spawn(
+  "npx",
+  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", ...process.argv.slice(2)],
+  {
+    stdio: "inherit",
+    env: WRANGLER_ENV,
+  },
+);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => dev.kill(sig));
 dev.on("exit", (code) => process.exit(code ?? 0));

@@ -2,5 +2,8 @@
 import { spawnSync } from "node:child_process";
 import { WRANGLER_ENV } from "./lib/env.mjs";
 
-const result = spawnSync("npx", ["wrangler", ...process.argv.slice(2)], { stdio: "inherit", env: WRANGLER_ENV });
+const result = spawnSync("npx", ["wrangler", ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: WRANGLER_ENV,
+});
 process.exit(result.status ?? 1);

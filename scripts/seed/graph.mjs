@@ -25,7 +25,13 @@ export async function seedGraph({ writer, r, members, now, idAt, progress }) {
       followSeen.add(key);
       made++;
       const at = Math.max(m.createdAt, target.createdAt) + r.int(1, 86_400_000 * 20);
-      follows.push({ id: idAt(Math.min(at, now)), follower_id: m.id, target_type: "USER", target_id: target.id, created_at: Math.min(at, now) });
+      follows.push({
+        id: idAt(Math.min(at, now)),
+        follower_id: m.id,
+        target_type: "USER",
+        target_id: target.id,
+        created_at: Math.min(at, now),
+      });
       followerCount.set(target.id, (followerCount.get(target.id) ?? 0) + 1);
       followingCount.set(m.id, (followingCount.get(m.id) ?? 0) + 1);
     }
@@ -38,7 +44,11 @@ export async function seedGraph({ writer, r, members, now, idAt, progress }) {
       pairs.add(pair);
       made++;
       const at = Math.min(now, Math.max(m.createdAt, other.createdAt) + r.int(1, 86_400_000 * 30));
-      connections.push({ user_id: m.id, other_id: other.id, created_at: at }, { user_id: other.id, other_id: m.id, created_at: at });
+      const id = idAt(at);
+      connections.push(
+        { id, user_id: m.id, other_id: other.id, created_at: at },
+        { id, user_id: other.id, other_id: m.id, created_at: at },
+      );
       connectionCount.set(m.id, (connectionCount.get(m.id) ?? 0) + 1);
       connectionCount.set(other.id, (connectionCount.get(other.id) ?? 0) + 1);
     }

@@ -4,12 +4,61 @@ import * as V from "./data.mjs";
 export const DEMO_PASSWORD = "majlis-demo-2026";
 
 export const DEMO_MEMBERS = [
-  { username: "sara", displayName: "سارة العتيبي", locale: "ar", headline: "مهندسة برمجيات في stc | الحوسبة السحابية", city: "الرياض", company: "stc", title: "مهندسة برمجيات" },
-  { username: "omar", displayName: "عمر المصري", locale: "ar", headline: "مدير منتج في Careem", city: "دبي", company: "Careem", title: "مدير منتج" },
-  { username: "layla", displayName: "ليلى حداد", locale: "ar", headline: "عالمة بيانات | الذكاء الاصطناعي للغة العربية", city: "عمّان", company: "Anghami", title: "عالمة بيانات" },
-  { username: "john", displayName: "John Carter", locale: "en", headline: "Cloud Architect at Microsoft", city: "London", company: "Microsoft", title: "Cloud Architect" },
-  { username: "emma", displayName: "Emma Wilson", locale: "en", headline: "UX Designer · Arabic-first products", city: "Dubai", company: "Noon", title: "UX Designer" },
-  { username: "admin", displayName: "Majlis Admin", locale: "en", headline: "Platform team", city: "Riyadh", company: "Majlis", title: "Administrator", role: "admin" },
+  {
+    username: "sara",
+    displayName: "سارة العتيبي",
+    locale: "ar",
+    headline: "مهندسة برمجيات في stc | الحوسبة السحابية",
+    city: "الرياض",
+    company: "stc",
+    title: "مهندسة برمجيات",
+  },
+  {
+    username: "omar",
+    displayName: "عمر المصري",
+    locale: "ar",
+    headline: "مدير منتج في Careem",
+    city: "دبي",
+    company: "Careem",
+    title: "مدير منتج",
+  },
+  {
+    username: "layla",
+    displayName: "ليلى حداد",
+    locale: "ar",
+    headline: "عالمة بيانات | الذكاء الاصطناعي للغة العربية",
+    city: "عمّان",
+    company: "Anghami",
+    title: "عالمة بيانات",
+  },
+  {
+    username: "john",
+    displayName: "John Carter",
+    locale: "en",
+    headline: "Cloud Architect at Microsoft",
+    city: "London",
+    company: "Microsoft",
+    title: "Cloud Architect",
+  },
+  {
+    username: "emma",
+    displayName: "Emma Wilson",
+    locale: "en",
+    headline: "UX Designer · Arabic-first products",
+    city: "Dubai",
+    company: "Noon",
+    title: "UX Designer",
+  },
+  {
+    username: "admin",
+    displayName: "Majlis Admin",
+    locale: "en",
+    headline: "Platform team",
+    city: "Riyadh",
+    company: "Majlis",
+    title: "Administrator",
+    role: "admin",
+  },
 ];
 
 function keyOf(normalizeKey, s) {
@@ -73,9 +122,13 @@ export function memberRows(r, m, { id, now, passwordHash, idAt, normalizeKey }) 
     social_links: [],
     translations: {},
     certifications: [],
-    languages: m.locale === "ar"
-      ? [{ language: "ar", proficiency: "NATIVE" }, { language: "en", proficiency: "PROFESSIONAL_WORKING" }]
-      : [{ language: "en", proficiency: "NATIVE" }],
+    languages:
+      m.locale === "ar"
+        ? [
+            { language: "ar", proficiency: "NATIVE" },
+            { language: "en", proficiency: "PROFESSIONAL_WORKING" },
+          ]
+        : [{ language: "en", proficiency: "NATIVE" }],
     avatar_url: null,
     banner_url: null,
     visibility: r.chance(0.9) ? "PUBLIC" : "CONNECTIONS",
@@ -89,7 +142,13 @@ export function memberRows(r, m, { id, now, passwordHash, idAt, normalizeKey }) 
     view_count: 0,
     updated_at: createdAt,
   };
-  const preferences = { user_id: id, theme: "SYSTEM", feed_sort: "RELEVANCE", locale: m.locale, updated_at: createdAt };
+  const preferences = {
+    user_id: id,
+    theme: "SYSTEM",
+    feed_sort: "RELEVANCE",
+    locale: m.locale,
+    updated_at: createdAt,
+  };
   const experiences = [
     {
       id: idAt(createdAt + 1),

@@ -62,5 +62,10 @@ export const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** An id for a given moment, without the monotonic guarantee (seeding and back-fills only). */
 export function idAt(ms: number): string {
-  return encodeTime(ms) + randomDigits().map((d) => ALPHABET[d]).join("");
+  return (
+    encodeTime(ms) +
+    randomDigits()
+      .map((d) => ALPHABET[d])
+      .join("")
+  );
 }

@@ -46,7 +46,8 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   h.set("Referrer-Policy", "strict-origin-when-cross-origin");
   h.set("Cross-Origin-Opener-Policy", "same-origin");
   h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
-  if (!h.has("Content-Security-Policy")) h.set("Content-Security-Policy", c.req.path === "/docs" ? DOCS_CSP : API_CSP);
+  if (!h.has("Content-Security-Policy"))
+    h.set("Content-Security-Policy", c.req.path === "/docs" ? DOCS_CSP : API_CSP);
 };
 
 /** CORS for the origins listed in CORS_ORIGINS (comma-separated); everything else gets no CORS headers. */
@@ -61,7 +62,14 @@ export const corsAllowlist: MiddlewareHandler<AppEnv> = (c, next) =>
     },
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Accept-Language", "X-Request-Id", "Idempotency-Key"],
-    exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "ETag"],
+    exposeHeaders: [
+      "X-Request-Id",
+      "Retry-After",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+      "ETag",
+    ],
     maxAge: 600,
     credentials: false,
   })(c, next);

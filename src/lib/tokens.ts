@@ -1,8 +1,8 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { AuthUser, Bindings } from "../env";
-import { AppError } from "./errors";
 import { sha256Hex } from "./crypto";
 import { utf8 } from "./encoding";
+import { AppError } from "./errors";
 
 /**
  * Access tokens: HS256 JWTs (algorithm pinned on verify), 15 minutes, with a `kid` so the secret can be
@@ -72,7 +72,8 @@ export async function verifyAccessToken(
       },
       { algorithms: [ALG], issuer: ISSUER, currentDate: new Date(nowMs), clockTolerance: 5 },
     );
-    if (typeof payload.sub !== "string" || typeof payload.sid !== "string") throw new AppError("INVALID_TOKEN");
+    if (typeof payload.sub !== "string" || typeof payload.sid !== "string")
+      throw new AppError("INVALID_TOKEN");
     return {
       id: payload.sub,
       sessionId: payload.sid,

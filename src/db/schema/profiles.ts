@@ -19,7 +19,10 @@ export interface LanguageSkill {
   proficiency: "ELEMENTARY" | "LIMITED_WORKING" | "PROFESSIONAL_WORKING" | "FULL_PROFESSIONAL" | "NATIVE";
 }
 /** Bilingual fields: translations[locale][field] = text, e.g. translations.en.headline. */
-export type Translations = Record<string, Partial<Record<"displayName" | "headline" | "about" | "location", string>>>;
+export type Translations = Record<
+  string,
+  Partial<Record<"displayName" | "headline" | "about" | "location", string>>
+>;
 
 export const profiles = sqliteTable("profiles", {
   userId: text("user_id").primaryKey(),
@@ -33,9 +36,13 @@ export const profiles = sqliteTable("profiles", {
   languages: text("languages", { mode: "json" }).$type<LanguageSkill[]>().notNull().default([]),
   avatarUrl: text("avatar_url"),
   bannerUrl: text("banner_url"),
-  visibility: text("visibility", { enum: ["PUBLIC", "CONNECTIONS", "PRIVATE"] }).notNull().default("PUBLIC"),
+  visibility: text("visibility", { enum: ["PUBLIC", "CONNECTIONS", "PRIVATE"] })
+    .notNull()
+    .default("PUBLIC"),
   showActivityStatus: integer("show_activity_status", { mode: "boolean" }).notNull().default(true),
-  allowMessages: text("allow_messages", { enum: ["EVERYONE", "CONNECTIONS", "NONE"] }).notNull().default("EVERYONE"),
+  allowMessages: text("allow_messages", { enum: ["EVERYONE", "CONNECTIONS", "NONE"] })
+    .notNull()
+    .default("EVERYONE"),
   showEmail: integer("show_email", { mode: "boolean" }).notNull().default(false),
   showConnections: integer("show_connections", { mode: "boolean" }).notNull().default(true),
   followerCount: integer("follower_count").notNull().default(0),
@@ -61,7 +68,10 @@ export const experiences = sqliteTable(
     description: text("description"),
     position: integer("position").notNull(),
   },
-  (t) => [index("experiences_user_idx").on(t.userId, t.position), index("experiences_company_idx").on(t.companyKey)],
+  (t) => [
+    index("experiences_user_idx").on(t.userId, t.position),
+    index("experiences_company_idx").on(t.companyKey),
+  ],
 );
 
 export const educations = sqliteTable(
@@ -78,7 +88,10 @@ export const educations = sqliteTable(
     description: text("description"),
     position: integer("position").notNull(),
   },
-  (t) => [index("educations_user_idx").on(t.userId, t.position), index("educations_school_idx").on(t.schoolKey)],
+  (t) => [
+    index("educations_user_idx").on(t.userId, t.position),
+    index("educations_school_idx").on(t.schoolKey),
+  ],
 );
 
 export const skills = sqliteTable(
@@ -91,7 +104,10 @@ export const skills = sqliteTable(
     endorsementCount: integer("endorsement_count").notNull().default(0),
     position: integer("position").notNull(),
   },
-  (t) => [uniqueIndex("skills_user_name_unique").on(t.userId, t.nameKey), index("skills_name_idx").on(t.nameKey)],
+  (t) => [
+    uniqueIndex("skills_user_name_unique").on(t.userId, t.nameKey),
+    index("skills_name_idx").on(t.nameKey),
+  ],
 );
 
 /** One row per viewer per viewed profile per UTC day. */
@@ -103,13 +119,40 @@ export const profileViews = sqliteTable(
     day: text("day").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.viewedId, t.viewerId, t.day] }), index("profile_views_time_idx").on(t.viewedId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.viewedId, t.viewerId, t.day] }),
+    index("profile_views_time_idx").on(t.viewedId, t.createdAt),
+  ],
 );
 
 export const userPreferences = sqliteTable("user_preferences", {
   userId: text("user_id").primaryKey(),
-  theme: text("theme", { enum: ["LIGHT", "DARK", "SYSTEM"] }).notNull().default("SYSTEM"),
-  feedSort: text("feed_sort", { enum: ["RELEVANCE", "RECENT"] }).notNull().default("RELEVANCE"),
+  theme: text("theme", { enum: ["LIGHT", "DARK", "SYSTEM"] })
+    .notNull()
+    .default("SYSTEM"),
+  feedSort: text("feed_sort", { enum: ["RELEVANCE", "RECENT"] })
+    .notNull()
+    .default("RELEVANCE"),
   locale: text("locale").notNull().default("ar"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * One endorsement per endorser per skill. `ownerId` is the skill's owner (kept for the account purge and
+ * for "endorsements received" queries); skills.endorsement_count is recounted from these rows on every
+ * change, in the same batch.
+ */
+export const endorsements = sqliteTable(
+  "endorsements",
+  {
+    skillId: text("skill_id").notNull(),
+    endorserId: text("endorser_id").notNull(),
+    ownerId: text("owner_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.skillId, t.endorserId] }),
+    index("endorsements_endorser_idx").on(t.endorserId, t.ownerId),
+    index("endorsements_owner_idx").on(t.ownerId, t.endorserId),
+  ],
+);

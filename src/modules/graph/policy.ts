@@ -36,3 +36,11 @@ export function connectedSql(a: string | SQL | SQLiteColumn, b: string | SQL | S
 export function activeUserSql(userColumn: SQL | SQLiteColumn | string): SQL {
   return sql`EXISTS (SELECT 1 FROM users WHERE users.id = ${userColumn} AND users.status = 'ACTIVE')`;
 }
+
+/** SQL boolean: member `follower` follows member `target`. */
+export function followsUserSql(
+  follower: string | SQL | SQLiteColumn,
+  target: string | SQL | SQLiteColumn,
+): SQL {
+  return sql`EXISTS (SELECT 1 FROM follows WHERE follower_id = ${follower} AND target_type = 'USER' AND target_id = ${target})`;
+}

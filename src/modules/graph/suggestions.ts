@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import type { Deps } from "../../lib/deps";
+import { type CardRow, cardColumnsSql, toCard } from "./network";
+import { notBlocked } from "./policy";
+
+/** Weights of the "people you may know" score (documented in docs/DESIGN.md). */
+export const SUGGESTION_WEIGHTS = { mutual: 10, company: 6, school: 5, skill: 2, maxSkills: 10 } as const;
+
+interface SuggestionRow extends CardRow {
+  mutual: number;
+  companies: number;
+  companyName: string | null;
+  schools: number;
+  schoolName: string | null;
+  skills: number;
+  score: number;
+}
+
+/**
+ * People you may know, in ONE statement: candidates are connections of connections, and members sharing
+ * a company (experiences.company_key), a school (educations.school_key) or a skill (skills.name_key)
+ * with the viewer. Never the viewer, existing connections, members with an open request either way,
+ * blocked (either way) or inactive members.
+ *
+ * score = 10 × mutual connections + 6 × shared companies + 5 × shared schools + 2 × min(shared skills, 10);
+ * ties go to the newer member.
+ */
+export async function suggestions(deps: Deps, me: string, limit: number) {
+  const { db, now } = deps;
+  const w = SUGGESTION_WEIGHTS;
+  const rows = await db.all<SuggestionRow>(sql`
+    WITH
+    mine AS (SELECT other_id AS id FROM connections WHERE user_id = ${me}),
+    mutual AS (
+      SELECT c.other_id AS id, COUNT(*) AS n FROM mine JOIN connections c ON c.user_id = mine.id
+      WHERE c.other_id != ${me} GROUP BY c.other_id),
+    company AS (
+      SELECT o.user_id AS id, COUNT(DISTINCT o.company_key) AS n, MIN(e.company) AS name
+      FROM experiences e JOIN experiences o ON o.company_key = e.company_key
+      WHERE e.user_id = ${me} AND e.company_key != '' AND o.user_id != ${me} GROUP BY o.user_id),
+    school AS (
+      SELECT o.user_id AS id, COUNT(DISTINCT o.school_key) AS n, MIN(e.school) AS name
+      FROM educations e JOIN educations o ON o.school_key = e.school_key
+      WHERE e.user_id = ${me} AND e.school_key != '' AND o.user_id != ${me} GROUP BY o.user_id),
+    skill AS (
+      SELECT o.user_id AS id, COUNT(*) AS n
+      FROM skills s JOIN skills o ON o.name_key = s.name_key
+      WHERE s.user_id = ${me} AND o.user_id != ${me} GROUP BY o.user_id),
+    candidates AS (
+      SELECT id FROM mutual UNION SELECT id FROM company UNION SELECT id FROM school UNION SELECT id FROM skill),
+    scored AS (
+      SELECT k.id AS candidateId, COALESCE(m.n, 0) AS mutual, COALESCE(co.n, 0) AS companies, co.name AS companyName,
+        COALESCE(sc.n, 0) AS schools, sc.name AS schoolName, COALESCE(sk.n, 0) AS skills
+      FROM candidates k
+      LEFT JOIN mutual m ON m.id = k.id
+      LEFT JOIN company co ON co.id = k.id
+      LEFT JOIN school sc ON sc.id = k.id
+      LEFT JOIN skill sk ON sk.id = k.id
+      WHERE k.id NOT IN (SELECT id FROM mine)
+        AND NOT EXISTS (SELECT 1 FROM connection_requests r
+          WHERE r.pair_key = CASE WHEN k.id < ${me} THEN k.id || ':' || ${me} ELSE ${me} || ':' || k.id END
+            AND r.status IN ('PENDING', 'IGNORED') AND r.expires_at > ${now})
+        AND ${notBlocked(me, sql`k.id`)})
+    SELECT ${cardColumnsSql}, s.mutual, s.companies, s.companyName, s.schools, s.schoolName, s.skills,
+      ${w.mutual} * s.mutual + ${w.company} * s.companies + ${w.school} * s.schools
+        + ${w.skill} * MIN(s.skills, ${w.maxSkills}) AS score
+    FROM scored s
+    JOIN users u ON u.id = s.candidateId AND u.status = 'ACTIVE'
+    LEFT JOIN profiles p ON p.user_id = u.id
+    ORDER BY score DESC, u.id DESC
+    LIMIT ${limit}`);
+  return rows.map((r) => ({
+    user: toCard(r),
+    mutualConnections: r.mutual,
+    reasons: [
+      ...(r.mutual > 0 ? [{ type: "MUTUAL_CONNECTIONS" as const, count: r.mutual }] : []),
+      ...(r.companies > 0
+        ? [{ type: "SAME_COMPANY" as const, count: r.companies, name: r.companyName ?? undefined }]
+        : []),
+      ...(r.schools > 0
+        ? [{ type: "SAME_SCHOOL" as const, count: r.schools, name: r.schoolName ?? undefined }]
+        : []),
+      ...(r.skills > 0 ? [{ type: "SHARED_SKILLS" as const, count: r.skills }] : []),
+    ],
+    score: r.score,
+  }));
+}

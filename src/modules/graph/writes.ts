@@ -1,0 +1,114 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../../db/client";
+import { followsUserSql } from "./policy";
+
+/**
+ * Statement builders for graph writes. Each returns statements meant for ONE `runBatch` (one
+ * transaction) together with the row they count: a counter moves only when its row was really inserted
+ * or is really there to delete, so counters equal rows even when requests race.
+ */
+export type Statement = ReturnType<Db["run"]>;
+type AnyStatement = BatchItem<"sqlite">;
+
+export const pairKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+
+/** A member follow: profiles.following_count of the follower and follower_count of the followed. */
+function userFollowCounters(
+  db: Db,
+  followerId: string,
+  targetId: string,
+  delta: 1 | -1,
+  guard: SQL,
+): Statement[] {
+  return [
+    db.run(
+      sql`UPDATE profiles SET follower_count = follower_count + ${delta} WHERE user_id = ${targetId} AND ${guard}`,
+    ),
+    db.run(
+      sql`UPDATE profiles SET following_count = following_count + ${delta} WHERE user_id = ${followerId} AND ${guard}`,
+    ),
+  ];
+}
+
+/** Inserts member follow `followId` when `guard` holds and it does not exist yet, with its counters. */
+export function addUserFollow(
+  db: Db,
+  f: { id: string; followerId: string; targetId: string; now: number },
+  guard: SQL,
+): Statement[] {
+  return [
+    db.run(sql`INSERT INTO follows (id, follower_id, target_type, target_id, created_at)
+      SELECT ${f.id}, ${f.followerId}, 'USER', ${f.targetId}, ${f.now} WHERE ${guard}
+      ON CONFLICT DO NOTHING`),
+    ...userFollowCounters(
+      db,
+      f.followerId,
+      f.targetId,
+      1,
+      sql`EXISTS (SELECT 1 FROM follows WHERE id = ${f.id})`,
+    ),
+  ];
+}
+
+/** Removes the follow `followerId` → member `targetId` if it exists, with its counters. */
+export function removeUserFollow(db: Db, followerId: string, targetId: string): Statement[] {
+  return [
+    ...userFollowCounters(db, followerId, targetId, -1, followsUserSql(followerId, targetId)),
+    db.run(
+      sql`DELETE FROM follows WHERE follower_id = ${followerId} AND target_type = 'USER' AND target_id = ${targetId}`,
+    ),
+  ];
+}
+
+/** Inserts the connection pair (two rows sharing `id`) when `guard` holds, and both connection counts. */
+export function addConnection(
+  db: Db,
+  c: { id: string; a: string; b: string; now: number },
+  guard: SQL,
+): Statement[] {
+  return [
+    db.run(sql`INSERT INTO connections (id, user_id, other_id, created_at)
+      SELECT ${c.id}, pair.u, pair.o, ${c.now} FROM (SELECT ${c.a} AS u, ${c.b} AS o UNION ALL SELECT ${c.b}, ${c.a}) AS pair
+      WHERE ${guard}
+      ON CONFLICT DO NOTHING`),
+    db.run(sql`UPDATE profiles SET connection_count = connection_count + 1 WHERE user_id IN (${c.a}, ${c.b})
+      AND EXISTS (SELECT 1 FROM connections WHERE user_id = ${c.a} AND other_id = ${c.b} AND id = ${c.id})`),
+  ];
+}
+
+export function removeConnection(db: Db, a: string, b: string): Statement[] {
+  return [
+    db.run(sql`UPDATE profiles SET connection_count = connection_count - 1 WHERE user_id IN (${a}, ${b})
+      AND EXISTS (SELECT 1 FROM connections WHERE user_id = ${a} AND other_id = ${b})`),
+    db.run(
+      sql`DELETE FROM connections WHERE (user_id = ${a} AND other_id = ${b}) OR (user_id = ${b} AND other_id = ${a})`,
+    ),
+  ];
+}
+
+/** `changes` of a run statement's result in a batch. */
+export function changed(result: unknown): number {
+  return (result as D1Result).meta?.changes ?? 0;
+}
+
+/**
+ * Runs statements as one D1 batch (one transaction, one round trip). drizzle 0.45's `db.batch` crashes on
+ * raw `db.run(sql\`...\`)` items that have parameters (it reads a prepared statement raw items do not
+ * have), so this builds the D1 statements itself; query-builder items work here too.
+ */
+export async function runBatch(db: Db, items: AnyStatement[]): Promise<unknown[]> {
+  type Prepared = {
+    getQuery(): { sql: string; params: unknown[] };
+    mapResult(result: unknown, isFromBatch: boolean): unknown;
+  };
+  const prepared = items.map((item) => (item as unknown as { _prepare(): Prepared })._prepare());
+  const client = db.$client;
+  const results = await client.batch(
+    prepared.map((p) => {
+      const query = p.getQuery();
+      return client.prepare(query.sql).bind(...query.params);
+    }),
+  );
+  return results.map((result, i) => prepared[i]!.mapResult(result, true));
+}

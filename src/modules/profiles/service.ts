@@ -1,0 +1,251 @@
+import { and, asc, desc, eq, gte, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { educations, experiences, profiles, profileViews, skills, users } from "../../db/schema";
+import { DAY, isoAt } from "../../lib/clock";
+import type { Deps } from "../../lib/deps";
+import { notFound } from "../../lib/errors";
+import { publishEvents } from "../../lib/events";
+import { activeUserSql, blockedEitherWaySql, connectedSql, notBlocked } from "../graph/policy";
+import { type UserCard, userCardColumns } from "./card";
+import { completeness } from "./completeness";
+import { profileRefSql } from "./lookup";
+import type { FullProfile, LimitedProfile } from "./schemas";
+
+/**
+ * Reading profiles. Who sees what (docs/DESIGN.md, "Profiles"):
+ * - the owner sees everything, plus email, privacy settings, view count and completeness;
+ * - PUBLIC profiles are shown in full to everyone, signed in or not;
+ * - CONNECTIONS profiles in full to connections only; PRIVATE profiles to nobody but the owner;
+ * - everyone else gets the limited card (id, username, displayName, avatarUrl, headline only for
+ *   CONNECTIONS profiles, limited: true) with their relationship to the member;
+ * - a block in either direction, or a deleted/suspended account, is 404.
+ * The email is shown to others only when showEmail is on, the viewer is signed in and sees the full
+ * profile; connectionCount is null for others when showConnections is off.
+ */
+
+const bool = (s: SQL) => sql<number>`${s}`.mapWith((v) => v === 1 || v === true);
+
+function followsSql(follower: string | SQL | SQLiteColumn, target: string | SQL | SQLiteColumn): SQL {
+  return sql`EXISTS (SELECT 1 FROM follows WHERE follower_id = ${follower} AND target_type = 'USER' AND target_id = ${target})`;
+}
+
+/** OUTGOING: the viewer asked (an ignored request still looks pending to its sender); INCOMING: was asked. */
+function pendingRequestSql(viewer: string, target: SQL | SQLiteColumn, now: number): SQL {
+  return sql`(SELECT CASE WHEN requester_id = ${viewer} THEN 'OUTGOING' ELSE 'INCOMING' END FROM connection_requests
+    WHERE expires_at > ${now} AND ((requester_id = ${viewer} AND addressee_id = ${target} AND status IN ('PENDING', 'IGNORED'))
+      OR (requester_id = ${target} AND addressee_id = ${viewer} AND status = 'PENDING'))
+    ORDER BY id DESC LIMIT 1)`;
+}
+
+/** All of a profile in one D1 round trip: member + profile + relationship, experience, education, skills. */
+function profileQueries(deps: Deps, target: SQL, viewerId: string | undefined) {
+  const { db, now } = deps;
+  // An anonymous viewer is "" here: no row matches it, so every relationship flag is false.
+  const v = viewerId ?? "";
+  const main = db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      email: users.email,
+      createdAt: users.createdAt,
+      p: profiles,
+      blocked: bool(blockedEitherWaySql(v, users.id)),
+      connected: bool(connectedSql(v, users.id)),
+      following: bool(followsSql(v, users.id)),
+      followedBy: bool(followsSql(users.id, v)),
+      request: sql<"OUTGOING" | "INCOMING" | null>`${pendingRequestSql(v, users.id, now)}`,
+    })
+    .from(users)
+    .leftJoin(profiles, eq(profiles.userId, users.id))
+    .where(and(eq(users.id, target), eq(users.status, "ACTIVE")))
+    .limit(1);
+  const exp = db
+    .select()
+    .from(experiences)
+    .where(eq(experiences.userId, target))
+    .orderBy(asc(experiences.position));
+  const edu = db
+    .select()
+    .from(educations)
+    .where(eq(educations.userId, target))
+    .orderBy(asc(educations.position));
+  const skl = db
+    .select({
+      id: skills.id,
+      name: skills.name,
+      endorsementCount: skills.endorsementCount,
+      endorsedByMe: bool(
+        sql`EXISTS (SELECT 1 FROM endorsements e WHERE e.skill_id = ${skills.id} AND e.endorser_id = ${v})`,
+      ),
+    })
+    .from(skills)
+    .where(eq(skills.userId, target))
+    .orderBy(asc(skills.position));
+  return db.batch([main, exp, edu, skl]);
+}
+
+export type ProfileView = FullProfile | LimitedProfile;
+
+export async function getProfile(
+  deps: Deps,
+  ref: string,
+  viewerId: string | undefined,
+): Promise<ProfileView> {
+  const target = profileRefSql(ref);
+  if (!target) throw notFound();
+  const [[row], exp, edu, skl] = await profileQueries(deps, target, viewerId);
+  if (!row || row.blocked) throw notFound();
+
+  const p = row.p;
+  const isSelf = viewerId === row.id;
+  const visibility = p?.visibility ?? "PUBLIC";
+  const relationship = {
+    isSelf,
+    following: row.following,
+    followedBy: row.followedBy,
+    connected: row.connected,
+    connectionRequest: row.request,
+  };
+  if (viewerId && !isSelf) deps.waitUntil(recordView(deps, row.id, viewerId));
+
+  const full = isSelf || visibility === "PUBLIC" || (visibility === "CONNECTIONS" && row.connected);
+  if (!full) {
+    return {
+      limited: true,
+      id: row.id,
+      username: row.username,
+      displayName: row.displayName,
+      avatarUrl: p?.avatarUrl ?? null,
+      headline: visibility === "CONNECTIONS" ? (p?.headline ?? null) : null,
+      relationship,
+    };
+  }
+
+  const experience = exp.map((e) => ({
+    id: e.id,
+    title: e.title,
+    company: e.company,
+    location: e.location,
+    employmentType: e.employmentType,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    description: e.description,
+  }));
+  const education = edu.map((e) => ({
+    id: e.id,
+    school: e.school,
+    degree: e.degree,
+    field: e.field,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    description: e.description,
+  }));
+  const profile: FullProfile = {
+    limited: false,
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    headline: p?.headline ?? null,
+    about: p?.about ?? null,
+    location: p?.location ?? null,
+    website: p?.website ?? null,
+    socialLinks: p?.socialLinks ?? [],
+    translations: p?.translations ?? {},
+    avatarUrl: p?.avatarUrl ?? null,
+    bannerUrl: p?.bannerUrl ?? null,
+    experience,
+    education,
+    skills: skl,
+    certifications: p?.certifications ?? [],
+    languages: p?.languages ?? [],
+    followerCount: p?.followerCount ?? 0,
+    followingCount: p?.followingCount ?? 0,
+    connectionCount: isSelf || (p?.showConnections ?? true) ? (p?.connectionCount ?? 0) : null,
+    createdAt: isoAt(row.createdAt),
+    relationship,
+  };
+  if (isSelf || (viewerId && p?.showEmail)) profile.email = row.email;
+  if (isSelf) {
+    profile.viewCount = p?.viewCount ?? 0;
+    profile.privacy = {
+      visibility,
+      showActivityStatus: p?.showActivityStatus ?? true,
+      allowMessages: p?.allowMessages ?? "EVERYONE",
+      showEmail: p?.showEmail ?? false,
+      showConnections: p?.showConnections ?? true,
+    };
+    profile.completeness = completeness({ ...profile, experience, education, skills: skl });
+  }
+  return profile;
+}
+
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * One view per viewer per profile per UTC day. The counter moves only when this batch inserted the day's
+ * row (`changes()` reads the INSERT just before it, in the same transaction), so it equals the rows.
+ */
+export async function recordView(deps: Deps, viewedId: string, viewerId: string): Promise<void> {
+  const { db, now } = deps;
+  const day = utcDay(now);
+  const [inserted] = await db.batch([
+    db
+      .insert(profileViews)
+      .values({ viewedId, viewerId, day, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ day: profileViews.day }),
+    db
+      .update(profiles)
+      .set({ viewCount: sql`${profiles.viewCount} + 1` })
+      .where(and(eq(profiles.userId, viewedId), sql`changes() = 1`)),
+  ]);
+  if (inserted.length === 0) return;
+  await publishEvents(deps.env, [
+    {
+      key: `profile_view:${viewedId}:${viewerId}:${day}`,
+      event: { type: "profile_view", actorId: viewerId, recipientId: viewedId, at: now },
+    },
+  ]);
+}
+
+export const VIEWS_WINDOW_MS = 90 * DAY;
+export const RECENT_VIEWERS = 20;
+
+/** The owner's view statistics: all-time count, last 90 days, and the latest distinct viewers one may see. */
+export async function getMyViews(deps: Deps, userId: string) {
+  const { db, now } = deps;
+  const since = now - VIEWS_WINDOW_MS;
+  const lastViewed = sql<number>`MAX(${profileViews.createdAt})`;
+  const [[totals], [window], recent] = await db.batch([
+    db.select({ total: profiles.viewCount }).from(profiles).where(eq(profiles.userId, userId)),
+    db
+      .select({ count: sql<number>`COUNT(*)` })
+      .from(profileViews)
+      .where(and(eq(profileViews.viewedId, userId), gte(profileViews.createdAt, since))),
+    db
+      .select({ ...userCardColumns, viewedAt: lastViewed })
+      .from(profileViews)
+      .innerJoin(users, eq(users.id, profileViews.viewerId))
+      .leftJoin(profiles, eq(profiles.userId, users.id))
+      .where(
+        and(
+          eq(profileViews.viewedId, userId),
+          gte(profileViews.createdAt, since),
+          activeUserSql(profileViews.viewerId),
+          notBlocked(userId, profileViews.viewerId),
+        ),
+      )
+      .groupBy(profileViews.viewerId)
+      .orderBy(desc(lastViewed))
+      .limit(RECENT_VIEWERS),
+  ]);
+  return {
+    total: totals?.total ?? 0,
+    last90Days: window?.count ?? 0,
+    recentViewers: recent.map(({ viewedAt, ...user }) => ({
+      user: user as UserCard,
+      viewedAt: isoAt(viewedAt),
+    })),
+  };
+}
