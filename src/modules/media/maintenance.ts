@@ -1,0 +1,82 @@
+import type { Bindings } from "../../env";
+import { DAY } from "../../lib/clock";
+import { logError } from "../../lib/log";
+import { deleteFromStream, streamConfig } from "./stream";
+
+/**
+ * Hourly media housekeeping (called by the maintenance cron before accounts are purged):
+ * - media of accounts deleted more than 30 days ago, and uploads stuck in PROCESSING for over a day,
+ *   lose their R2 objects (and Stream copies), then their rows;
+ * - expired upload tickets are forgotten;
+ * - raw/ objects older than a day with no row (a crash between storing and recording) are removed.
+ */
+const ROUND = 200;
+const MAX_ROUNDS = 25;
+
+interface Doomed {
+  id: string;
+  original_key: string | null;
+  variant_key: string | null;
+  thumbnail_key: string | null;
+  stream_uid: string | null;
+}
+
+export async function purgeMedia(env: Bindings, now: number): Promise<{ media: number; rawObjects: number }> {
+  const stream = streamConfig(env);
+  let purged = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const { results } = await env.DB.prepare(
+      `SELECT id, original_key, variant_key, thumbnail_key, stream_uid FROM media
+         WHERE owner_id IN (SELECT id FROM users WHERE status = 'DELETED' AND deleted_at < ?1)
+       UNION ALL
+       SELECT id, original_key, variant_key, thumbnail_key, stream_uid FROM media
+         WHERE status = 'PROCESSING' AND created_at < ?2
+       LIMIT ${ROUND}`,
+    )
+      .bind(now - 30 * DAY, now - DAY)
+      .all<Doomed>();
+    if (results.length === 0) break;
+    const keys = results
+      .flatMap((r) => [r.original_key, r.variant_key, r.thumbnail_key])
+      .filter((k): k is string => !!k);
+    if (keys.length > 0) await env.MEDIA.delete(keys);
+    if (stream) {
+      await Promise.all(
+        results
+          .filter((r) => r.stream_uid)
+          .map((r) =>
+            deleteFromStream(stream, r.stream_uid!).catch((err) =>
+              logError("stream delete failed", { error: String(err) }),
+            ),
+          ),
+      );
+    }
+    const ids = JSON.stringify(results.map((r) => r.id));
+    await env.DB.prepare("DELETE FROM media WHERE id IN (SELECT value FROM json_each(?))").bind(ids).run();
+    purged += results.length;
+    if (results.length < ROUND) break;
+  }
+
+  await env.DB.prepare("DELETE FROM media_uploads WHERE expires_at < ?")
+    .bind(now - DAY)
+    .run();
+
+  return { media: purged, rawObjects: await sweepRawOrphans(env, now) };
+}
+
+/** raw/ objects older than a day whose media row does not exist (one listing page per run). */
+export async function sweepRawOrphans(env: Bindings, now: number): Promise<number> {
+  const listed = await env.MEDIA.list({ prefix: "raw/", limit: 1000 });
+  const stale = listed.objects.filter((o) => o.uploaded.getTime() < now - DAY).map((o) => o.key);
+  if (stale.length === 0) return 0;
+  const ids = stale.map((k) => k.slice(4).replace(/\.[a-z0-9]+$/, ""));
+  const { results } = await env.DB.prepare(
+    "SELECT id FROM media WHERE id IN (SELECT value FROM json_each(?))",
+  )
+    .bind(JSON.stringify(ids))
+    .all<{ id: string }>();
+  const live = new Set(results.map((r) => r.id));
+  const orphans = stale.filter((_, i) => !live.has(ids[i]!));
+  if (orphans.length > 0) await env.MEDIA.delete(orphans);
+  return orphans.length;
+}

@@ -1,0 +1,55 @@
+import type { Bindings } from "../../env";
+import { hmacSign, timingSafeEqual } from "../../lib/crypto";
+import { isLocalEnvironment } from "../../lib/tokens";
+
+/**
+ * HMAC-SHA256 signatures for media URLs: the two-step upload PUT and private downloads. Each signature
+ * covers a purpose prefix, so an upload signature can never be replayed as a download one.
+ */
+export const UPLOAD_URL_TTL_MS = 15 * 60_000;
+export const DOWNLOAD_URL_TTL_MS = 15 * 60_000;
+
+/** Used only when ENVIRONMENT is development or test, so local runs need no set-up. */
+const DEV_SECRET = "majlis-local-media-signing-secret-not-for-production";
+
+function secret(env: Pick<Bindings, "MEDIA_SIGNING_SECRET" | "ENVIRONMENT">): string {
+  const s = env.MEDIA_SIGNING_SECRET ?? (isLocalEnvironment(env) ? DEV_SECRET : undefined);
+  if (!s) throw new Error("MEDIA_SIGNING_SECRET is not configured");
+  return s;
+}
+
+export interface UploadGrant {
+  id: string;
+  ownerId: string;
+  kind: string;
+  size: number;
+  contentType: string;
+  expiresAt: number;
+}
+
+const uploadMessage = (g: UploadGrant) =>
+  ["put", g.id, g.ownerId, g.kind, g.size, g.contentType, g.expiresAt].join("\n");
+const downloadMessage = (key: string, expiresAt: number) => ["get", key, expiresAt].join("\n");
+
+export function signUpload(env: Bindings, grant: UploadGrant): Promise<string> {
+  return hmacSign(secret(env), uploadMessage(grant));
+}
+
+export async function verifyUpload(env: Bindings, grant: UploadGrant, signature: string): Promise<boolean> {
+  return timingSafeEqual(await signUpload(env, grant), signature);
+}
+
+/** Path and query of a private object's URL, valid until `expiresAt`. */
+export async function signedDownloadPath(env: Bindings, key: string, expiresAt: number): Promise<string> {
+  const sig = await hmacSign(secret(env), downloadMessage(key, expiresAt));
+  return `/media/${key}?expires=${expiresAt}&sig=${sig}`;
+}
+
+export async function verifyDownload(
+  env: Bindings,
+  key: string,
+  expiresAt: number,
+  signature: string,
+): Promise<boolean> {
+  return timingSafeEqual(await hmacSign(secret(env), downloadMessage(key, expiresAt)), signature);
+}
