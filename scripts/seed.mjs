@@ -3,7 +3,9 @@
 //   npm run seed -- --users 1000        add 1,000 generated members (+ graph, + activity)
 //   npm run seed -- --users 1000 --posts 100000 [--persist .wrangler/state]
 // Everything is written with batched multi-row INSERTs; progress goes to stdout.
+import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
+import { WRANGLER_ENV } from "./lib/env.mjs";
 import { importTs } from "./lib/import-ts.mjs";
 import { openLocalD1 } from "./lib/local-d1.mjs";
 import { SqlWriter } from "./lib/sql-writer.mjs";
@@ -38,6 +40,17 @@ try {
   ({ normalizeKey } = await importTs("src/lib/text.ts"));
 } catch {
   normalizeKey = undefined;
+}
+
+// Migrations first (idempotent), so seeding works on a fresh checkout or a fresh persistence directory.
+const migrate = spawnSync(
+  "npx",
+  ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", args.persist],
+  { env: WRANGLER_ENV, encoding: "utf8" },
+);
+if (migrate.status !== 0) {
+  console.error(migrate.stdout, migrate.stderr);
+  process.exit(1);
 }
 
 const { db, close } = await openLocalD1(args.persist);

@@ -1,5 +1,6 @@
 // Imports a TypeScript module of the Worker from Node scripts (bundled on the fly with esbuild), so the
-// seed and benchmarks reuse the Worker's own code (password hashing, text normalization) instead of copies.
+// seed and benchmarks reuse the Worker's own code (password hashing, text normalization, cron SQL)
+// instead of copies. Only modules that do not need Workers-only imports (cloudflare:*) can be loaded.
 import { build } from "esbuild";
 
 export async function importTs(path) {
@@ -7,7 +8,8 @@ export async function importTs(path) {
     entryPoints: [path],
     bundle: true,
     format: "esm",
-    platform: "neutral",
+    platform: "node",
+    mainFields: ["module", "main"],
     write: false,
     logLevel: "silent",
   });

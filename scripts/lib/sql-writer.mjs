@@ -25,16 +25,17 @@ export class SqlWriter {
     const columns = Object.keys(rows[0]);
     const head = `INSERT ${orIgnore ? "OR IGNORE " : ""}INTO ${table} (${columns.join(", ")}) VALUES `;
     let values = [];
-    let size = head.length;
+    let size = Buffer.byteLength(head);
     for (const row of rows) {
       const tuple = `(${columns.map((c) => literal(row[c])).join(", ")})`;
-      if (size + tuple.length + 1 > MAX_STATEMENT_BYTES && values.length > 0) {
+      const bytes = Buffer.byteLength(tuple);
+      if (size + bytes + 1 > MAX_STATEMENT_BYTES && values.length > 0) {
         await this.push(head + values.join(","), values.length);
         values = [];
-        size = head.length;
+        size = Buffer.byteLength(head);
       }
       values.push(tuple);
-      size += tuple.length + 1;
+      size += bytes + 1;
     }
     if (values.length > 0) await this.push(head + values.join(","), values.length);
   }

@@ -1,2 +1,4 @@
-// Seed parts that run after members and the graph, in order (content, conversations, ...).
-export const SEED_PARTS = [];
+// Seed parts that run after members and the graph, in order.
+import { seedContent } from "./content.mjs";
+
+export const SEED_PARTS = [seedContent];
