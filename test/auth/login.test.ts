@@ -7,7 +7,11 @@ describe("POST /api/v1/auth/login", () => {
   it("signs in by username or email, case-insensitively, and returns a working token pair", async () => {
     const user = await registerUser();
     for (const identifier of [user.username, user.email.toUpperCase()]) {
-      const res = await post("/api/v1/auth/login", { identifier, password: user.password }, { ip: freshIp() });
+      const res = await post(
+        "/api/v1/auth/login",
+        { identifier, password: user.password },
+        { ip: freshIp() },
+      );
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ expiresIn: 900, user: { id: user.id, username: user.username } });
       const me = await get("/api/v1/auth/me", { token: res.body.accessToken });
@@ -24,8 +28,16 @@ describe("POST /api/v1/auth/login", () => {
 
   it("answers the same 401 for a wrong password and an unknown account", async () => {
     const user = await registerUser();
-    const wrong = await post("/api/v1/auth/login", { identifier: user.username, password: "wrong-password-123" }, { ip: freshIp() });
-    const unknown = await post("/api/v1/auth/login", { identifier: "nobody_here_at_all", password: "wrong-password-123" }, { ip: freshIp() });
+    const wrong = await post(
+      "/api/v1/auth/login",
+      { identifier: user.username, password: "wrong-password-123" },
+      { ip: freshIp() },
+    );
+    const unknown = await post(
+      "/api/v1/auth/login",
+      { identifier: "nobody_here_at_all", password: "wrong-password-123" },
+      { ip: freshIp() },
+    );
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -65,7 +77,10 @@ describe("POST /api/v1/auth/login", () => {
     const ip = freshIp();
     const results: number[] = [];
     for (let i = 0; i < 21; i++) {
-      results.push((await post("/api/v1/auth/login", { identifier: `ghost${i}`, password: "x-password-123" }, { ip })).status);
+      results.push(
+        (await post("/api/v1/auth/login", { identifier: `ghost${i}`, password: "x-password-123" }, { ip }))
+          .status,
+      );
     }
     expect(results.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(results[20]).toBe(429);
@@ -73,7 +88,9 @@ describe("POST /api/v1/auth/login", () => {
 
   it("answers 400 for a missing password and for a non-string identifier", async () => {
     expect((await post("/api/v1/auth/login", { identifier: "someone" }, { ip: freshIp() })).status).toBe(400);
-    expect((await post("/api/v1/auth/login", { identifier: ["a"], password: "x" }, { ip: freshIp() })).status).toBe(400);
+    expect(
+      (await post("/api/v1/auth/login", { identifier: ["a"], password: "x" }, { ip: freshIp() })).status,
+    ).toBe(400);
   });
 });
 
@@ -91,7 +108,9 @@ describe("access tokens", () => {
     expect((await get("/api/v1/auth/me", { token: `${h}.${forged}.${s}` })).status).toBe(401);
     const none = `${btoa(JSON.stringify({ alg: "none", typ: "JWT" })).replace(/=+$/, "")}.${p}.`;
     expect((await get("/api/v1/auth/me", { token: none })).status).toBe(401);
-    expect((await get("/api/v1/auth/me", { headers: { authorization: `Basic ${user.token}` } })).status).toBe(401);
+    expect((await get("/api/v1/auth/me", { headers: { authorization: `Basic ${user.token}` } })).status).toBe(
+      401,
+    );
 
     advanceClockForTests(16 * MINUTE);
     const expired = await get("/api/v1/auth/me", { token: user.token });

@@ -40,15 +40,25 @@ describe("forgot / reset password", () => {
   it("emails a single-use link; resetting revokes every session and the new password works", async () => {
     const { waitForEmail } = await import("../support/http");
     const user = await createUser();
-    expect((await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() })).status).toBe(202);
+    expect(
+      (await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() })).status,
+    ).toBe(202);
     const mail = await waitForEmail(user.email, "reset-password");
     expect(mail.link).toContain(encodeURIComponent(mail.token!));
-    const reset = await post("/api/v1/auth/reset-password", { token: mail.token, newPassword: "brand-new-passphrase" }, { ip: freshIp() });
+    const reset = await post(
+      "/api/v1/auth/reset-password",
+      { token: mail.token, newPassword: "brand-new-passphrase" },
+      { ip: freshIp() },
+    );
     expect(reset.status).toBe(204);
     expect((await get("/api/v1/auth/me", { token: user.token })).status).toBe(401);
     expect((await login(user.username, user.password)).status).toBe(401);
     expect((await login(user.username, "brand-new-passphrase")).status).toBe(200);
-    const again = await post("/api/v1/auth/reset-password", { token: mail.token, newPassword: "another-passphrase-1" }, { ip: freshIp() });
+    const again = await post(
+      "/api/v1/auth/reset-password",
+      { token: mail.token, newPassword: "another-passphrase-1" },
+      { ip: freshIp() },
+    );
     expect(again.status).toBe(400);
     expect(again.body.error.code).toBe("INVALID_RESET_TOKEN");
   });
@@ -58,17 +68,29 @@ describe("forgot / reset password", () => {
     const user = await createUser();
     await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() });
     const mail = await waitForEmail(user.email, "reset-password");
-    const weak = await post("/api/v1/auth/reset-password", { token: mail.token, newPassword: "password1" }, { ip: freshIp() });
+    const weak = await post(
+      "/api/v1/auth/reset-password",
+      { token: mail.token, newPassword: "password1" },
+      { ip: freshIp() },
+    );
     expect(weak.body.error.code).toBe("WEAK_PASSWORD");
     advanceClockForTests(15 * MINUTE + 1);
-    const expired = await post("/api/v1/auth/reset-password", { token: mail.token, newPassword: "brand-new-passphrase" }, { ip: freshIp() });
+    const expired = await post(
+      "/api/v1/auth/reset-password",
+      { token: mail.token, newPassword: "brand-new-passphrase" },
+      { ip: freshIp() },
+    );
     expect(expired.body.error.code).toBe("INVALID_RESET_TOKEN");
   });
 
   it("answers forgot-password identically for unknown addresses", async () => {
     const user = await createUser();
     const a = await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() });
-    const b = await post("/api/v1/auth/forgot-password", { email: "ghost@nowhere.example" }, { ip: freshIp() });
+    const b = await post(
+      "/api/v1/auth/forgot-password",
+      { email: "ghost@nowhere.example" },
+      { ip: freshIp() },
+    );
     expect([a.status, a.body]).toEqual([b.status, b.body]);
   });
 });
@@ -77,9 +99,17 @@ describe("change password", () => {
   it("needs the current password, keeps this session and ends the others", async () => {
     const user = await createUser();
     const other = (await login(user.username, user.password)).body;
-    const wrong = await post("/api/v1/auth/change-password", { currentPassword: "nope-nope-nope", newPassword: "fresh-passphrase-22" }, { token: user.token });
+    const wrong = await post(
+      "/api/v1/auth/change-password",
+      { currentPassword: "nope-nope-nope", newPassword: "fresh-passphrase-22" },
+      { token: user.token },
+    );
     expect(wrong.status).toBe(401);
-    const ok = await post("/api/v1/auth/change-password", { currentPassword: user.password, newPassword: "fresh-passphrase-22" }, { token: user.token });
+    const ok = await post(
+      "/api/v1/auth/change-password",
+      { currentPassword: user.password, newPassword: "fresh-passphrase-22" },
+      { token: user.token },
+    );
     expect(ok.status).toBe(204);
     expect((await get("/api/v1/auth/me", { token: user.token })).status).toBe(200);
     expect((await get("/api/v1/auth/me", { token: other.accessToken })).status).toBe(401);
@@ -87,38 +117,61 @@ describe("change password", () => {
   });
 
   it("requires authentication", async () => {
-    expect((await post("/api/v1/auth/change-password", { currentPassword: "a", newPassword: "b" })).status).toBe(401);
+    expect(
+      (await post("/api/v1/auth/change-password", { currentPassword: "a", newPassword: "b" })).status,
+    ).toBe(401);
   });
 });
 
 describe("DELETE /api/v1/auth/me", () => {
   it("soft-deletes: sessions end, login fails, the username stays reserved", async () => {
     const user = await createUser();
-    expect((await del("/api/v1/auth/me", { password: "wrong-password-1" }, { token: user.token })).status).toBe(401);
-    expect((await del("/api/v1/auth/me", { password: user.password }, { token: user.token })).status).toBe(204);
+    expect(
+      (await del("/api/v1/auth/me", { password: "wrong-password-1" }, { token: user.token })).status,
+    ).toBe(401);
+    expect((await del("/api/v1/auth/me", { password: user.password }, { token: user.token })).status).toBe(
+      204,
+    );
     expect((await get("/api/v1/auth/me", { token: user.token })).status).toBe(401);
     expect((await login(user.username, user.password)).status).toBe(401);
     const again = await post(
       "/api/v1/auth/register",
-      { username: user.username, email: "new@example.com", password: "a-long-unusual-passphrase", displayName: "x" },
+      {
+        username: user.username,
+        email: "new@example.com",
+        password: "a-long-unusual-passphrase",
+        displayName: "x",
+      },
       { ip: freshIp() },
     );
     expect(again.status).toBe(409);
   });
 
   it("is purged by the cron after 30 days", async () => {
-    const { env, createScheduledController, createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const { env, createScheduledController, createExecutionContext, waitOnExecutionContext } = await import(
+      "cloudflare:test"
+    );
     const worker = (await import("../../src/index")).default;
     const user = await createUser();
     await del("/api/v1/auth/me", { password: user.password }, { token: user.token });
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 29 * 24 * 3600_000, cron: "7 * * * *" }), env, ctx);
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: Date.now() + 29 * 24 * 3600_000, cron: "7 * * * *" }),
+      env,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     expect(await env.DB.prepare("SELECT id FROM users WHERE id = ?").bind(user.id).first()).not.toBeNull();
     const ctx2 = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 31 * 24 * 3600_000, cron: "7 * * * *" }), env, ctx2);
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: Date.now() + 31 * 24 * 3600_000, cron: "7 * * * *" }),
+      env,
+      ctx2,
+    );
     await waitOnExecutionContext(ctx2);
     expect(await env.DB.prepare("SELECT id FROM users WHERE id = ?").bind(user.id).first()).toBeNull();
-    expect(await env.DB.prepare("SELECT user_id FROM profiles WHERE user_id = ?").bind(user.id).first()).toBeNull();
+    expect(
+      await env.DB.prepare("SELECT user_id FROM profiles WHERE user_id = ?").bind(user.id).first(),
+    ).toBeNull();
   });
 });

@@ -33,7 +33,12 @@ describe("POST /api/v1/auth/register", () => {
     const name = uniqueName();
     const res = await post(
       "/api/v1/auth/register",
-      { username: name, email: `${name}@example.com`, password: "a-long-unusual-passphrase", displayName: "x" },
+      {
+        username: name,
+        email: `${name}@example.com`,
+        password: "a-long-unusual-passphrase",
+        displayName: "x",
+      },
       { ip: freshIp(), headers: { "accept-language": "ar-SA" } },
     );
     expect(res.body.user.locale).toBe("ar");
@@ -45,14 +50,24 @@ describe("POST /api/v1/auth/register", () => {
     const user = await registerUser();
     const again = await post(
       "/api/v1/auth/register",
-      { username: user.username.toUpperCase(), email: `other${user.email}`, password: "a-long-unusual-passphrase", displayName: "x" },
+      {
+        username: user.username.toUpperCase(),
+        email: `other${user.email}`,
+        password: "a-long-unusual-passphrase",
+        displayName: "x",
+      },
       { ip: freshIp() },
     );
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("USERNAME_TAKEN");
     const sameEmail = await post(
       "/api/v1/auth/register",
-      { username: uniqueName(), email: user.email.toUpperCase(), password: "a-long-unusual-passphrase", displayName: "x" },
+      {
+        username: uniqueName(),
+        email: user.email.toUpperCase(),
+        password: "a-long-unusual-passphrase",
+        displayName: "x",
+      },
       { ip: freshIp() },
     );
     expect(sameEmail.status).toBe(409);
@@ -67,7 +82,9 @@ describe("POST /api/v1/auth/register", () => {
       password: "a-long-unusual-passphrase",
       displayName: "x",
     });
-    const results = await Promise.all([0, 1, 2].map((i) => post("/api/v1/auth/register", body(i), { ip: freshIp() })));
+    const results = await Promise.all(
+      [0, 1, 2].map((i) => post("/api/v1/auth/register", body(i), { ip: freshIp() })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
   });
 
@@ -93,7 +110,12 @@ describe("POST /api/v1/auth/register", () => {
     // Nothing was written: the username is still free.
     const retry = await post(
       "/api/v1/auth/register",
-      { username: name, email: `${name}@example.com`, password: "a-long-unusual-passphrase", displayName: "x" },
+      {
+        username: name,
+        email: `${name}@example.com`,
+        password: "a-long-unusual-passphrase",
+        displayName: "x",
+      },
       { ip: freshIp() },
     );
     expect(retry.status).toBe(201);
@@ -111,7 +133,13 @@ describe("POST /api/v1/auth/register", () => {
     const name = uniqueName();
     const res = await post(
       "/api/v1/auth/register",
-      { username: name, email: `${name}@example.com`, password: "a-long-unusual-passphrase", displayName: "x", ...override },
+      {
+        username: name,
+        email: `${name}@example.com`,
+        password: "a-long-unusual-passphrase",
+        displayName: "x",
+        ...override,
+      },
       { ip: freshIp() },
     );
     expect(res.status).toBe(400);
@@ -148,7 +176,12 @@ describe("POST /api/v1/auth/register", () => {
       const name = uniqueName();
       const res = await post(
         "/api/v1/auth/register",
-        { username: name, email: `${name}@example.com`, password: "a-long-unusual-passphrase", displayName: "x" },
+        {
+          username: name,
+          email: `${name}@example.com`,
+          password: "a-long-unusual-passphrase",
+          displayName: "x",
+        },
         { ip },
       );
       last = res.status;
@@ -161,7 +194,11 @@ describe("POST /api/v1/auth/register", () => {
 
   it("never returns the password hash from /me", async () => {
     const user = await registerUser();
-    const login = await post("/api/v1/auth/login", { identifier: user.email, password: user.password }, { ip: user.ip });
+    const login = await post(
+      "/api/v1/auth/login",
+      { identifier: user.email, password: user.password },
+      { ip: user.ip },
+    );
     const me = await get("/api/v1/auth/me", { token: login.body.accessToken });
     expect(JSON.stringify(me.body)).not.toMatch(/pbkdf2|password/i);
   });

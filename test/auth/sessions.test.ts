@@ -4,7 +4,13 @@ import { del, freshIp, get, post } from "../support/http";
 import { createUser } from "../support/users";
 
 const login = async (u: { username: string; password: string }, userAgent = "test-agent") =>
-  (await post("/api/v1/auth/login", { identifier: u.username, password: u.password }, { ip: freshIp(), headers: { "user-agent": userAgent } })).body;
+  (
+    await post(
+      "/api/v1/auth/login",
+      { identifier: u.username, password: u.password },
+      { ip: freshIp(), headers: { "user-agent": userAgent } },
+    )
+  ).body;
 
 describe("refresh tokens", () => {
   it("rotate on every use: the new pair works, the old refresh token does not", async () => {
@@ -13,17 +19,28 @@ describe("refresh tokens", () => {
     expect(first.status).toBe(200);
     expect(first.body.refreshToken).not.toBe(user.refreshToken);
     expect((await get("/api/v1/auth/me", { token: first.body.accessToken })).status).toBe(200);
-    const second = await post("/api/v1/auth/refresh", { refreshToken: first.body.refreshToken }, { ip: freshIp() });
+    const second = await post(
+      "/api/v1/auth/refresh",
+      { refreshToken: first.body.refreshToken },
+      { ip: freshIp() },
+    );
     expect(second.status).toBe(200);
   });
 
   it("treat reuse of a rotated token as theft and end the whole session", async () => {
     const user = await createUser();
-    const rotated = await post("/api/v1/auth/refresh", { refreshToken: user.refreshToken }, { ip: freshIp() });
+    const rotated = await post(
+      "/api/v1/auth/refresh",
+      { refreshToken: user.refreshToken },
+      { ip: freshIp() },
+    );
     const reuse = await post("/api/v1/auth/refresh", { refreshToken: user.refreshToken }, { ip: freshIp() });
     expect(reuse.status).toBe(401);
     // The legitimate holder of the newest token is signed out too, and so is its access token.
-    expect((await post("/api/v1/auth/refresh", { refreshToken: rotated.body.refreshToken }, { ip: freshIp() })).status).toBe(401);
+    expect(
+      (await post("/api/v1/auth/refresh", { refreshToken: rotated.body.refreshToken }, { ip: freshIp() }))
+        .status,
+    ).toBe(401);
     expect((await get("/api/v1/auth/me", { token: rotated.body.accessToken })).status).toBe(401);
   });
 
@@ -38,18 +55,24 @@ describe("refresh tokens", () => {
   it("expire after 7 days without use", async () => {
     const user = await createUser();
     advanceClockForTests(7 * DAY + 1000);
-    expect((await post("/api/v1/auth/refresh", { refreshToken: user.refreshToken }, { ip: freshIp() })).status).toBe(401);
+    expect(
+      (await post("/api/v1/auth/refresh", { refreshToken: user.refreshToken }, { ip: freshIp() })).status,
+    ).toBe(401);
   });
 
   it("refuse unknown and malformed tokens", async () => {
-    expect((await post("/api/v1/auth/refresh", { refreshToken: "x".repeat(43) }, { ip: freshIp() })).status).toBe(401);
+    expect(
+      (await post("/api/v1/auth/refresh", { refreshToken: "x".repeat(43) }, { ip: freshIp() })).status,
+    ).toBe(401);
     expect((await post("/api/v1/auth/refresh", { refreshToken: 42 }, { ip: freshIp() })).status).toBe(400);
   });
 
   it("are stored hashed, never in plain text", async () => {
     const user = await createUser();
     const { env } = await import("cloudflare:test");
-    const plain = await env.DB.prepare("SELECT count(*) AS n FROM refresh_tokens WHERE token_hash = ?").bind(user.refreshToken).first<{ n: number }>();
+    const plain = await env.DB.prepare("SELECT count(*) AS n FROM refresh_tokens WHERE token_hash = ?")
+      .bind(user.refreshToken)
+      .first<{ n: number }>();
     expect(plain?.n).toBe(0);
   });
 });
@@ -70,7 +93,9 @@ describe("sessions and logout", () => {
     const other = await login(user);
     expect((await post("/api/v1/auth/logout", undefined, { token: user.token })).status).toBe(204);
     expect((await get("/api/v1/auth/me", { token: user.token })).status).toBe(401);
-    expect((await post("/api/v1/auth/refresh", { refreshToken: user.refreshToken }, { ip: freshIp() })).status).toBe(401);
+    expect(
+      (await post("/api/v1/auth/refresh", { refreshToken: user.refreshToken }, { ip: freshIp() })).status,
+    ).toBe(401);
     // The other device is unaffected.
     expect((await get("/api/v1/auth/me", { token: other.accessToken })).status).toBe(200);
   });
@@ -89,11 +114,17 @@ describe("sessions and logout", () => {
     const second = await login(user);
     const sessions = (await get("/api/v1/auth/sessions", { token: user.token })).body.data;
     const secondId = sessions.find((s: { current: boolean }) => !s.current).id;
-    expect((await del(`/api/v1/auth/sessions/${secondId}`, undefined, { token: intruder.token })).status).toBe(404);
+    expect(
+      (await del(`/api/v1/auth/sessions/${secondId}`, undefined, { token: intruder.token })).status,
+    ).toBe(404);
     expect((await get("/api/v1/auth/me", { token: second.accessToken })).status).toBe(200);
-    expect((await del(`/api/v1/auth/sessions/${secondId}`, undefined, { token: user.token })).status).toBe(204);
+    expect((await del(`/api/v1/auth/sessions/${secondId}`, undefined, { token: user.token })).status).toBe(
+      204,
+    );
     expect((await get("/api/v1/auth/me", { token: second.accessToken })).status).toBe(401);
-    expect((await del(`/api/v1/auth/sessions/${secondId}`, undefined, { token: user.token })).status).toBe(404);
+    expect((await del(`/api/v1/auth/sessions/${secondId}`, undefined, { token: user.token })).status).toBe(
+      404,
+    );
   });
 
   it("require a token", async () => {

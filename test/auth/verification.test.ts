@@ -3,7 +3,8 @@ import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
 import { freshIp, get, post, waitForEmail } from "../support/http";
 import { registerUser } from "../support/users";
 
-const verify = (email: string, code: string) => post("/api/v1/auth/verify-email", { email, code }, { ip: freshIp() });
+const verify = (email: string, code: string) =>
+  post("/api/v1/auth/verify-email", { email, code }, { ip: freshIp() });
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 
 describe("email verification", () => {
@@ -11,7 +12,11 @@ describe("email verification", () => {
     const user = await registerUser();
     const mail = await waitForEmail(user.email, "verify-email");
     expect((await verify(user.email, mail.code!)).body).toEqual({ verified: true });
-    const login = await post("/api/v1/auth/login", { identifier: user.username, password: user.password }, { ip: freshIp() });
+    const login = await post(
+      "/api/v1/auth/login",
+      { identifier: user.username, password: user.password },
+      { ip: freshIp() },
+    );
     expect(login.body.user.emailVerified).toBe(true);
     await waitForEmail(user.email, "welcome");
   });
@@ -32,7 +37,9 @@ describe("email verification", () => {
     const first = await waitForEmail(user.email, "verify-email");
     advanceClockForTests(15 * MINUTE + 1);
     expect((await verify(user.email, first.code!)).status).toBe(400);
-    expect((await post("/api/v1/auth/resend-verification", { email: user.email }, { ip: freshIp() })).status).toBe(202);
+    expect(
+      (await post("/api/v1/auth/resend-verification", { email: user.email }, { ip: freshIp() })).status,
+    ).toBe(202);
     const second = await waitForEmail(user.email, "verify-email", { after: first.id });
     expect((await verify(user.email, second.code!)).status).toBe(200);
   });
@@ -40,7 +47,11 @@ describe("email verification", () => {
   it("answers resend-verification the same way for unknown addresses", async () => {
     const known = await registerUser();
     const a = await post("/api/v1/auth/resend-verification", { email: known.email }, { ip: freshIp() });
-    const b = await post("/api/v1/auth/resend-verification", { email: "nobody@nowhere.example" }, { ip: freshIp() });
+    const b = await post(
+      "/api/v1/auth/resend-verification",
+      { email: "nobody@nowhere.example" },
+      { ip: freshIp() },
+    );
     expect(a.status).toBe(b.status);
     expect(a.body).toEqual(b.body);
   });
@@ -56,7 +67,11 @@ describe("GET /api/v1/dev/outbox", () => {
   it("is refused outside development", async () => {
     const { app } = await import("../../src/app");
     const { env } = await import("cloudflare:test");
-    const res = await app.request("/api/v1/dev/outbox?to=a@b.example", {}, { ...env, ENVIRONMENT: "production" });
+    const res = await app.request(
+      "/api/v1/dev/outbox?to=a@b.example",
+      {},
+      { ...env, ENVIRONMENT: "production" },
+    );
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("DEV_ONLY");
   });

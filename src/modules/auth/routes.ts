@@ -97,7 +97,8 @@ export const authRoutes = createRouter()
       responses: { 204: { description: "Signed out" }, ...errors(401) },
     }),
     async (c) => {
-      await auth.revokeSessions(depsOf(c), [currentUser(c).sessionId], "LOGOUT");
+      const user = currentUser(c);
+      await auth.revokeSessions(depsOf(c), user.id, [user.sessionId], "LOGOUT");
       return c.body(null, 204);
     },
   )

@@ -26,6 +26,7 @@ import {
 } from "../../lib/password";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../lib/tokens";
 import { queueEmail } from "../email/service";
+import { disconnectUser } from "../realtime/hub";
 
 export const VERIFICATION_TTL_MS = 15 * MINUTE;
 export const VERIFICATION_MAX_ATTEMPTS = 5;
@@ -313,7 +314,7 @@ export async function refresh(deps: Deps, refreshToken: string) {
   }
   if (token.rotatedAt !== null) {
     // A rotated token came back: someone holds a copy. End the whole session.
-    await revokeSessions(deps, [session.id], "REFRESH_TOKEN_REUSE");
+    await revokeSessions(deps, user.id, [session.id], "REFRESH_TOKEN_REUSE");
     throw new AppError("INVALID_TOKEN");
   }
   const rotated = await db
@@ -323,7 +324,7 @@ export async function refresh(deps: Deps, refreshToken: string) {
     .run();
   if (rotated.meta.changes !== 1) {
     // Lost a race with a concurrent refresh of the same token: that is reuse too.
-    await revokeSessions(deps, [session.id], "REFRESH_TOKEN_REUSE");
+    await revokeSessions(deps, user.id, [session.id], "REFRESH_TOKEN_REUSE");
     throw new AppError("INVALID_TOKEN");
   }
   const next = randomToken(32);
@@ -334,7 +335,8 @@ export async function refresh(deps: Deps, refreshToken: string) {
   return tokenPair(deps, user, session.id, next);
 }
 
-export async function revokeSessions(deps: Deps, sessionIds: string[], reason: string): Promise<void> {
+/** Ends sessions: refresh tokens stop working, access tokens are refused, open WebSockets are closed. */
+export async function revokeSessions(deps: Deps, userId: string, sessionIds: string[], reason: string): Promise<void> {
   if (sessionIds.length === 0) return;
   const { db, now } = deps;
   await db.batch([
@@ -346,6 +348,7 @@ export async function revokeSessions(deps: Deps, sessionIds: string[], reason: s
     ),
   ]);
   await markSessionsRevoked(deps.env, sessionIds);
+  await disconnectUser(deps.env, userId, sessionIds);
 }
 
 async function activeSessionIds(deps: Deps, userId: string): Promise<string[]> {
@@ -358,7 +361,7 @@ async function activeSessionIds(deps: Deps, userId: string): Promise<string[]> {
 
 export async function revokeAllSessions(deps: Deps, userId: string, reason: string, except?: string) {
   const ids = (await activeSessionIds(deps, userId)).filter((id) => id !== except);
-  await revokeSessions(deps, ids, reason);
+  await revokeSessions(deps, userId, ids, reason);
 }
 
 export async function listSessions(deps: Deps, userId: string, currentSessionId: string) {
@@ -384,7 +387,7 @@ export async function revokeOwnSession(deps: Deps, userId: string, sessionId: st
     where: and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)),
   });
   if (!session) throw new AppError("NOT_FOUND");
-  await revokeSessions(deps, [sessionId], "USER_REVOKED");
+  await revokeSessions(deps, userId, [sessionId], "USER_REVOKED");
 }
 
 /** Same answer whether or not the address is registered. */

@@ -3,6 +3,7 @@ import { isoAt } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
 import { decodeCursor, toPage } from "../../lib/pagination";
+import { refreshAfterBlock } from "../conversations/service";
 import { removeEndorsementsBetween } from "../profiles/endorsements";
 import { type CardRow, cardColumnsSql, toCard } from "./network";
 import { changed, pairKey, removeConnection, removeUserFollow, runBatch } from "./writes";
@@ -32,6 +33,8 @@ export async function blockUser(deps: Deps, me: string, other: string) {
   ]);
   const block = results[results.length - 1] as { createdAt: number } | undefined;
   if (!block) throw new AppError("NOT_FOUND");
+  // Group chat rooms cache block pairs for their fan-out: tell the rooms the two share at once.
+  await refreshAfterBlock(deps, me, other);
   return { created: changed(results[0]) > 0, block: { userId: other, blockedAt: isoAt(block.createdAt) } };
 }
 
@@ -39,6 +42,7 @@ export async function blockUser(deps: Deps, me: string, other: string) {
 export async function unblockUser(deps: Deps, me: string, other: string): Promise<void> {
   if (me === other) throw new AppError("CANNOT_TARGET_SELF");
   await deps.db.run(sql`DELETE FROM blocks WHERE blocker_id = ${me} AND blocked_id = ${other}`);
+  await refreshAfterBlock(deps, me, other);
 }
 
 interface BlockedRow extends CardRow {

@@ -1,0 +1,386 @@
+import {
+  type MessageRow,
+  type ReactionRow,
+  type ReplyTarget,
+  renderMessage,
+} from "../src/modules/conversations/render";
+import type { Attachment, HistoryQuery, Message } from "../src/modules/conversations/schemas";
+import type { HubFrame } from "../src/modules/realtime/hub";
+import { events } from "../src/modules/realtime/protocol";
+
+/**
+ * The chat room's storage (its own SQLite): the conversation's log and its messages. Every change is one
+ * transaction that appends to `log` under the next `seq` (gap-free) and updates the message it concerns,
+ * so the log and the messages never disagree, and a restarted room continues from what is stored.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);
+CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, n INTEGER NOT NULL, sender_id TEXT NOT NULL,
+  client_id TEXT NOT NULL, text TEXT, attachments TEXT NOT NULL DEFAULT '[]', mentions TEXT NOT NULL DEFAULT '[]',
+  reply_to INTEGER, created_at INTEGER NOT NULL, edited_at INTEGER, deleted_at INTEGER);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages (sender_id, client_id);
+CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, message_seq INTEGER NOT NULL,
+  audience TEXT, data TEXT);
+CREATE TABLE IF NOT EXISTS reactions (message_seq INTEGER NOT NULL, user_id TEXT NOT NULL, emoji TEXT NOT NULL,
+  at INTEGER NOT NULL, PRIMARY KEY (message_seq, user_id));
+CREATE TABLE IF NOT EXISTS hidden (user_id TEXT NOT NULL, message_seq INTEGER NOT NULL, PRIMARY KEY (user_id, message_seq));
+`;
+
+type LogType = "message" | "edit" | "delete" | "reaction" | "hide";
+
+interface LogRow {
+  seq: number;
+  type: LogType;
+  message_seq: number;
+  audience: string | null;
+  data: string | null;
+}
+
+export interface NewMessage {
+  senderId: string;
+  clientId: string;
+  text: string | null;
+  attachments: Attachment[];
+  mentions: string[];
+  replyTo: number | null;
+  at: number;
+}
+
+/** What a reader may see: after joining, minus messages hidden for them and senders blocked either way. */
+export interface Viewer {
+  userId: string;
+  joinedSeq: number;
+  hiddenSenders: Set<string>;
+}
+
+const MAX_REPLAY = 500;
+
+export class RoomLog {
+  private readonly sql: SqlStorage;
+  /** Last log sequence and number of messages so far (message ordinals, for unread counts). */
+  lastSeq: number;
+  messageCount: number;
+  private readonly spoken = new Set<string>();
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+    this.sql.exec(SCHEMA);
+    this.lastSeq = this.one<{ v: number | null }>("SELECT max(seq) AS v FROM log")?.v ?? 0;
+    this.messageCount = this.one<{ v: number | null }>("SELECT max(n) AS v FROM messages")?.v ?? 0;
+  }
+
+  meta(key: string): SqlStorageValue {
+    return this.one<{ value: SqlStorageValue }>("SELECT value FROM meta WHERE key = ?", key)?.value ?? null;
+  }
+
+  setMeta(key: string, value: SqlStorageValue): void {
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  row(seq: number): MessageRow | null {
+    return this.one<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq);
+  }
+
+  /** The message if `viewer` may see it (after they joined, not deleted for them). */
+  visibleRow(seq: number, viewer: { userId: string; joinedSeq: number }): MessageRow | null {
+    if (seq <= viewer.joinedSeq) return null;
+    return this.one<MessageRow>(
+      "SELECT * FROM messages WHERE seq = ? AND NOT EXISTS (SELECT 1 FROM hidden WHERE user_id = ? AND message_seq = ?)",
+      seq,
+      viewer.userId,
+      seq,
+    );
+  }
+
+  byClientId(senderId: string, clientId: string): MessageRow | null {
+    return this.one<MessageRow>(
+      "SELECT * FROM messages WHERE sender_id = ? AND client_id = ?",
+      senderId,
+      clientId,
+    );
+  }
+
+  /** Has this member ever written here (a 1:1 they wrote in counts as accepted by them)? */
+  hasSpoken(userId: string): boolean {
+    if (this.spoken.has(userId)) return true;
+    const found = this.one("SELECT 1 AS x FROM messages WHERE sender_id = ? LIMIT 1", userId) !== null;
+    if (found) this.spoken.add(userId);
+    return found;
+  }
+
+  latestMessage(): MessageRow | null {
+    return this.one<MessageRow>("SELECT * FROM messages ORDER BY seq DESC LIMIT 1");
+  }
+
+  /** Number of messages up to and including `seq`. */
+  ordinalAt(seq: number): number {
+    return (
+      this.one<{ n: number }>("SELECT n FROM messages WHERE seq <= ? ORDER BY seq DESC LIMIT 1", seq)?.n ?? 0
+    );
+  }
+
+  reactionOf(seq: number, userId: string): string | null {
+    return (
+      this.one<{ emoji: string }>(
+        "SELECT emoji FROM reactions WHERE message_seq = ? AND user_id = ?",
+        seq,
+        userId,
+      )?.emoji ?? null
+    );
+  }
+
+  /** A page of history by seq (ascending when paging `after`, else the newest before `before`). */
+  history(viewer: Viewer, q: HistoryQuery): { rows: MessageRow[]; hasMore: boolean } {
+    const ascending = q.after !== undefined;
+    const rows = this.all<MessageRow>(
+      `SELECT * FROM messages WHERE seq > ? AND seq < ?
+        AND seq NOT IN (SELECT message_seq FROM hidden WHERE user_id = ?)
+        AND sender_id NOT IN (SELECT value FROM json_each(?))
+      ORDER BY seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
+      Math.max(q.after ?? 0, viewer.joinedSeq),
+      q.before ?? Number.MAX_SAFE_INTEGER,
+      viewer.userId,
+      JSON.stringify([...viewer.hiddenSenders]),
+      q.limit + 1,
+    );
+    const page = rows.slice(0, q.limit);
+    if (!ascending) page.reverse();
+    return { rows: page, hasMore: rows.length > q.limit };
+  }
+
+  /**
+   * The log after `after` as `viewer` would have received it live, in order, each event rendered with the
+   * message's current state (a message deleted for everyone comes back as its tombstone, never its text).
+   * `upTo` is the highest seq covered; `lastMessageSeq` the newest message replayed (0 if none).
+   */
+  replay(
+    conversationId: string,
+    viewer: Viewer,
+    after: number,
+  ): { frames: HubFrame[]; upTo: number; more: boolean; lastMessageSeq: number } {
+    const rows = this.all<LogRow>(
+      `SELECT seq, type, message_seq, audience, data FROM log
+        WHERE seq > ? AND message_seq > ? AND (audience IS NULL OR audience = ?) ORDER BY seq LIMIT ?`,
+      Math.max(after, viewer.joinedSeq),
+      viewer.joinedSeq,
+      viewer.userId,
+      MAX_REPLAY + 1,
+    );
+    const more = rows.length > MAX_REPLAY;
+    const page = rows.slice(0, MAX_REPLAY);
+    const seqs = JSON.stringify([...new Set(page.map((r) => r.message_seq))]);
+    const hidden = new Set(
+      this.all<{ message_seq: number }>(
+        "SELECT message_seq FROM hidden WHERE user_id = ? AND message_seq IN (SELECT value FROM json_each(?))",
+        viewer.userId,
+        seqs,
+      ).map((r) => r.message_seq),
+    );
+    const visible = this.all<MessageRow>(
+      "SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?))",
+      seqs,
+    ).filter((m) => !hidden.has(m.seq) && !viewer.hiddenSenders.has(m.sender_id));
+    const messages = new Map(this.render(conversationId, visible).map((m) => [m.seq, m]));
+
+    const frames: HubFrame[] = [];
+    let lastMessageSeq = 0;
+    for (const r of page) {
+      const event = this.replayEvent(conversationId, r, messages.get(r.message_seq), viewer);
+      if (!event) continue;
+      if (r.type === "message") lastMessageSeq = r.seq;
+      frames.push({ c: conversationId, s: r.seq, j: JSON.stringify(event) });
+    }
+    return { frames, upTo: more ? page[page.length - 1]!.seq : this.lastSeq, more, lastMessageSeq };
+  }
+
+  private replayEvent(
+    conversationId: string,
+    r: LogRow,
+    message: Message | undefined,
+    viewer: Viewer,
+  ): object | null {
+    if (r.type === "hide") return events.hidden(conversationId, r.seq, r.message_seq);
+    if (!message) return null;
+    const data = r.data
+      ? (JSON.parse(r.data) as { actorId?: string; userId?: string; emoji?: string | null })
+      : {};
+    switch (r.type) {
+      case "message":
+        return events.message(conversationId, message);
+      case "edit":
+        return events.updated(conversationId, r.seq, "edited", message.senderId, message);
+      case "delete":
+        return events.updated(conversationId, r.seq, "deleted", data.actorId ?? "", message);
+      case "reaction": {
+        const userId = data.userId ?? "";
+        if (viewer.hiddenSenders.has(userId)) return null;
+        return events.updated(conversationId, r.seq, "reaction", userId, message, {
+          userId,
+          emoji: data.emoji ?? null,
+        });
+      }
+    }
+  }
+
+  /** Messages as the API shows them, with their reactions and reply previews (three queries per page). */
+  render(conversationId: string, rows: MessageRow[]): Message[] {
+    if (rows.length === 0) return [];
+    const reactions = this.all<ReactionRow>(
+      "SELECT message_seq, user_id, emoji FROM reactions WHERE message_seq IN (SELECT value FROM json_each(?)) ORDER BY at, user_id",
+      JSON.stringify(rows.map((r) => r.seq)),
+    );
+    const replyIds = rows.map((r) => r.reply_to).filter((s): s is number => s !== null);
+    const replies = new Map(
+      replyIds.length === 0
+        ? []
+        : this.all<ReplyTarget>(
+            "SELECT seq, sender_id, text, edited_at, deleted_at FROM messages WHERE seq IN (SELECT value FROM json_each(?))",
+            JSON.stringify(replyIds),
+          ).map((r) => [r.seq, r]),
+    );
+    const bySeq = new Map<number, ReactionRow[]>();
+    for (const r of reactions) bySeq.set(r.message_seq, [...(bySeq.get(r.message_seq) ?? []), r]);
+    return rows.map((row) =>
+      renderMessage(
+        conversationId,
+        row,
+        bySeq.get(row.seq) ?? [],
+        row.reply_to === null ? null : replies.get(row.reply_to),
+      ),
+    );
+  }
+
+  renderOne(conversationId: string, row: MessageRow): Message {
+    return this.render(conversationId, [row])[0]!;
+  }
+
+  // ---------------------------------------------------------------- writes (one transaction each)
+
+  append(m: NewMessage): MessageRow {
+    const seq = this.lastSeq + 1;
+    const n = this.messageCount + 1;
+    const row: MessageRow = {
+      seq,
+      n,
+      sender_id: m.senderId,
+      client_id: m.clientId,
+      text: m.text,
+      attachments: JSON.stringify(m.attachments),
+      mentions: JSON.stringify(m.mentions),
+      reply_to: m.replyTo,
+      created_at: m.at,
+      edited_at: null,
+      deleted_at: null,
+    };
+    this.storage.transactionSync(() => {
+      this.sql.exec(
+        `INSERT INTO messages (seq, n, sender_id, client_id, text, attachments, mentions, reply_to, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        seq,
+        n,
+        row.sender_id,
+        row.client_id,
+        row.text,
+        row.attachments,
+        row.mentions,
+        row.reply_to,
+        row.created_at,
+      );
+      this.appendLog(seq, "message", seq, null, null);
+    });
+    this.lastSeq = seq;
+    this.messageCount = n;
+    this.spoken.add(m.senderId);
+    return row;
+  }
+
+  edit(seq: number, text: string, mentions: string[], at: number): number {
+    return this.change("edit", seq, null, null, () =>
+      this.sql.exec(
+        "UPDATE messages SET text = ?, mentions = ?, edited_at = ? WHERE seq = ?",
+        text,
+        JSON.stringify(mentions),
+        at,
+        seq,
+      ),
+    );
+  }
+
+  /** Delete for everyone: the message becomes a tombstone (text, attachments, mentions, reactions gone). */
+  tombstone(seq: number, actorId: string, at: number): number {
+    return this.change("delete", seq, null, JSON.stringify({ actorId }), () => {
+      this.sql.exec(
+        "UPDATE messages SET text = NULL, attachments = '[]', mentions = '[]', deleted_at = ? WHERE seq = ?",
+        at,
+        seq,
+      );
+      this.sql.exec("DELETE FROM reactions WHERE message_seq = ?", seq);
+    });
+  }
+
+  /** Delete for me: only `userId` stops seeing it; the log entry is addressed to them alone. */
+  hide(seq: number, userId: string): number {
+    return this.change("hide", seq, userId, null, () =>
+      this.sql.exec("INSERT OR IGNORE INTO hidden (user_id, message_seq) VALUES (?, ?)", userId, seq),
+    );
+  }
+
+  react(seq: number, userId: string, emoji: string | null, at: number): number {
+    return this.change("reaction", seq, null, JSON.stringify({ userId, emoji }), () => {
+      if (emoji === null)
+        this.sql.exec("DELETE FROM reactions WHERE message_seq = ? AND user_id = ?", seq, userId);
+      else
+        this.sql.exec(
+          `INSERT INTO reactions (message_seq, user_id, emoji, at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (message_seq, user_id) DO UPDATE SET emoji = excluded.emoji, at = excluded.at`,
+          seq,
+          userId,
+          emoji,
+          at,
+        );
+    });
+  }
+
+  private change(
+    type: LogType,
+    messageSeq: number,
+    audience: string | null,
+    data: string | null,
+    apply: () => void,
+  ) {
+    const seq = this.lastSeq + 1;
+    this.storage.transactionSync(() => {
+      apply();
+      this.appendLog(seq, type, messageSeq, audience, data);
+    });
+    this.lastSeq = seq;
+    return seq;
+  }
+
+  private appendLog(
+    seq: number,
+    type: LogType,
+    messageSeq: number,
+    audience: string | null,
+    data: string | null,
+  ) {
+    this.sql.exec(
+      "INSERT INTO log (seq, type, message_seq, audience, data) VALUES (?, ?, ?, ?, ?)",
+      seq,
+      type,
+      messageSeq,
+      audience,
+      data,
+    );
+  }
+
+  private one<T>(query: string, ...args: SqlStorageValue[]): T | null {
+    return (this.sql.exec(query, ...args).toArray()[0] as T | undefined) ?? null;
+  }
+
+  private all<T>(query: string, ...args: SqlStorageValue[]): T[] {
+    return this.sql.exec(query, ...args).toArray() as T[];
+  }
+}

@@ -1,0 +1,712 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Bindings } from "../src/env";
+import { systemClock } from "../src/lib/clock";
+import type { ErrorCode } from "../src/lib/errors";
+import { publishEvents } from "../src/lib/events";
+import { fail, type RoomResult } from "../src/modules/conversations/room";
+import {
+  deleteForEveryoneRefusal,
+  editRefusal,
+  extractMentions,
+  isMuted,
+  messagingRefusal,
+  preview,
+  reactRefusal,
+  TYPING_THROTTLE_MS,
+  TYPING_TTL_MS,
+} from "../src/modules/conversations/rules";
+import type { HistoryQuery, Message, SendInput } from "../src/modules/conversations/schemas";
+import {
+  blockedAround,
+  loadRoom,
+  type MembershipChange,
+  membershipStatements,
+  ownReadyMedia,
+  pairFacts,
+  type RoomMember,
+  readStatement,
+  summaryStatements,
+} from "../src/modules/conversations/store";
+import { type HubFrame, hubOf } from "../src/modules/realtime/hub";
+import { events } from "../src/modules/realtime/protocol";
+import { RoomLog, type Viewer } from "./chat-room-log";
+
+/**
+ * One chat room per conversation (named by the conversation id): the authority for its messages.
+ *
+ * - Every change gets the next number of the conversation's log (`seq`, gap-free), stored in the room's
+ *   SQLite (./chat-room-log.ts) before anyone hears of it; a restarted or evicted room continues from it,
+ *   and resume replays it.
+ * - Per action: check (rules from src/modules/conversations), store (one transaction), answer, fan out
+ *   to each member's UserHub, then write the conversation summary back to D1, coalesced (at most one
+ *   batch per WRITE_BACK_MS; an alarm retries a failed one, and a restarted room finishes it).
+ * - Membership and the block pairs between members are cached from D1 and reloaded on every change, so a
+ *   group message costs no D1 round trip. A 1:1 checks blocks and allowMessages in D1 on every write.
+ */
+interface Actor {
+  id: string;
+  now: number;
+}
+
+interface RoomState {
+  type: "DIRECT" | "GROUP";
+  members: Map<string, RoomMember>;
+  /** username -> user id, for mentions. */
+  usernames: Map<string, string>;
+  /** "a|b" for every blocked pair among members, both orders. */
+  blocked: Set<string>;
+  loadedAt: number;
+}
+
+interface Outbox {
+  stub: ReturnType<typeof hubOf>;
+  frames: HubFrame[];
+  callbacks: ((sockets: number) => void)[];
+  busy: boolean;
+}
+
+/** Membership is re-read from D1 in the background when older than this (sends never wait for it). */
+const STATE_TTL_MS = 60_000;
+/** A 1:1's block status is re-checked for typing indicators at most this old (writes always check). */
+const DIRECT_TYPING_TTL_MS = 10_000;
+/** How long changes wait to be written back to D1 together (the conversation list lags by at most this). */
+const WRITE_BACK_MS = 200;
+const RETRY_MS = 5_000;
+
+export class ChatRoom extends DurableObject<Bindings> {
+  private readonly log: RoomLog;
+  private conversationId: string | null;
+  private state: RoomState | null = null;
+  private loading: Promise<RoomState | null> | null = null;
+  private loadGeneration = 0;
+  private readonly outboxes = new Map<string, Outbox>();
+  private directTypingCheck: { at: number; ok: boolean } | null = null;
+  private readonly typists = new Map<string, { expiresAt: number; forwardedAt: number }>();
+  private alarmAt: number | null = null;
+  // Write-back to D1.
+  private syncedSeq: number;
+  private summaryDirty = false;
+  private readonly pendingReads = new Map<string, { seq: number; count: number }>();
+  private readonly pendingDelivered = new Map<string, number>();
+  private flushing: Promise<void> | null = null;
+  private flushAgain = false;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.log = new RoomLog(ctx.storage);
+    this.conversationId = this.log.meta("id") as string | null;
+    this.syncedSeq = Number(this.log.meta("synced") ?? 0);
+    // Stored but not yet written back to D1 when the room stopped: finish it now.
+    if (this.syncedSeq < this.log.lastSeq) {
+      this.summaryDirty = true;
+      this.flushSoon();
+    }
+  }
+
+  // ---------------------------------------------------------------- actions (RPC)
+
+  async send(
+    conversationId: string,
+    actor: Actor,
+    input: SendInput,
+    origin?: string,
+  ): Promise<RoomResult<{ message: Message; duplicate: boolean }>> {
+    const st = await this.ready(conversationId);
+    const me = st?.members.get(actor.id);
+    if (!st || !me) return fail("NOT_FOUND");
+    const existing = this.log.byClientId(actor.id, input.clientId);
+    if (existing) return { ok: true, message: this.log.renderOne(conversationId, existing), duplicate: true };
+
+    const refusal = await this.directRefusal(st, actor.id, true);
+    if (refusal) return fail(refusal);
+    const attachments = await ownReadyMedia(this.env.DB, actor.id, input.attachments);
+    if (!attachments)
+      return fail("INVALID_MEDIA", [{ path: "attachments", message: "attach your own READY media" }]);
+    // Awaited above: the member may have left, or a retry with this clientId may have won meanwhile.
+    if (!st.members.has(actor.id)) return fail("NOT_FOUND");
+    const raced = this.log.byClientId(actor.id, input.clientId);
+    if (raced) return { ok: true, message: this.log.renderOne(conversationId, raced), duplicate: true };
+    const reply = input.replyTo === undefined ? null : this.log.visibleRow(input.replyTo, me);
+    if (input.replyTo !== undefined && !reply) {
+      return fail("NOT_FOUND", [{ path: "replyTo", message: "no such message" }]);
+    }
+
+    const text = input.text && input.text.length > 0 ? input.text : null;
+    const row = this.log.append({
+      senderId: actor.id,
+      clientId: input.clientId,
+      text,
+      attachments,
+      mentions: extractMentions(text, st.usernames).filter((id) => id !== actor.id),
+      replyTo: input.replyTo ?? null,
+      at: actor.now,
+    });
+    const message = this.log.renderOne(conversationId, row);
+    const frame = {
+      c: conversationId,
+      s: row.seq,
+      j: JSON.stringify(events.message(conversationId, message)),
+    };
+    void this.fanOut(st, actor.id, frame, origin, { includeActor: true, wantResult: true }).then((reached) =>
+      this.afterMessage(st, conversationId, actor.id, message, reached),
+    );
+    // Sending reads everything before it.
+    me.readSeq = row.seq;
+    this.pendingReads.set(actor.id, { seq: row.seq, count: row.n });
+    this.summaryDirty = true;
+    this.flushSoon();
+    return { ok: true, message, duplicate: false };
+  }
+
+  async edit(
+    conversationId: string,
+    actor: Actor,
+    seq: number,
+    text: string,
+    origin?: string,
+  ): Promise<RoomResult<{ message: Message }>> {
+    const st = await this.ready(conversationId);
+    const me = st?.members.get(actor.id);
+    if (!st || !me) return fail("NOT_FOUND");
+    const before = this.log.visibleRow(seq, me);
+    const early = before ? editRefusal(facts(before), actor.id, actor.now) : "NOT_FOUND";
+    if (early) return fail(early);
+    const blocked = await this.directRefusal(st, actor.id, false);
+    if (blocked) return fail(blocked);
+    const row = this.log.row(seq)!;
+    const refusal = editRefusal(facts(row), actor.id, actor.now);
+    if (refusal) return fail(refusal);
+
+    const mentions = extractMentions(text, st.usernames).filter((id) => id !== actor.id);
+    const logSeq = this.log.edit(seq, text, mentions, actor.now);
+    const message = this.log.renderOne(conversationId, this.log.row(seq)!);
+    this.broadcastUpdate(st, conversationId, logSeq, "edited", actor.id, message, origin);
+    return { ok: true, message };
+  }
+
+  async remove(
+    conversationId: string,
+    actor: Actor,
+    seq: number,
+    scope: "me" | "everyone",
+    origin?: string,
+  ): Promise<RoomResult<{ message: Message | null }>> {
+    const st = await this.ready(conversationId);
+    const me = st?.members.get(actor.id);
+    if (!st || !me) return fail("NOT_FOUND");
+    const row = this.log.visibleRow(seq, me);
+    if (!row) return fail("NOT_FOUND");
+    const early =
+      scope === "everyone"
+        ? deleteForEveryoneRefusal(facts(row), { id: actor.id, role: me.role }, st.type)
+        : null;
+    if (early) return fail(early);
+    const blocked = await this.directRefusal(st, actor.id, false);
+    if (blocked) return fail(blocked);
+
+    if (scope === "me") {
+      if (!this.log.visibleRow(seq, me)) return { ok: true, message: null };
+      const logSeq = this.log.hide(seq, actor.id);
+      const frame = {
+        c: conversationId,
+        s: logSeq,
+        j: JSON.stringify(events.hidden(conversationId, logSeq, seq)),
+      };
+      this.deliverTo(actor.id, origin ? { ...frame, o: origin } : frame);
+      return { ok: true, message: null };
+    }
+    const current = this.log.row(seq)!;
+    if (current.deleted_at !== null)
+      return { ok: true, message: this.log.renderOne(conversationId, current) };
+    const logSeq = this.log.tombstone(seq, actor.id, actor.now);
+    const message = this.log.renderOne(conversationId, this.log.row(seq)!);
+    this.broadcastUpdate(st, conversationId, logSeq, "deleted", actor.id, message, origin);
+    return { ok: true, message };
+  }
+
+  async react(
+    conversationId: string,
+    actor: Actor,
+    seq: number,
+    emoji: string | null,
+    origin?: string,
+  ): Promise<RoomResult<{ message: Message }>> {
+    const st = await this.ready(conversationId);
+    const me = st?.members.get(actor.id);
+    if (!st || !me) return fail("NOT_FOUND");
+    const row = this.log.visibleRow(seq, me);
+    const early = row ? reactRefusal(facts(row)) : "NOT_FOUND";
+    if (early) return fail(early);
+    const blocked = await this.directRefusal(st, actor.id, false);
+    if (blocked) return fail(blocked);
+    const current = this.log.row(seq)!;
+    const refusal = reactRefusal(facts(current));
+    if (refusal) return fail(refusal);
+    if (this.log.reactionOf(seq, actor.id) === emoji) {
+      return { ok: true, message: this.log.renderOne(conversationId, current) };
+    }
+    const logSeq = this.log.react(seq, actor.id, emoji, actor.now);
+    const message = this.log.renderOne(conversationId, current);
+    this.broadcastUpdate(st, conversationId, logSeq, "reaction", actor.id, message, origin, {
+      userId: actor.id,
+      emoji,
+    });
+    return { ok: true, message };
+  }
+
+  /** Marks everything up to `seq` read by the actor (written to D1 before answering); members see a receipt. */
+  async read(conversationId: string, actor: Actor, seq: number): Promise<RoomResult<{ readSeq: number }>> {
+    const st = await this.ready(conversationId);
+    const me = st?.members.get(actor.id);
+    if (!st || !me) return fail("NOT_FOUND");
+    const blocked = await this.directRefusal(st, actor.id, false);
+    if (blocked) return fail(blocked);
+    const target = Math.min(seq, this.log.lastSeq);
+    if (target <= me.readSeq) return { ok: true, readSeq: me.readSeq };
+    await readStatement(this.env.DB, conversationId, actor.id, target, this.log.ordinalAt(target)).run();
+    if (target <= me.readSeq) return { ok: true, readSeq: me.readSeq };
+    me.readSeq = target;
+    me.deliveredSeq = Math.max(me.deliveredSeq, target);
+    const receipt = events.receipt(conversationId, actor.id, me.readSeq, me.deliveredSeq);
+    void this.fanOut(st, actor.id, { j: JSON.stringify(receipt) }, undefined, { includeActor: true });
+    return { ok: true, readSeq: target };
+  }
+
+  /** Typing indicators: forwarded at most every TYPING_THROTTLE_MS, stopped by the room after TYPING_TTL_MS. */
+  async typing(conversationId: string, actor: Actor, on: boolean): Promise<void> {
+    const st = await this.ready(conversationId);
+    if (!st?.members.has(actor.id)) return;
+    if (st.type === "DIRECT" && !(await this.directTypingAllowed(st, actor.id))) return;
+    const entry = this.typists.get(actor.id);
+    if (!on) {
+      if (!entry) return;
+      this.typists.delete(actor.id);
+      this.sendTyping(st, conversationId, actor.id, null);
+      return;
+    }
+    const expiresAt = actor.now + TYPING_TTL_MS;
+    if (entry && actor.now - entry.forwardedAt < TYPING_THROTTLE_MS) {
+      entry.expiresAt = expiresAt;
+      return;
+    }
+    this.typists.set(actor.id, { expiresAt, forwardedAt: actor.now });
+    this.sendTyping(st, conversationId, actor.id, expiresAt);
+    await this.scheduleAlarm(expiresAt);
+  }
+
+  async history(
+    conversationId: string,
+    actor: Actor,
+    q: HistoryQuery,
+  ): Promise<RoomResult<{ data: Message[]; hasMore: boolean; lastSeq: number }>> {
+    const viewer = await this.viewer(conversationId, actor.id);
+    if (!viewer) return fail("NOT_FOUND");
+    const { rows, hasMore } = this.log.history(viewer, q);
+    const last = rows[rows.length - 1];
+    if (last) this.noteDelivered(viewer.member, last.seq);
+    return { ok: true, data: this.log.render(conversationId, rows), hasMore, lastSeq: this.log.lastSeq };
+  }
+
+  /**
+   * Resume: the log after `after` as the member would have received it live, in order, with messages in
+   * their current state. `upTo` is the highest seq covered: everything visible up to it is in `frames`.
+   */
+  async replay(
+    conversationId: string,
+    userId: string,
+    after: number,
+  ): Promise<RoomResult<{ frames: HubFrame[]; upTo: number; more: boolean }>> {
+    const viewer = await this.viewer(conversationId, userId);
+    if (!viewer) return fail("NOT_FOUND");
+    const { frames, upTo, more, lastMessageSeq } = this.log.replay(conversationId, viewer, after);
+    if (lastMessageSeq) this.noteDelivered(viewer.member, lastMessageSeq);
+    return { ok: true, frames, upTo, more };
+  }
+
+  /**
+   * Membership changes run here with every other event held back, so a message is either before a member
+   * joined (invisible to them) or after (delivered to them), never in between.
+   */
+  async changeMembers(
+    conversationId: string,
+    change: MembershipChange,
+  ): Promise<RoomResult<{ seq: number }>> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      try {
+        await this.ready(conversationId);
+        const at = { seq: this.log.lastSeq, messageCount: this.log.messageCount };
+        await this.env.DB.batch(membershipStatements(this.env.DB, conversationId, change, at));
+        if (!(await this.reload(conversationId))) return fail("NOT_FOUND");
+        return { ok: true as const, seq: this.log.lastSeq };
+      } catch (err) {
+        // Never let it throw: an exception inside blockConcurrencyWhile resets the object.
+        logError("membership change failed", err);
+        return fail("INTERNAL");
+      }
+    });
+  }
+
+  /** Re-reads membership, settings and block pairs from D1 (after a change made elsewhere). */
+  async refresh(conversationId: string): Promise<void> {
+    if (this.conversationId === conversationId || this.conversationId === null)
+      await this.reload(conversationId);
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    const now = systemClock.now();
+    const id = this.conversationId;
+    for (const [userId, entry] of this.typists) {
+      if (entry.expiresAt > now) continue;
+      this.typists.delete(userId);
+      if (this.state && id) this.sendTyping(this.state, id, userId, null);
+    }
+    if (this.summaryDirty || this.pendingReads.size > 0 || this.pendingDelivered.size > 0) await this.flush();
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of this.typists.values()) next = Math.min(next, entry.expiresAt);
+    if (this.summaryDirty || this.pendingDelivered.size > 0) next = Math.min(next, now + RETRY_MS);
+    if (next !== Number.POSITIVE_INFINITY) await this.scheduleAlarm(next);
+  }
+
+  // ---------------------------------------------------------------- membership cache and rules
+
+  private async ready(conversationId: string): Promise<RoomState | null> {
+    if (this.conversationId === null) this.conversationId = conversationId;
+    else if (this.conversationId !== conversationId) return null;
+    const st = this.state;
+    if (!st) return this.loading ?? this.reload(conversationId);
+    if (systemClock.now() - st.loadedAt > STATE_TTL_MS && !this.loading)
+      void this.reload(conversationId).catch(() => {});
+    return st;
+  }
+
+  private reload(conversationId: string): Promise<RoomState | null> {
+    const generation = ++this.loadGeneration;
+    const loading = loadRoom(this.env.DB, conversationId).then((snap) => {
+      // A newer load (after a membership change) started meanwhile: it wins.
+      if (generation !== this.loadGeneration) return this.state;
+      if (!snap) {
+        this.state = null;
+        return null;
+      }
+      if (this.log.meta("id") === null) this.log.setMeta("id", conversationId);
+      const members = new Map<string, RoomMember>();
+      for (const m of snap.members) {
+        // Receipt positions only move forward; memory may be ahead of D1 until the next write-back.
+        const known = this.state?.members.get(m.userId);
+        if (known && known.joinedSeq === m.joinedSeq) {
+          m.readSeq = Math.max(m.readSeq, known.readSeq);
+          m.deliveredSeq = Math.max(m.deliveredSeq, known.deliveredSeq);
+        }
+        members.set(m.userId, m);
+      }
+      const blocked = new Set<string>();
+      for (const [a, b] of snap.blocks) blocked.add(`${a}|${b}`).add(`${b}|${a}`);
+      this.state = {
+        type: snap.type,
+        members,
+        usernames: new Map(snap.members.map((m) => [m.username, m.userId])),
+        blocked,
+        loadedAt: systemClock.now(),
+      };
+      return this.state;
+    });
+    this.loading = loading;
+    const clear = () => {
+      if (this.loading === loading) this.loading = null;
+    };
+    loading.then(clear, clear);
+    return loading;
+  }
+
+  private peerOf(st: RoomState, userId: string): RoomMember | undefined {
+    for (const m of st.members.values()) if (m.userId !== userId) return m;
+    return undefined;
+  }
+
+  /**
+   * 1:1 only (null for groups): a block either way or an inactive peer hides the conversation (404), and
+   * when `checkAllow`, the peer's allowMessages must admit the actor unless the peer wrote here already.
+   */
+  private async directRefusal(
+    st: RoomState,
+    actorId: string,
+    checkAllow: boolean,
+  ): Promise<ErrorCode | null> {
+    if (st.type !== "DIRECT") return null;
+    const peer = this.peerOf(st, actorId);
+    if (!peer) return "NOT_FOUND";
+    const facts = await pairFacts(this.env.DB, actorId, peer.userId);
+    this.directTypingCheck = { at: systemClock.now(), ok: !facts.blocked && facts.recipientActive };
+    return messagingRefusal(facts, !checkAllow || this.log.hasSpoken(peer.userId));
+  }
+
+  private async directTypingAllowed(st: RoomState, actorId: string): Promise<boolean> {
+    const cached = this.directTypingCheck;
+    if (cached && systemClock.now() - cached.at < DIRECT_TYPING_TTL_MS) return cached.ok;
+    await this.directRefusal(st, actorId, false);
+    return this.directTypingCheck?.ok ?? false;
+  }
+
+  /**
+   * What a member may read: after they joined, without the senders they blocked or who blocked them
+   * (read fresh from D1, and remembered for the live fan-out). Null when the member is not in the
+   * conversation or a block hides a 1:1 entirely.
+   */
+  private async viewer(
+    conversationId: string,
+    userId: string,
+  ): Promise<(Viewer & { member: RoomMember }) | null> {
+    const st = await this.ready(conversationId);
+    const member = st?.members.get(userId);
+    if (!st || !member) return null;
+    const around = await blockedAround(this.env.DB, userId);
+    const hiddenSenders = new Set<string>();
+    if (st.type === "DIRECT") {
+      const peer = this.peerOf(st, userId);
+      if (peer && (around.has(peer.userId) || !peer.active)) return null;
+    } else {
+      for (const id of around) {
+        if (!st.members.has(id)) continue;
+        hiddenSenders.add(id);
+        st.blocked.add(`${userId}|${id}`).add(`${id}|${userId}`);
+      }
+    }
+    return { userId, joinedSeq: member.joinedSeq, hiddenSenders, member };
+  }
+
+  // ---------------------------------------------------------------- fan-out
+
+  /**
+   * Sends one serialized frame to every active member who sees the actor and the author (blocks hide
+   * either), the actor's own other devices included when asked, except the `origin` socket (it gets an
+   * ack instead). With `wantResult`, resolves to the members that had an open socket.
+   */
+  private fanOut(
+    st: RoomState,
+    actorId: string,
+    frame: HubFrame,
+    origin: string | undefined,
+    opts: { includeActor?: boolean; authorId?: string; wantResult?: boolean } = {},
+  ): Promise<string[]> {
+    const authorId = opts.authorId ?? actorId;
+    const targets: string[] = [];
+    for (const m of st.members.values()) {
+      if (!m.active) continue;
+      if (m.userId === actorId ? !opts.includeActor : st.blocked.has(`${actorId}|${m.userId}`)) continue;
+      if (m.userId !== authorId && st.blocked.has(`${authorId}|${m.userId}`)) continue;
+      targets.push(m.userId);
+    }
+    const frameFor = (id: string) => (id === actorId && origin ? { ...frame, o: origin } : frame);
+    if (!opts.wantResult) {
+      for (const id of targets) this.deliverTo(id, frameFor(id));
+      return Promise.resolve([]);
+    }
+    return new Promise((resolve) => {
+      const reached: string[] = [];
+      let waiting = targets.length;
+      if (waiting === 0) resolve(reached);
+      for (const id of targets) {
+        this.deliverTo(id, frameFor(id), (sockets) => {
+          if (sockets > 0) reached.push(id);
+          if (--waiting === 0) resolve(reached);
+        });
+      }
+    });
+  }
+
+  /**
+   * Frames go to each member's hub through a per-member outbox with at most one call in flight: calls to
+   * one hub arrive in order, and when a hub is slower than the room, the frames that piled up meanwhile
+   * go together in the next call (no added latency when idle, far fewer calls under load).
+   */
+  private deliverTo(userId: string, frame: HubFrame, onResult?: (sockets: number) => void): void {
+    let box = this.outboxes.get(userId);
+    if (!box) {
+      box = { stub: hubOf(this.env, userId), frames: [], callbacks: [], busy: false };
+      this.outboxes.set(userId, box);
+    }
+    box.frames.push(frame);
+    if (onResult) box.callbacks.push(onResult);
+    if (!box.busy) this.pump(box);
+  }
+
+  private pump(box: Outbox): void {
+    const { frames, callbacks } = box;
+    box.frames = [];
+    box.callbacks = [];
+    box.busy = true;
+    box.stub
+      .deliver(frames)
+      .then(
+        (r) => r.sockets,
+        () => 0,
+      )
+      .then((sockets) => {
+        for (const cb of callbacks) cb(sockets);
+        box.busy = false;
+        if (box.frames.length > 0) this.pump(box);
+      });
+  }
+
+  private broadcastUpdate(
+    st: RoomState,
+    conversationId: string,
+    logSeq: number,
+    change: "edited" | "deleted" | "reaction",
+    actorId: string,
+    message: Message,
+    origin: string | undefined,
+    reaction?: { userId: string; emoji: string | null },
+  ): void {
+    const event = events.updated(conversationId, logSeq, change, actorId, message, reaction);
+    const frame = { c: conversationId, s: logSeq, j: JSON.stringify(event) };
+    void this.fanOut(st, actorId, frame, origin, { includeActor: true, authorId: message.senderId });
+    if (change !== "reaction" && this.log.latestMessage()?.seq === message.seq) {
+      this.summaryDirty = true;
+      this.flushSoon();
+    }
+  }
+
+  private sendTyping(st: RoomState, conversationId: string, userId: string, expiresAt: number | null): void {
+    const event = events.typing(conversationId, userId, expiresAt === null ? "stop" : "start", expiresAt);
+    void this.fanOut(st, userId, { j: JSON.stringify(event) }, undefined);
+  }
+
+  /** After a new message reached the members who were online: a delivery receipt, notices for the rest. */
+  private async afterMessage(
+    st: RoomState,
+    conversationId: string,
+    senderId: string,
+    message: Message,
+    reached: string[],
+  ): Promise<void> {
+    const online = new Set(reached);
+    const delivered = reached.filter((id) => id !== senderId);
+    for (const id of delivered) {
+      const m = st.members.get(id);
+      if (m) this.noteDelivered(m, message.seq);
+    }
+    if (delivered.length > 0) {
+      this.deliverTo(senderId, {
+        j: JSON.stringify(events.delivered(conversationId, message.seq, delivered)),
+      });
+    }
+    const now = systemClock.now();
+    const mentioned = new Set(message.mentions);
+    const target = { type: "conversation", id: conversationId };
+    const data = { seq: message.seq, preview: preview(message.text, false) };
+    const notices: Parameters<typeof publishEvents>[1] = [];
+    for (const m of st.members.values()) {
+      if (m.userId === senderId || !m.active || st.blocked.has(`${senderId}|${m.userId}`)) continue;
+      // Mentions always notify; other messages only members who were offline and have not muted.
+      const type = mentioned.has(m.userId)
+        ? "mention"
+        : !online.has(m.userId) && !isMuted(m.mutedUntil, now)
+          ? "message"
+          : null;
+      if (!type) continue;
+      notices.push({
+        key: `${type}:${conversationId}:${message.seq}:${m.userId}`,
+        event: { type, actorId: senderId, recipientId: m.userId, target, data, at: now },
+      });
+    }
+    if (notices.length > 0)
+      await publishEvents(this.env, notices).catch((err) => logError("message notice failed", err));
+  }
+
+  // ---------------------------------------------------------------- D1 write-back
+
+  private noteDelivered(member: RoomMember, seq: number): void {
+    if (seq <= member.deliveredSeq) return;
+    member.deliveredSeq = seq;
+    this.pendingDelivered.set(member.userId, seq);
+    this.flushSoon();
+  }
+
+  /** The first change schedules one D1 batch WRITE_BACK_MS later; every change until then rides along. */
+  private flushSoon(): void {
+    if (this.flushing) {
+      this.flushAgain = true;
+      return;
+    }
+    this.flushing = sleep(WRITE_BACK_MS)
+      .then(async () => {
+        do {
+          this.flushAgain = false;
+          await this.flush();
+          if (this.flushAgain) await sleep(WRITE_BACK_MS);
+        } while (this.flushAgain);
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+  }
+
+  /** Writes the conversation summary and receipt positions to D1 in one batch; on failure the alarm retries. */
+  private async flush(): Promise<void> {
+    const id = this.conversationId;
+    if (!id) return;
+    const summaryDirty = this.summaryDirty;
+    const reads = [...this.pendingReads].map(([userId, r]) => ({ userId, ...r }));
+    const byValue = new Map<number, string[]>();
+    for (const [userId, seq] of this.pendingDelivered)
+      byValue.set(seq, [...(byValue.get(seq) ?? []), userId]);
+    if (!summaryDirty && reads.length === 0 && byValue.size === 0) return;
+    this.summaryDirty = false;
+    this.pendingReads.clear();
+    this.pendingDelivered.clear();
+    const lastSeq = this.log.lastSeq;
+    const latest = this.log.latestMessage();
+    const summary = {
+      lastSeq,
+      messageCount: this.log.messageCount,
+      last: latest && {
+        seq: latest.seq,
+        senderId: latest.sender_id,
+        preview: preview(latest.text, latest.deleted_at !== null),
+        at: latest.created_at,
+      },
+      reads,
+      delivered: [...byValue].map(([seq, userIds]) => ({ seq, userIds })),
+      now: systemClock.now(),
+    };
+    try {
+      const statements = summaryStatements(this.env.DB, id, summary);
+      await this.env.DB.batch(summaryDirty ? statements : statements.slice(1));
+      if (summaryDirty && lastSeq > this.syncedSeq) {
+        this.syncedSeq = lastSeq;
+        this.log.setMeta("synced", lastSeq);
+      }
+    } catch (err) {
+      logError("room write-back failed", err);
+      if (summaryDirty) this.summaryDirty = true;
+      for (const r of reads) if (!this.pendingReads.has(r.userId)) this.pendingReads.set(r.userId, r);
+      for (const d of summary.delivered) {
+        for (const u of d.userIds)
+          this.pendingDelivered.set(u, Math.max(d.seq, this.pendingDelivered.get(u) ?? 0));
+      }
+      await this.scheduleAlarm(systemClock.now() + RETRY_MS);
+    }
+  }
+
+  private async scheduleAlarm(at: number): Promise<void> {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
+  }
+}
+
+function facts(row: { sender_id: string; created_at: number; deleted_at: number | null }) {
+  return { senderId: row.sender_id, createdAt: row.created_at, deletedAt: row.deleted_at };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function logError(msg: string, err: unknown): void {
+  console.error(
+    JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err) }),
+  );
+}

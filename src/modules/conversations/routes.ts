@@ -1,0 +1,373 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { currentUser, requireAuth } from "../../lib/auth";
+import { depsOf } from "../../lib/deps";
+import { bearer, createRouter, errors, IdParam, json, jsonBody } from "../../lib/openapi";
+import { PageQuery, pageSchema } from "../../lib/pagination";
+import { rateLimit } from "../../lib/rate-limit";
+import * as messages from "./messages";
+import {
+  AddMembersInput,
+  ConversationDetailSchema,
+  ConversationSchema,
+  CreateConversationInput,
+  DeleteScope,
+  EditInput,
+  HistoryQuery,
+  HistorySchema,
+  ListQuery,
+  MessageSchema,
+  ReactInput,
+  ReadInput,
+  RoleInput,
+  SEQ,
+  SendInput,
+  SendResultSchema,
+  SettingsInput,
+  UpdateConversationInput,
+} from "./schemas";
+import * as conversations from "./service";
+
+const tags = ["Messaging"];
+const MessageParams = IdParam.extend({ seq: SEQ.openapi({ param: { name: "seq", in: "path" } }) });
+const MemberParams = IdParam.extend({
+  userId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "userId", in: "path" } }),
+});
+const Detail = z.object({ conversation: ConversationDetailSchema });
+const MessageResult = z.object({ message: MessageSchema });
+
+export const conversationRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags,
+      summary:
+        "Start a conversation: one other member and no name is a 1:1 (asking again answers the same one)",
+      security: bearer,
+      middleware: [requireAuth, rateLimit("conversations")] as const,
+      request: { body: jsonBody(CreateConversationInput) },
+      responses: {
+        201: json(Detail, "Created"),
+        200: json(Detail, "The existing 1:1 with this member"),
+        ...errors(400, 401, 403, 404, 409, 429),
+      },
+    }),
+    async (c) => {
+      const user = currentUser(c);
+      const { conversation, created } = await conversations.createConversation(
+        depsOf(c),
+        user,
+        c.req.valid("json"),
+      );
+      return created ? c.json({ conversation }, 201) : c.json({ conversation }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags,
+      summary: "Your conversations: pinned first, then newest activity first, with unread counts",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { query: PageQuery.extend(ListQuery.shape) },
+      responses: { 200: json(pageSchema(ConversationSchema)), ...errors(400, 401) },
+    }),
+    async (c) =>
+      c.json(await conversations.listConversations(depsOf(c), currentUser(c).id, c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      tags,
+      summary: "A conversation with its members and their receipts",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 200: json(Detail), ...errors(401, 404) },
+    }),
+    async (c) =>
+      c.json(
+        {
+          conversation: await conversations.getConversation(
+            depsOf(c),
+            currentUser(c).id,
+            c.req.valid("param").id,
+          ),
+        },
+        200,
+      ),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}",
+      tags,
+      summary: "Rename a group or change its image (admins)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, body: jsonBody(UpdateConversationInput) },
+      responses: { 200: json(Detail), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const conversation = await conversations.updateConversation(
+        depsOf(c),
+        currentUser(c).id,
+        c.req.valid("param").id,
+        c.req.valid("json"),
+      );
+      return c.json({ conversation }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}/settings",
+      tags,
+      summary: "Your own settings for a conversation: mute (optionally until a time), archive, pin",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, body: jsonBody(SettingsInput) },
+      responses: { 200: json(Detail), ...errors(400, 401, 404) },
+    }),
+    async (c) => {
+      const conversation = await conversations.updateSettings(
+        depsOf(c),
+        currentUser(c).id,
+        c.req.valid("param").id,
+        c.req.valid("json"),
+      );
+      return c.json({ conversation }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/members",
+      tags,
+      summary: "Add members to a group (admins; at most 256 members)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, body: jsonBody(AddMembersInput) },
+      responses: { 200: json(Detail), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const conversation = await conversations.addMembers(
+        depsOf(c),
+        currentUser(c).id,
+        c.req.valid("param").id,
+        c.req.valid("json"),
+      );
+      return c.json({ conversation }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}/members/{userId}",
+      tags,
+      summary: "Remove a member from a group (admins; removing yourself is leaving)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: MemberParams },
+      responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      await conversations.removeMember(depsOf(c), currentUser(c).id, id, userId);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}/members/{userId}",
+      tags,
+      summary: "Make a member admin or member (admins); to hand over, promote someone then step down",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: MemberParams, body: jsonBody(RoleInput) },
+      responses: { 200: json(Detail), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      const conversation = await conversations.setMemberRole(
+        depsOf(c),
+        currentUser(c).id,
+        id,
+        userId,
+        c.req.valid("json").role,
+      );
+      return c.json({ conversation }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/leave",
+      tags,
+      summary: "Leave a group (if you were its only admin, the longest-standing member becomes admin)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: "Left" }, ...errors(401, 404, 409) },
+    }),
+    async (c) => {
+      await conversations.leaveConversation(depsOf(c), currentUser(c).id, c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/messages",
+      tags,
+      summary:
+        "Message history by seq: the latest, ?before=seq (older) or ?after=seq (newer); ascending order",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, query: HistoryQuery },
+      responses: { 200: json(HistorySchema), ...errors(400, 401, 404) },
+    }),
+    async (c) => {
+      const page = await messages.messageHistory(
+        depsOf(c),
+        currentUser(c),
+        c.req.valid("param").id,
+        c.req.valid("query"),
+      );
+      return c.json({ data: page.data, hasMore: page.hasMore, lastSeq: page.lastSeq }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/messages",
+      tags,
+      summary: "Send a message (50 per minute); retrying with the same clientId answers the same message",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, body: jsonBody(SendInput) },
+      responses: {
+        201: json(SendResultSchema, "Sent"),
+        200: json(SendResultSchema, "Already sent with this clientId"),
+        ...errors(400, 401, 403, 404, 429),
+      },
+    }),
+    async (c) => {
+      const { message, duplicate } = await messages.sendMessage(
+        depsOf(c),
+        currentUser(c),
+        c.req.valid("param").id,
+        c.req.valid("json"),
+      );
+      return duplicate ? c.json({ message, duplicate }, 200) : c.json({ message, duplicate }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}/messages/{seq}",
+      tags,
+      summary: "Edit your message (within 15 minutes of sending)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: MessageParams, body: jsonBody(EditInput) },
+      responses: { 200: json(MessageResult), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { id, seq } = c.req.valid("param");
+      const { message } = await messages.editMessage(
+        depsOf(c),
+        currentUser(c),
+        id,
+        seq,
+        c.req.valid("json").text,
+      );
+      return c.json({ message }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}/messages/{seq}",
+      tags,
+      summary:
+        "Delete a message for you (scope=me) or for everyone (scope=everyone: sender or group admin; leaves a tombstone)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: MessageParams, query: z.object({ scope: DeleteScope.default("me") }) },
+      responses: { 204: { description: "Deleted" }, ...errors(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id, seq } = c.req.valid("param");
+      await messages.deleteMessage(depsOf(c), currentUser(c), id, seq, c.req.valid("query").scope);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/{id}/messages/{seq}/reaction",
+      tags,
+      summary: "React to a message with an emoji (one reaction per member; putting another replaces it)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: MessageParams, body: jsonBody(ReactInput) },
+      responses: { 200: json(MessageResult), ...errors(400, 401, 404, 409, 429) },
+    }),
+    async (c) => {
+      const { id, seq } = c.req.valid("param");
+      const { message } = await messages.reactToMessage(
+        depsOf(c),
+        currentUser(c),
+        id,
+        seq,
+        c.req.valid("json").emoji,
+      );
+      return c.json({ message }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}/messages/{seq}/reaction",
+      tags,
+      summary: "Remove your reaction",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: MessageParams },
+      responses: { 200: json(MessageResult), ...errors(401, 404, 409, 429) },
+    }),
+    async (c) => {
+      const { id, seq } = c.req.valid("param");
+      const { message } = await messages.reactToMessage(depsOf(c), currentUser(c), id, seq, null);
+      return c.json({ message }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/read",
+      tags,
+      summary: "Mark everything up to seq as read (members see a read receipt)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, body: jsonBody(ReadInput) },
+      responses: { 200: json(z.object({ readSeq: z.number().int() })), ...errors(400, 401, 404) },
+    }),
+    async (c) => {
+      const { readSeq } = await messages.markRead(
+        depsOf(c),
+        currentUser(c),
+        c.req.valid("param").id,
+        c.req.valid("json").seq,
+      );
+      return c.json({ readSeq }, 200);
+    },
+  );

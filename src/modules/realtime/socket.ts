@@ -1,0 +1,34 @@
+import { fromBase64url, fromUtf8 } from "../../lib/encoding";
+import type { Locale } from "../../lib/i18n";
+
+/** What the upgrade route tells the member's hub about a socket it authenticated. */
+export interface SocketClaims {
+  userId: string;
+  sessionId: string;
+  emailVerified: boolean;
+  /** Access token expiry (ms): after it, actions on the socket answer TOKEN_EXPIRED until an `auth` frame. */
+  exp: number;
+  locale: Locale;
+  /** The subprotocol to answer with, when the client offered any. */
+  protocol: string | null;
+}
+
+export const BEARER_PROTOCOL_PREFIX = "bearer.";
+
+/** The `exp` of a JWT that was already verified, in ms. */
+export function tokenExpiry(token: string): number | null {
+  try {
+    const payload = JSON.parse(fromUtf8(fromBase64url(token.split(".")[1] ?? ""))) as { exp?: unknown };
+    return typeof payload.exp === "number" ? payload.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Subprotocols offered in `Sec-WebSocket-Protocol` (browsers cannot set other headers on a WebSocket). */
+export function offeredProtocols(header: string | undefined): string[] {
+  return (header ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+}

@@ -1,0 +1,183 @@
+import { abortAllDurableObjects } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  clientId,
+  conversationOf,
+  directConversation,
+  groupConversation,
+  sendHttp,
+} from "../support/conversations";
+import { del, patch, post } from "../support/http";
+import { createUsers } from "../support/users";
+import { type Event, eventually, TestSocket } from "../support/ws";
+
+const open: TestSocket[] = [];
+async function socket(token: string) {
+  const s = await TestSocket.open(token);
+  open.push(s);
+  return s;
+}
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+
+/** Log events of one conversation received by a socket, in arrival order. */
+const logEvents = (s: TestSocket, id: string) =>
+  s.received.filter(
+    (e) => e.conversationId === id && typeof e.seq === "number" && e.type.startsWith("message"),
+  );
+
+async function resume(s: TestSocket, conversations: Record<string, number>): Promise<Event> {
+  const ack = await s.request({ type: "resume", conversations });
+  expect(ack.type).toBe("ack");
+  return ack;
+}
+
+describe("resume", () => {
+  it("replays exactly what a reconnecting member missed, in order", async () => {
+    const [a, b] = await createUsers(2);
+    const id = await directConversation(a!, b!);
+    for (const text of ["one", "two", "three"]) await sendHttp(a!, id, text);
+
+    const first = await socket(b!.token);
+    const ack = await resume(first, { [id]: 0 });
+    expect(ack.conversations).toEqual([{ conversationId: id, seq: 3 }]);
+    expect(logEvents(first, id).map((e) => [e.type, e.seq, e.message.text])).toEqual([
+      ["message", 1, "one"],
+      ["message", 2, "two"],
+      ["message", 3, "three"],
+    ]);
+    expect(first.received.find((e) => e.type === "resumed")).toMatchObject({ conversationId: id, seq: 3 });
+    first.close();
+
+    await sendHttp(a!, id, "four");
+    const again = await socket(b!.token);
+    await resume(again, { [id]: 3 });
+    expect(logEvents(again, id).map((e) => e.seq)).toEqual([4]);
+    // Resuming marks the replayed messages delivered.
+    await eventually(
+      async () =>
+        (await conversationOf(a!, id)).members.find((m: any) => m.user.id === b!.id).deliveredSeq === 4,
+    );
+  });
+
+  it("replays edits, deletions and reactions with the message as it is now (a deleted text never comes back)", async () => {
+    const [a, b] = await createUsers(2);
+    const id = await directConversation(a!, b!);
+    const m1 = await sendHttp(a!, id, "teh draft");
+    const m2 = await sendHttp(a!, id, "secret");
+    const base = `/api/v1/conversations/${id}/messages`;
+    await patch(`${base}/${m1.seq}`, { text: "the draft" }, { token: a!.token });
+    await del(`${base}/${m2.seq}?scope=everyone`, undefined, { token: a!.token });
+    await sendHttp(a!, id, "after");
+
+    const s = await socket(b!.token);
+    await resume(s, { [id]: 2 });
+    const events = logEvents(s, id);
+    expect(events.map((e) => [e.type, e.seq, e.change ?? null])).toEqual([
+      ["message.updated", 3, "edited"],
+      ["message.updated", 4, "deleted"],
+      ["message", 5, null],
+    ]);
+    expect(events[0]!.message).toMatchObject({ seq: m1.seq, text: "the draft", state: "EDITED" });
+    expect(events[1]!.message).toMatchObject({ seq: m2.seq, text: null, state: "DELETED" });
+
+    const fromStart = await socket(b!.token);
+    await resume(fromStart, { [id]: 0 });
+    expect(JSON.stringify(fromStart.received)).not.toContain("secret");
+    expect(logEvents(fromStart, id).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("holds live messages during a replay: every seq arrives once, in order", async () => {
+    const [a, b] = await createUsers(2);
+    const id = await directConversation(a!, b!);
+    for (let i = 0; i < 15; i++) await sendHttp(a!, id, `old ${i}`);
+    const s = await socket(b!.token);
+    const sender = await socket(a!.token);
+    const burst = (async () => {
+      for (let i = 0; i < 15; i++) {
+        await sender.request({ type: "send", conversationId: id, clientId: clientId(), text: `live ${i}` });
+      }
+    })();
+    await resume(s, { [id]: 0 });
+    await burst;
+    await s.next("message", (e) => e.seq === 30);
+    const seqs = logEvents(s, id).map((e) => e.seq);
+    expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it("replays from the room's storage after the room was restarted, and keeps numbering after it", async () => {
+    const [a, b, c] = await createUsers(3);
+    const id = await groupConversation(a!, [b!, c!]);
+    const before = await socket(a!.token);
+    for (const text of ["alpha", "beta", "gamma"]) {
+      await before.request({ type: "send", conversationId: id, clientId: clientId(), text });
+    }
+    await abortAllDurableObjects();
+
+    const sb = await socket(b!.token);
+    const ack = await resume(sb, { [id]: 1 });
+    expect(ack.conversations).toEqual([{ conversationId: id, seq: 3 }]);
+    expect(logEvents(sb, id).map((e) => [e.seq, e.message.text])).toEqual([
+      [2, "beta"],
+      [3, "gamma"],
+    ]);
+    const sa = await socket(a!.token);
+    const next = await sa.request({ type: "send", conversationId: id, clientId: clientId(), text: "delta" });
+    expect(next.seq).toBe(4);
+    expect((await sb.next("message", (e) => e.seq === 4)).message.text).toBe("delta");
+    await eventually(async () => (await conversationOf(c!, id)).lastSeq === 4);
+    expect((await conversationOf(c!, id)).unreadCount).toBe(4);
+  });
+
+  it("replays a delete-for-me to the member's other devices only", async () => {
+    const [a, b] = await createUsers(2);
+    const id = await directConversation(a!, b!);
+    const m = await sendHttp(a!, id, "hide me");
+    const tab = await socket(b!.token);
+    const hidden = await tab.request({ type: "delete", conversationId: id, seq: m.seq, scope: "me" });
+    expect(hidden.type).toBe("ack");
+    const otherDevice = await socket(b!.token);
+    await resume(otherDevice, { [id]: m.seq });
+    expect(logEvents(otherDevice, id)).toEqual([
+      { type: "message.hidden", conversationId: id, seq: 2, messageSeq: m.seq },
+    ]);
+    const fromStart = await socket(b!.token);
+    await resume(fromStart, { [id]: 0 });
+    expect(logEvents(fromStart, id).map((e) => e.type)).toEqual(["message.hidden"]);
+    const sender = await socket(a!.token);
+    await resume(sender, { [id]: 0 });
+    expect(logEvents(sender, id).map((e) => e.type)).toEqual(["message"]);
+  });
+
+  it("gives a member added later only what came after they joined", async () => {
+    const [a, b, late] = await createUsers(3);
+    const id = await groupConversation(a!, [b!]);
+    await sendHttp(a!, id, "before you came");
+    const added = await post(
+      `/api/v1/conversations/${id}/members`,
+      { userIds: [late!.id] },
+      { token: a!.token },
+    );
+    expect(added.status).toBe(200);
+    await sendHttp(b!, id, "welcome");
+    const s = await socket(late!.token);
+    await resume(s, { [id]: 0 });
+    expect(logEvents(s, id).map((e) => e.message.text)).toEqual(["welcome"]);
+  });
+
+  it("answers an error per conversation it cannot resume", async () => {
+    const [a, b, outsider] = await createUsers(3);
+    const id = await directConversation(a!, b!);
+    await sendHttp(a!, id, "private");
+    const s = await socket(outsider!.token);
+    const ack = await resume(s, { [id]: 0, "not-an-id": 0 });
+    expect(ack.conversations).toEqual([
+      { conversationId: id, seq: null, error: "NOT_FOUND" },
+      { conversationId: "not-an-id", seq: null, error: "NOT_FOUND" },
+    ]);
+    expect(logEvents(s, id)).toEqual([]);
+    const tooMany = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`c${i}`, 0]));
+    expect((await s.request({ type: "resume", conversations: tooMany })).code).toBe("VALIDATION_ERROR");
+  });
+});
