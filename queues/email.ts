@@ -1,10 +1,9 @@
-import { createDb } from "../src/db/client";
-import { systemClock } from "../src/lib/clock";
 import { deliverEmail, EmailMessage } from "../src/modules/email/service";
 import { defineConsumer } from "./framework";
 
+/** Email delivery through the configured adapter (src/modules/email/providers.ts). */
 export const emailConsumer = defineConsumer({
   queue: "majlis-email",
   schema: EmailMessage,
-  handle: (message, env) => deliverEmail(createDb(env.DB), message, systemClock.now()),
+  handle: (message, env, meta) => deliverEmail(env, message, meta.now),
 });

@@ -1,16 +1,21 @@
+import { z } from "@hono/zod-openapi";
 import { DomainEvent } from "../src/lib/events";
+import { DeliverJob, deliver } from "../src/modules/notifications/delivery";
+import { fanOut } from "../src/modules/notifications/fanout";
 import { defineConsumer } from "./framework";
 
 /**
- * Notification fan-out. Until the notifications module exists (issue #6) events are accepted and logged,
- * so producers can already publish them.
+ * The notify queue carries two kinds of messages: domain events published by the services (fanned out
+ * into notifications, src/modules/notifications/fanout.ts) and `deliver` jobs (one push or email delivery
+ * of a notification, src/modules/notifications/delivery.ts).
  */
+export const NotifyMessage = z.union([DeliverJob, DomainEvent]);
+
 export const notifyConsumer = defineConsumer({
   queue: "majlis-notify",
-  schema: DomainEvent,
-  handle: async (event, env) => {
-    if (env.LOG_REQUESTS !== "false") {
-      console.log(JSON.stringify({ level: "info", msg: "domain event", type: event.type, recipientId: event.recipientId }));
-    }
-  },
+  schema: NotifyMessage,
+  handle: (message, env, meta) =>
+    message.type === "deliver"
+      ? deliver(env, message, meta.now)
+      : fanOut(env, message as DomainEvent, meta.key, meta.now),
 });

@@ -1,0 +1,147 @@
+import { sql } from "drizzle-orm";
+import type { Outcome } from "../../../queues/framework";
+import type { Bindings } from "../../env";
+import type { DomainEvent } from "../../lib/events";
+import type { Locale } from "../../lib/i18n";
+import { newId } from "../../lib/ids";
+import { logError } from "../../lib/log";
+import { blockedEitherWaySql } from "../graph/policy";
+import { pushToUser } from "../realtime/hub";
+import { scheduleDeliveries } from "./delivery";
+import { channelsFor, parseChannels, quietOf } from "./preferences";
+import { type NotificationRow, rowColumns, toNotification, unreadCountSql } from "./queries";
+import { quietDelayMs } from "./time";
+import { AGGREGATION_WINDOW_MS, aggregationOf, PENDING_EMAIL, PENDING_PUSH, statement } from "./types";
+
+/**
+ * Turns one domain event into (at most) one notification row for its recipient, the notify queue's
+ * work. Nothing is written when the recipient is the actor, when either is not an active member, across a
+ * block, for a muted conversation's messages, for a message the recipient has since come online for, or
+ * when every channel of the type is off. Otherwise one batch (committed with the queue receipt, so a
+ * redelivered event changes nothing) closes an expired aggregation window, upserts the open row
+ * (INSERT … ON CONFLICT (user_id, agg_key) DO UPDATE: exact under concurrent events), records the actor and
+ * reads the result back; then the row is pushed live to the recipient's sockets and, when the row is new,
+ * its push and email deliveries are scheduled (after quiet hours).
+ */
+interface Context {
+  status: string;
+  locale: string | null;
+  verified: number | null;
+  channels: string | null;
+  quietStart: number | null;
+  quietEnd: number | null;
+  timeZone: string | null;
+  actorStatus: string | null;
+  blocked: number;
+  mutedUntil: number | null;
+  cameOnline: number | null;
+  hasPush: number;
+}
+
+export function localeOf(value: string | null | undefined): Locale {
+  return value === "en" ? "en" : "ar";
+}
+
+export async function fanOut(
+  env: Bindings,
+  event: DomainEvent,
+  eventKey: string,
+  now: number,
+): Promise<Outcome> {
+  const recipient = event.recipientId;
+  const actor = event.actorId;
+  if (actor === recipient) return {};
+  const system = event.type === "system";
+  const conversationId = event.target?.type === "conversation" ? event.target.id : null;
+  const db = env.DB;
+  const ctx = await statement(
+    db,
+    sql`SELECT u.status, u.locale, u.email_verified_at AS verified, p.channels, p.quiet_start AS quietStart,
+      p.quiet_end AS quietEnd, p.time_zone AS timeZone,
+      (SELECT status FROM users WHERE id = ${actor}) AS actorStatus,
+      ${blockedEitherWaySql(recipient, actor)} AS blocked,
+      ${conversationId ? sql`(SELECT muted_until FROM conversation_members WHERE conversation_id = ${conversationId} AND user_id = ${recipient})` : sql`NULL`} AS mutedUntil,
+      (SELECT status = 'online' AND updated_at >= ${event.at} FROM presence WHERE user_id = ${recipient}) AS cameOnline,
+      EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = ${recipient}) AS hasPush
+    FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id WHERE u.id = ${recipient}`,
+  ).first<Context>();
+  if (ctx?.status !== "ACTIVE") return {};
+  if (!system && (ctx.actorStatus !== "ACTIVE" || ctx.blocked === 1)) return {};
+  if (event.type === "message") {
+    if (ctx.mutedUntil !== null && ctx.mutedUntil > now) return {};
+    // The recipient was offline when the room published this, but is online now: they will see it live.
+    if (ctx.cameOnline === 1) return {};
+  }
+
+  const channels = channelsFor(parseChannels(ctx.channels), event.type);
+  const push = channels.push && ctx.hasPush === 1;
+  const email = channels.email && ctx.verified !== null;
+  if (!channels.inApp && !push && !email) return {};
+  const pending = (push ? PENDING_PUSH : 0) | (email ? PENDING_EMAIL : 0);
+  const quiet = quietOf(ctx.quietStart, ctx.quietEnd);
+  const deliverAt = pending ? now + quietDelayMs(now, quiet, ctx.timeZone ?? "UTC") : null;
+
+  const agg = aggregationOf(event, eventKey);
+  const data = {
+    ...(event.data ?? {}),
+    // The event's own object when the row is about something else (a reply: the row is its parent).
+    ...(event.target && agg.target?.id !== event.target.id ? { sourceId: event.target.id } : {}),
+  };
+  const id = newId(now);
+  const writes = [
+    statement(
+      db,
+      sql`UPDATE notifications SET agg_key = NULL
+        WHERE user_id = ${recipient} AND agg_key = ${agg.key} AND created_at <= ${now - AGGREGATION_WINDOW_MS}`,
+    ),
+    statement(
+      db,
+      sql`INSERT INTO notifications (id, user_id, type, agg_key, target_type, target_id, data, event_count, visible,
+          pending, deliver_at, created_at, updated_at)
+        VALUES (${id}, ${recipient}, ${event.type}, ${agg.key}, ${agg.target?.type ?? null}, ${agg.target?.id ?? null},
+          ${JSON.stringify(data)}, 1, ${channels.inApp ? 1 : 0}, ${pending}, ${deliverAt}, ${now}, ${now})
+        ON CONFLICT (user_id, agg_key) DO UPDATE SET event_count = event_count + 1, data = excluded.data,
+          visible = excluded.visible, updated_at = MAX(updated_at, excluded.updated_at)`,
+    ),
+    ...(system
+      ? []
+      : [
+          statement(
+            db,
+            sql`INSERT INTO notification_actors (notification_id, actor_id, at)
+              SELECT id, ${actor}, ${now} FROM notifications WHERE user_id = ${recipient} AND agg_key = ${agg.key}
+              ON CONFLICT (notification_id, actor_id) DO UPDATE SET at = MAX(at, excluded.at)`,
+          ),
+        ]),
+    statement(
+      db,
+      sql`SELECT ${rowColumns(recipient)}, ${unreadCountSql(recipient)} AS unreadCount
+        FROM notifications n WHERE n.user_id = ${recipient} AND n.agg_key = ${agg.key}`,
+    ),
+  ];
+  return {
+    writes,
+    after: async (results) => {
+      const row = results[results.length - 1]?.results[0] as
+        | (NotificationRow & { unreadCount: number })
+        | undefined;
+      if (!row) return;
+      const tasks: Promise<unknown>[] = [];
+      if (row.visible === 1) {
+        const notification = toNotification(row, localeOf(ctx.locale));
+        tasks.push(
+          pushToUser(env, recipient, {
+            type: "notification",
+            notification,
+            unreadCount: row.unreadCount,
+          }).catch((err) => logError("live notification failed", { error: String(err) })),
+        );
+      }
+      // Push and email go once, for the first event of a row (later ones update it in place).
+      if (row.eventCount === 1 && row.pending !== 0 && row.deliverAt !== null) {
+        tasks.push(scheduleDeliveries(env, recipient, row.id, row.pending, row.deliverAt, now));
+      }
+      await Promise.all(tasks);
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { z } from "@hono/zod-openapi";
+import { isoAt } from "../../lib/clock";
+import type { Deps } from "../../lib/deps";
+import { notFound } from "../../lib/errors";
+import { formatHhMm, isValidTimeZone, parseHhMm, type QuietHours } from "./time";
+import {
+  CHANNELS,
+  type Channel,
+  type ChannelSet,
+  DEFAULT_CHANNELS,
+  NOTIFICATION_TYPES,
+  type NotificationType,
+} from "./types";
+
+/**
+ * Notification preferences: per type × channel switches (only changes are stored, merged over
+ * DEFAULT_CHANNELS), quiet hours in the member's time zone, and the email digest frequency.
+ */
+export const DIGESTS = ["OFF", "DAILY", "WEEKLY"] as const;
+export type Digest = (typeof DIGESTS)[number];
+export const DEFAULT_TIME_ZONE = "UTC";
+export const DEFAULT_DIGEST: Digest = "WEEKLY";
+
+const HHMM = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (00:00–23:59)")
+  .openapi({ example: "22:00" });
+const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isValidTimeZone, "must be an IANA time zone, e.g. Asia/Riyadh")
+  .openapi({ example: "Asia/Riyadh" });
+
+const ChannelSetSchema = z
+  .object({ inApp: z.boolean(), email: z.boolean(), push: z.boolean() })
+  .openapi("NotificationChannels");
+const ChannelPatch = z
+  .object({ inApp: z.boolean().optional(), email: z.boolean().optional(), push: z.boolean().optional() })
+  .strict();
+const QuietHoursSchema = z
+  .object({ start: HHMM, end: HHMM })
+  .refine((q) => q.start !== q.end, { message: "start and end must differ", path: ["end"] })
+  .openapi("QuietHours");
+
+export const PreferencesSchema = z
+  .object({
+    channels: z.object(
+      Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, ChannelSetSchema])) as Record<
+        NotificationType,
+        typeof ChannelSetSchema
+      >,
+    ),
+    quietHours: QuietHoursSchema.nullable(),
+    timeZone: z.string(),
+    digest: z.enum(DIGESTS),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("NotificationPreferences");
+
+export const PreferencesPatch = z
+  .object({
+    channels: z
+      .object(
+        Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, ChannelPatch.optional()])) as Record<
+          NotificationType,
+          z.ZodOptional<typeof ChannelPatch>
+        >,
+      )
+      .strict()
+      .optional(),
+    quietHours: QuietHoursSchema.nullable().optional(),
+    timeZone: TimeZone.optional(),
+    digest: z.enum(DIGESTS).optional(),
+  })
+  .strict()
+  .openapi("NotificationPreferencesPatch");
+export type PreferencesPatch = z.infer<typeof PreferencesPatch>;
+
+export type StoredChannels = Partial<Record<string, Partial<Record<Channel, boolean>>>>;
+
+export function parseChannels(json: string | null | undefined): StoredChannels {
+  if (!json) return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed && typeof parsed === "object" ? (parsed as StoredChannels) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The member's switches for one type (their changes over the defaults). */
+export function channelsFor(stored: StoredChannels, type: string): ChannelSet {
+  const base = DEFAULT_CHANNELS[type as NotificationType] ?? { inApp: true, email: false, push: true };
+  const own = stored[type] ?? {};
+  return Object.fromEntries(
+    CHANNELS.map((c) => [c, typeof own[c] === "boolean" ? own[c] : base[c]]),
+  ) as ChannelSet;
+}
+
+export function quietOf(start: number | null, end: number | null): QuietHours | null {
+  return start === null || end === null ? null : { start, end };
+}
+
+interface PrefsRow {
+  channels: string | null;
+  quietStart: number | null;
+  quietEnd: number | null;
+  timeZone: string | null;
+  digest: Digest | null;
+  updatedAt: number | null;
+}
+
+export function toPreferences(row: PrefsRow | null) {
+  const stored = parseChannels(row?.channels);
+  const quiet = quietOf(row?.quietStart ?? null, row?.quietEnd ?? null);
+  return {
+    channels: Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, channelsFor(stored, t)])) as Record<
+      NotificationType,
+      ChannelSet
+    >,
+    quietHours: quiet ? { start: formatHhMm(quiet.start), end: formatHhMm(quiet.end) } : null,
+    timeZone: row?.timeZone ?? DEFAULT_TIME_ZONE,
+    digest: row?.digest ?? DEFAULT_DIGEST,
+    updatedAt: row?.updatedAt ? isoAt(row.updatedAt) : null,
+  };
+}
+
+const SELECT_PREFS = `SELECT p.channels, p.quiet_start AS quietStart, p.quiet_end AS quietEnd, p.time_zone AS timeZone,
+  p.digest, p.updated_at AS updatedAt FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id WHERE u.id = ?`;
+
+export async function getPreferences(deps: Deps, userId: string) {
+  const row = await deps.env.DB.prepare(SELECT_PREFS).bind(userId).first<PrefsRow>();
+  if (!row) throw notFound();
+  return toPreferences(row);
+}
+
+/**
+ * One upsert: the channel changes are merged into the stored JSON with json_patch (RFC 7396) inside the
+ * statement, so two devices changing different switches at the same time both keep their change.
+ */
+export function preferencesUpsert(db: D1Database, userId: string, patch: PreferencesPatch, now: number) {
+  const channels: Record<string, Record<string, boolean>> = {};
+  for (const [type, set] of Object.entries(patch.channels ?? {})) {
+    if (set && Object.keys(set).length > 0) channels[type] = set as Record<string, boolean>;
+  }
+  const setQuiet = patch.quietHours !== undefined ? 1 : 0;
+  const start = patch.quietHours ? parseHhMm(patch.quietHours.start) : null;
+  const end = patch.quietHours ? parseHhMm(patch.quietHours.end) : null;
+  return db
+    .prepare(
+      `INSERT INTO notification_preferences (user_id, channels, quiet_start, quiet_end, time_zone, digest, updated_at)
+      VALUES (?1, json_patch('{}', ?2), ?3, ?4, COALESCE(?5, '${DEFAULT_TIME_ZONE}'), COALESCE(?6, '${DEFAULT_DIGEST}'), ?7)
+      ON CONFLICT (user_id) DO UPDATE SET channels = json_patch(channels, ?2),
+        quiet_start = CASE WHEN ?8 = 1 THEN ?3 ELSE quiet_start END,
+        quiet_end = CASE WHEN ?8 = 1 THEN ?4 ELSE quiet_end END,
+        time_zone = COALESCE(?5, time_zone), digest = COALESCE(?6, digest), updated_at = ?7`,
+    )
+    .bind(
+      userId,
+      JSON.stringify(channels),
+      start,
+      end,
+      patch.timeZone ?? null,
+      patch.digest ?? null,
+      now,
+      setQuiet,
+    );
+}
+
+export async function updatePreferences(deps: Deps, userId: string, patch: PreferencesPatch) {
+  const db = deps.env.DB;
+  const [, read] = await db.batch<PrefsRow>([
+    preferencesUpsert(db, userId, patch, deps.now),
+    db.prepare(SELECT_PREFS).bind(userId),
+  ]);
+  const row = read?.results[0];
+  if (!row) throw notFound();
+  return toPreferences(row);
+}

@@ -1,0 +1,78 @@
+import type { Bindings } from "../../env";
+import { hmacSign, timingSafeEqual } from "../../lib/crypto";
+import type { Deps } from "../../lib/deps";
+import { base64url, fromBase64url, fromUtf8, utf8 } from "../../lib/encoding";
+import { AppError } from "../../lib/errors";
+import { isLocalEnvironment } from "../../lib/tokens";
+import { preferencesUpsert } from "./preferences";
+import { NOTIFICATION_TYPES, type NotificationType } from "./types";
+
+/**
+ * Unsubscribe links in emails: `GET /api/v1/notifications/unsubscribe?token=` turns off the email channel
+ * of one notification type (or the digest) without signing in. The token is `payload.signature`, where
+ * payload = base64url("v1:<userId>:<scope>") and signature = HMAC-SHA-256 over it with
+ * UNSUBSCRIBE_SECRET (else a key derived from JWT_SECRET; a fixed key only in development), so it cannot
+ * be forged or moved to another member or type. It does not expire: old emails keep working.
+ */
+export type UnsubscribeScope = NotificationType | "digest";
+
+const DEV_SECRET = "majlis-local-unsubscribe-secret-not-for-production";
+
+function secretOf(env: Pick<Bindings, "UNSUBSCRIBE_SECRET" | "JWT_SECRET" | "ENVIRONMENT">): string {
+  if (env.UNSUBSCRIBE_SECRET) return env.UNSUBSCRIBE_SECRET;
+  if (env.JWT_SECRET) return `unsubscribe|${env.JWT_SECRET}`;
+  if (isLocalEnvironment(env)) return DEV_SECRET;
+  throw new Error("UNSUBSCRIBE_SECRET (or JWT_SECRET) is not configured");
+}
+
+export async function unsubscribeToken(
+  env: Pick<Bindings, "UNSUBSCRIBE_SECRET" | "JWT_SECRET" | "ENVIRONMENT">,
+  userId: string,
+  scope: UnsubscribeScope,
+): Promise<string> {
+  const payload = base64url(utf8(`v1:${userId}:${scope}`));
+  return `${payload}.${await hmacSign(secretOf(env), payload)}`;
+}
+
+export async function unsubscribeUrl(
+  env: Bindings,
+  userId: string,
+  scope: UnsubscribeScope,
+): Promise<string> {
+  const token = await unsubscribeToken(env, userId, scope);
+  return `${env.APP_URL.replace(/\/+$/, "")}/api/v1/notifications/unsubscribe?token=${token}`;
+}
+
+export async function verifyUnsubscribeToken(
+  env: Pick<Bindings, "UNSUBSCRIBE_SECRET" | "JWT_SECRET" | "ENVIRONMENT">,
+  token: string,
+): Promise<{ userId: string; scope: UnsubscribeScope }> {
+  const [payload, signature, extra] = token.split(".");
+  if (!payload || !signature || extra !== undefined) throw new AppError("INVALID_LINK");
+  const expected = await hmacSign(secretOf(env), payload);
+  if (!timingSafeEqual(expected, signature)) throw new AppError("INVALID_LINK");
+  let decoded: string;
+  try {
+    decoded = fromUtf8(fromBase64url(payload));
+  } catch {
+    throw new AppError("INVALID_LINK");
+  }
+  const [version, userId, scope] = decoded.split(":");
+  const scopes: readonly string[] = [...NOTIFICATION_TYPES, "digest"];
+  if (version !== "v1" || !userId || !scope || !scopes.includes(scope)) throw new AppError("INVALID_LINK");
+  return { userId, scope: scope as UnsubscribeScope };
+}
+
+/** Applies a verified token. Idempotent; an account that no longer exists answers 404. */
+export async function unsubscribe(deps: Deps, token: string) {
+  const { userId, scope } = await verifyUnsubscribeToken(deps.env, token);
+  const db = deps.env.DB;
+  const user = await db
+    .prepare("SELECT 1 FROM users WHERE id = ? AND status != 'DELETED'")
+    .bind(userId)
+    .first();
+  if (!user) throw new AppError("NOT_FOUND");
+  const patch = scope === "digest" ? { digest: "OFF" as const } : { channels: { [scope]: { email: false } } };
+  await preferencesUpsert(db, userId, patch, deps.now).run();
+  return { unsubscribed: true as const, scope, channel: "email" as const };
+}

@@ -1,0 +1,61 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { depsOf } from "../../lib/deps";
+import { AppError } from "../../lib/errors";
+import { bearer, createRouter, errors, json } from "../../lib/openapi";
+import { decodeCursor, PageQuery, pageSchema, toPage } from "../../lib/pagination";
+import { activeUserSql, notBlocked } from "../graph/policy";
+import { profileRefSql } from "../profiles/lookup";
+import { cachedJson } from "./cache";
+import { postVisibleTo } from "./policy";
+import { postJsonSql, toPosts } from "./read";
+import { PostSchema } from "./schemas";
+import { runAll } from "./writes";
+
+/** Mounted at /api/v1/profiles next to the profiles module's router: a member's posts and reposts. */
+export const profilePostRoutes = createRouter().openapi(
+  createRoute({
+    method: "get",
+    path: "/{username}/posts",
+    tags: ["Posts"],
+    summary: "A member's posts and reposts, newest first, as you may see them",
+    security: [...bearer, {}],
+    request: {
+      params: z.object({
+        username: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: "username", in: "path" } }),
+      }),
+      query: PageQuery,
+    },
+    responses: {
+      200: json(pageSchema(PostSchema).openapi("PostPage")),
+      304: { description: "Not modified (If-None-Match matched the ETag)" },
+      ...errors(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const deps = depsOf(c);
+    const viewer = c.var.user?.id;
+    const { cursor, limit } = c.req.valid("query");
+    const ref = profileRefSql(c.req.valid("param").username);
+    if (!ref) throw new AppError("NOT_FOUND");
+    const after = decodeCursor(cursor, ["id"] as const);
+    const [member, rows] = (await runAll(deps.db, [
+      deps.db.get(sql`SELECT 1 AS ok WHERE ${activeUserSql(ref)} AND ${notBlocked(viewer, ref)}`),
+      deps.db.all<{ id: string; json: string }>(sql`
+        SELECT p.id, ${postJsonSql(viewer)} AS json FROM posts p
+        WHERE p.author_id = ${ref} ${after ? sql`AND p.id < ${String(after.id)}` : sql``} AND ${postVisibleTo(viewer)}
+        ORDER BY p.id DESC LIMIT ${limit + 1}`),
+    ])) as [unknown, { id: string; json: string }[]];
+    if (!member) throw new AppError("NOT_FOUND");
+    const page = toPage(rows, limit, (last) => ({ id: last.id }));
+    return cachedJson(
+      c,
+      { data: await toPosts(deps, page.data, viewer), nextCursor: page.nextCursor },
+      !viewer,
+    );
+  },
+);

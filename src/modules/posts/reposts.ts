@@ -1,0 +1,127 @@
+import { sql } from "drizzle-orm";
+import type { AuthUser } from "../../env";
+import type { Deps } from "../../lib/deps";
+import { AppError } from "../../lib/errors";
+import { publishEvents } from "../../lib/events";
+import { newId } from "../../lib/ids";
+import { detectTextDirection, extractHashtags, extractMentions } from "../../lib/text";
+import { assertEmailVerified } from "../auth/service";
+import { changed } from "../graph/writes";
+import { queueIndex } from "../search/queue";
+import { postVisibleTo } from "./policy";
+import { postJsonSql, toPost } from "./read";
+import { LIMITS, type Post } from "./schemas";
+import { deletePostStatements } from "./service";
+import {
+  addHashtags,
+  insertMentions,
+  linkMentions,
+  mentionCandidatesQuery,
+  mentionedUsernames,
+  runAll,
+} from "./writes";
+
+/**
+ * SQL for "the post an action on `givenId` is really about": a plain repost stands for its original
+ * (reacting to, commenting on, bookmarking or reposting a plain repost acts on the original).
+ */
+export function actionTargetSql(givenId: string) {
+  return sql`(SELECT CASE WHEN kind = 'REPOST' THEN repost_of_id ELSE id END FROM posts WHERE id = ${givenId})`;
+}
+
+/**
+ * Reposts `targetId` (plain, or a quote when `comment` is given). One live repost per member per original:
+ * the partial unique index decides under concurrency, and the original's repost count moves only when
+ * the repost row was inserted (same batch).
+ */
+export async function repost(
+  deps: Deps,
+  user: AuthUser,
+  targetId: string,
+  input: { comment?: string | undefined; visibility?: Post["visibility"] | undefined },
+) {
+  await assertEmailVerified(deps, user);
+  const { db, now } = deps;
+  const comment = input.comment ?? "";
+  const visibility = input.visibility ?? "PUBLIC";
+  const tags = extractHashtags(comment);
+  if (tags.length > LIMITS.hashtags) throw new AppError("TOO_MANY_HASHTAGS");
+  const usernames = mentionedUsernames(extractMentions(comment));
+
+  const target = sql`SELECT g.id, CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END AS originalId,
+      (SELECT author_id FROM posts WHERE id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END) AS originalAuthorId
+    FROM posts g WHERE g.id = ${targetId} AND ${postVisibleTo(user.id, "g")}`;
+  const [found, candidates] = (await runAll(db, [
+    db.get<{ originalId: string; originalAuthorId: string } | undefined>(target),
+    usernames.length > 0
+      ? mentionCandidatesQuery(db, user.id, usernames, { authorId: user.id, visibility })
+      : db.all(sql`SELECT 1 WHERE 0`),
+  ])) as [{ originalId: string; originalAuthorId: string } | undefined, Parameters<typeof linkMentions>[1]];
+  if (!found) throw new AppError("NOT_FOUND");
+  const originalId = found.originalId;
+  const linked = linkMentions(comment, candidates);
+
+  const id = newId(now);
+  const inserted = sql`EXISTS (SELECT 1 FROM posts WHERE id = ${id})`;
+  const results = await runAll(db, [
+    db.run(sql`INSERT INTO posts (id, author_id, kind, repost_of_id, content, visibility, text_direction, hashtags,
+        mentions, rev, created_at)
+      SELECT ${id}, ${user.id}, ${comment ? "QUOTE" : "REPOST"}, ${originalId}, ${comment}, ${visibility},
+        ${comment ? detectTextDirection(comment) : "ltr"}, ${JSON.stringify(tags.map((t) => t.display))},
+        ${JSON.stringify(linked)}, ${newId(now)}, ${now}
+      WHERE EXISTS (SELECT 1 FROM posts WHERE id = ${originalId} AND deleted_at IS NULL)
+      ON CONFLICT DO NOTHING`),
+    db.run(sql`UPDATE posts SET repost_count = repost_count + 1 WHERE id = ${originalId} AND ${inserted}`),
+    ...addHashtags(db, id, tags, now, inserted),
+    ...insertMentions(db, { postId: id }, user.id, linked, now, inserted),
+    db.get<{ json: string } | undefined>(
+      sql`SELECT ${postJsonSql(user.id)} AS json FROM posts p WHERE p.id = ${id}`,
+    ),
+  ]);
+  if (changed(results[0]) === 0) throw new AppError("ALREADY_REPOSTED");
+  const post = await toPost(deps, (results[results.length - 1] as { json: string }).json, user.id);
+  deps.waitUntil(queueIndex(deps.env, "posts", id));
+
+  const canSee = new Set(candidates.filter((c) => c.canSee === 1).map((c) => c.id));
+  deps.waitUntil(
+    publishEvents(deps.env, [
+      {
+        key: `repost:${originalId}:${user.id}`,
+        event: {
+          type: "repost",
+          actorId: user.id,
+          recipientId: found.originalAuthorId,
+          target: { type: "post", id: originalId },
+          data: { repostPostId: id, quote: comment.length > 0 },
+          at: now,
+        },
+      },
+      ...[...new Set(linked.map((m) => m.userId))]
+        .filter((uid) => canSee.has(uid))
+        .map((uid) => ({
+          key: `mention:post:${id}:${uid}`,
+          event: {
+            type: "mention" as const,
+            actorId: user.id,
+            recipientId: uid,
+            target: { type: "post", id },
+            at: now,
+          },
+        })),
+    ]),
+  );
+  return { repostId: id, repostPostId: id, originalPostId: originalId, post };
+}
+
+/** Removes the caller's repost of `targetId` (or of the original a plain repost `targetId` stands for). */
+export async function unrepost(deps: Deps, userId: string, targetId: string): Promise<void> {
+  const { db } = deps;
+  const mine = await db.get<{ id: string; rev: string } | undefined>(sql`
+    SELECT id, rev FROM posts WHERE author_id = ${userId} AND deleted_at IS NULL
+      AND repost_of_id = COALESCE((SELECT repost_of_id FROM posts WHERE id = ${targetId} AND kind = 'REPOST'), ${targetId})`);
+  if (!mine) throw new AppError("NOT_FOUND");
+  const { statements } = deletePostStatements(deps, mine.id, sql`rev = ${mine.rev}`);
+  const results = await runAll(db, statements);
+  if (changed(results[0]) === 0) throw new AppError("NOT_FOUND");
+  deps.waitUntil(queueIndex(deps.env, "posts", mine.id));
+}

@@ -1,0 +1,181 @@
+import { z } from "@hono/zod-openapi";
+import type { Bindings } from "../../env";
+import { isoAt } from "../../lib/clock";
+import type { Deps } from "../../lib/deps";
+import { fromBase64url, utf8 } from "../../lib/encoding";
+import { AppError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { logError } from "../../lib/log";
+import { encryptPushPayload, importUaPublicKey } from "./ece";
+import { vapidAuthorization, vapidKeys, vapidSubject } from "./vapid";
+
+/**
+ * Web Push subscriptions and delivery. A subscription is what the browser's PushManager.subscribe()
+ * returns ({endpoint, keys: {p256dh, auth}}); the endpoint is unique, so the same browser registering
+ * again (or under another account) updates the one row. Endpoints must be https URLs of a known push
+ * service (PUSH_ENDPOINT_HOSTS), because the server POSTs to them.
+ */
+export const MAX_SUBSCRIPTIONS_PER_USER = 20;
+const DEFAULT_PUSH_HOSTS = "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com";
+
+const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+
+export const PushSubscriptionInput = z
+  .object({
+    endpoint: z
+      .string()
+      .min(12)
+      .max(2048)
+      .openapi({ example: "https://fcm.googleapis.com/fcm/send/dGVzdC1zdWJzY3JpcHRpb24" }),
+    keys: z.object({
+      p256dh: z.string().min(80).max(120).regex(B64URL, "must be base64url").openapi({
+        description: "The subscription's P-256 public key (uncompressed point, base64url)",
+        example: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",
+      }),
+      auth: z
+        .string()
+        .min(16)
+        .max(32)
+        .regex(B64URL, "must be base64url")
+        .openapi({ description: "The 16-byte auth secret (base64url)", example: "BTBZMqHH6r4Tts7J_aSIgg" }),
+    }),
+    /** Sent by PushSubscription.toJSON(); not used. */
+    expirationTime: z.number().nullable().optional(),
+  })
+  .openapi("PushSubscriptionInput");
+export type PushSubscriptionInput = z.infer<typeof PushSubscriptionInput>;
+
+export const PushSubscriptionSchema = z
+  .object({ id: z.string(), endpoint: z.string(), createdAt: z.string() })
+  .openapi("PushSubscription");
+
+function invalid(path: string, message: string): AppError {
+  return new AppError("VALIDATION_ERROR", [{ path, message }]);
+}
+
+/** Whether the server may POST to this endpoint: https, a host name (no IP literal), an allowed service. */
+export function endpointAllowed(env: Pick<Bindings, "PUSH_ENDPOINT_HOSTS">, endpoint: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== "https:" || url.username || url.password) return false;
+  const host = url.hostname.toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost") || /^[\d.]+$/.test(host) || host.includes(":")) {
+    return false;
+  }
+  if (host.startsWith("[")) return false;
+  const allowed = (env.PUSH_ENDPOINT_HOSTS ?? DEFAULT_PUSH_HOSTS)
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  return allowed.some((suffix) => suffix === "*" || host === suffix || host.endsWith(`.${suffix}`));
+}
+
+export async function registerSubscription(deps: Deps, userId: string, input: PushSubscriptionInput) {
+  if (!endpointAllowed(deps.env, input.endpoint)) {
+    throw invalid("endpoint", "must be an https URL of a supported push service");
+  }
+  const p256dh = fromBase64url(input.keys.p256dh.replace(/=+$/, ""));
+  try {
+    await importUaPublicKey(p256dh);
+  } catch {
+    throw invalid("keys.p256dh", "must be an uncompressed P-256 public key (65 bytes)");
+  }
+  if (fromBase64url(input.keys.auth.replace(/=+$/, "")).length !== 16) {
+    throw invalid("keys.auth", "must be 16 bytes");
+  }
+  const db = deps.env.DB;
+  const id = newId(deps.now);
+  const [upserted] = await db.batch<{ id: string; createdAt: number; userId: string }>([
+    db
+      .prepare(
+        `INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        ON CONFLICT (endpoint) DO UPDATE SET user_id = ?2, p256dh = ?4, auth = ?5,
+          created_at = CASE WHEN push_subscriptions.user_id = ?2 THEN push_subscriptions.created_at ELSE ?6 END
+        RETURNING id, created_at AS createdAt`,
+      )
+      .bind(id, userId, input.endpoint, input.keys.p256dh, input.keys.auth, deps.now),
+    // Keep the newest subscriptions of a member (old browsers never unregister).
+    db
+      .prepare(
+        `DELETE FROM push_subscriptions WHERE user_id = ?1 AND id NOT IN
+          (SELECT id FROM push_subscriptions WHERE user_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2)`,
+      )
+      .bind(userId, MAX_SUBSCRIPTIONS_PER_USER),
+  ]);
+  const row = upserted!.results[0]!;
+  return {
+    created: row.id === id,
+    subscription: { id: row.id, endpoint: input.endpoint, createdAt: isoAt(row.createdAt) },
+  };
+}
+
+/** Idempotent: removing an endpoint you do not have (or that is someone else's) changes nothing. */
+export async function unregisterSubscription(deps: Deps, userId: string, endpoint: string): Promise<void> {
+  await deps.env.DB.prepare("DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id = ?")
+    .bind(endpoint, userId)
+    .run();
+}
+
+export interface StoredSubscription {
+  id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
+export interface PushMessage {
+  /** JSON given to the service worker's `push` event (event.data.json()). */
+  payload: Record<string, unknown>;
+  /** Seconds the push service keeps the message for an offline device. */
+  ttl: number;
+  urgency: "very-low" | "low" | "normal" | "high";
+  /** Replaces an undelivered message with the same topic (≤ 32 base64url characters). */
+  topic?: string;
+}
+
+/** ok: accepted; gone: 404/410, delete the subscription; rejected: other 4xx; retry: 429, 5xx, network. */
+export type PushResult = "ok" | "gone" | "rejected" | "retry";
+
+export async function sendPush(
+  env: Bindings,
+  sub: StoredSubscription,
+  message: PushMessage,
+  now: number,
+): Promise<PushResult> {
+  const keys = await vapidKeys(env);
+  if (!keys || !endpointAllowed(env, sub.endpoint)) return "rejected";
+  const body = await encryptPushPayload(
+    utf8(JSON.stringify(message.payload)),
+    fromBase64url(sub.p256dh.replace(/=+$/, "")),
+    fromBase64url(sub.auth.replace(/=+$/, "")),
+  );
+  let res: Response;
+  try {
+    res = await fetch(sub.endpoint, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        authorization: await vapidAuthorization(keys, sub.endpoint, vapidSubject(env), now),
+        "content-encoding": "aes128gcm",
+        "content-type": "application/octet-stream",
+        ttl: String(message.ttl),
+        urgency: message.urgency,
+        ...(message.topic ? { topic: message.topic } : {}),
+      },
+      body,
+    });
+  } catch (err) {
+    logError("push request failed", { error: String(err) });
+    return "retry";
+  }
+  await res.body?.cancel();
+  if (res.status >= 200 && res.status < 300) return "ok";
+  if (res.status === 404 || res.status === 410) return "gone";
+  if (res.status === 429 || res.status >= 500) return "retry";
+  logError("push refused", { status: res.status, host: new URL(sub.endpoint).host });
+  return "rejected";
+}

@@ -1,0 +1,177 @@
+import { type SQL, sql } from "drizzle-orm";
+import { REACTION_TYPES, type ReactionType } from "../../db/schema";
+import type { AuthUser } from "../../env";
+import { isoAt } from "../../lib/clock";
+import type { Deps } from "../../lib/deps";
+import { AppError } from "../../lib/errors";
+import { publishEvents } from "../../lib/events";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { assertEmailVerified } from "../auth/service";
+import { commentVisibleTo } from "../comments/policy";
+import { type CardRow, cardColumnsSql, toCard } from "../graph/network";
+import { notBlocked } from "../graph/policy";
+import { postVisibleTo } from "../posts/policy";
+import { REACTION_COLUMNS, reactionColumnOf, reactionCountsOf } from "../posts/read";
+import { actionTargetSql } from "../posts/reposts";
+import { runAll } from "../posts/writes";
+
+/**
+ * Reactions on posts and on comments: one per member per target, changeable. The per-type counter
+ * columns move in the same batch as the reaction row: the old type's counter is decremented from the row
+ * as it was, the row is upserted, and the new type's counter is incremented only if the row now has that
+ * type. Every statement is guarded by the same visibility check, so a hidden target changes nothing.
+ */
+export interface ReactionTarget {
+  type: "POST" | "COMMENT";
+  table: "posts" | "comments";
+  /** SQL: the id that is reacted to, given the id in the path (a plain repost stands for its original). */
+  resolve(givenId: string): SQL;
+  /** SQL boolean: the target named in the path is visible to the viewer. */
+  visible(viewerId: string | undefined, givenId: string): SQL;
+  eventTarget: string;
+}
+
+export const POST_TARGET: ReactionTarget = {
+  type: "POST",
+  table: "posts",
+  resolve: (givenId) => actionTargetSql(givenId),
+  visible: (viewerId, givenId) =>
+    sql`EXISTS (SELECT 1 FROM posts g WHERE g.id = ${givenId} AND ${postVisibleTo(viewerId, "g")})`,
+  eventTarget: "post",
+};
+
+export const COMMENT_TARGET: ReactionTarget = {
+  type: "COMMENT",
+  table: "comments",
+  resolve: (givenId) => sql`${givenId}`,
+  visible: (viewerId, givenId) =>
+    sql`EXISTS (SELECT 1 FROM comments g WHERE g.id = ${givenId} AND ${commentVisibleTo(viewerId, "g")})`,
+  eventTarget: "comment",
+};
+
+const countsArraySql = (alias: string) =>
+  sql.raw(`json_array(${REACTION_COLUMNS.map((c) => `${alias}.${c}`).join(", ")})`);
+
+/** Decrements the counter of the member's current reaction type (if any), guarded by `ok`. */
+function decrementOld(deps: Deps, target: ReactionTarget, targetId: SQL, userId: string, ok: SQL) {
+  const table = sql.raw(target.table);
+  const sets = sql.raw(
+    REACTION_COLUMNS.map((c, i) => `${c} = ${c} - (old.type = '${REACTION_TYPES[i]}')`).join(", "),
+  );
+  return deps.db.run(sql`UPDATE ${table} SET ${sets}
+    FROM (SELECT type FROM reactions WHERE target_type = ${target.type} AND target_id = ${targetId} AND user_id = ${userId}) AS old
+    WHERE ${table}.id = ${targetId} AND ${ok}`);
+}
+
+function stateQuery(deps: Deps, target: ReactionTarget, targetId: SQL, userId: string, ok: SQL) {
+  return deps.db.get<
+    { id: string; ownerId: string; r: string; visible: number; mine: ReactionType | null } | undefined
+  >(sql`
+    SELECT t.id, t.author_id AS ownerId, ${countsArraySql("t")} AS r, ${ok} AS visible,
+      (SELECT type FROM reactions WHERE target_type = ${target.type} AND target_id = t.id AND user_id = ${userId}) AS mine
+    FROM ${sql.raw(target.table)} t WHERE t.id = ${targetId}`);
+}
+
+function answer(state: { r: string; mine: ReactionType | null } | undefined) {
+  const reactionCounts = reactionCountsOf(JSON.parse(state!.r) as number[]);
+  return { reacted: state!.mine !== null, type: state!.mine, reactionCounts };
+}
+
+export async function react(
+  deps: Deps,
+  user: AuthUser,
+  target: ReactionTarget,
+  givenId: string,
+  type: ReactionType,
+) {
+  await assertEmailVerified(deps, user);
+  const { db, now } = deps;
+  const targetId = target.resolve(givenId);
+  const ok = target.visible(user.id, givenId);
+  const table = sql.raw(target.table);
+  const column = sql.raw(reactionColumnOf(type));
+  const results = await runAll(db, [
+    decrementOld(deps, target, targetId, user.id, ok),
+    db.run(sql`INSERT INTO reactions (target_type, target_id, user_id, type, owner_id, created_at)
+      SELECT ${target.type}, t.id, ${user.id}, ${type}, t.author_id, ${now} FROM ${table} t WHERE t.id = ${targetId} AND ${ok}
+      ON CONFLICT (target_type, target_id, user_id) DO UPDATE SET type = excluded.type, created_at = excluded.created_at`),
+    db.run(sql`UPDATE ${table} SET ${column} = ${column} + 1 WHERE id = ${targetId} AND ${ok}
+      AND EXISTS (SELECT 1 FROM reactions WHERE target_type = ${target.type} AND target_id = ${targetId}
+        AND user_id = ${user.id} AND type = ${type})`),
+    stateQuery(deps, target, targetId, user.id, ok),
+  ]);
+  const state = results[3] as Awaited<ReturnType<typeof stateQuery>>;
+  if (state?.visible !== 1) throw new AppError("NOT_FOUND");
+  deps.waitUntil(
+    publishEvents(deps.env, [
+      {
+        key: `reaction:${target.type}:${state.id}:${user.id}`,
+        event: {
+          type: "reaction",
+          actorId: user.id,
+          recipientId: state.ownerId,
+          target: { type: target.eventTarget, id: state.id },
+          data: { reaction: type },
+          at: now,
+        },
+      },
+    ]),
+  );
+  return answer(state);
+}
+
+/** Removing a reaction you do not have is not an error: the answer just says reacted: false. */
+export async function unreact(deps: Deps, userId: string, target: ReactionTarget, givenId: string) {
+  const { db } = deps;
+  const targetId = target.resolve(givenId);
+  const ok = target.visible(userId, givenId);
+  const results = await runAll(db, [
+    decrementOld(deps, target, targetId, userId, ok),
+    db.run(
+      sql`DELETE FROM reactions WHERE target_type = ${target.type} AND target_id = ${targetId} AND user_id = ${userId} AND ${ok}`,
+    ),
+    stateQuery(deps, target, targetId, userId, ok),
+  ]);
+  const state = results[2] as Awaited<ReturnType<typeof stateQuery>>;
+  if (state?.visible !== 1) throw new AppError("NOT_FOUND");
+  return answer(state);
+}
+
+interface ReactorRow extends CardRow {
+  type: ReactionType;
+  createdAt: number;
+}
+
+/** Who reacted, newest first, optionally of one type; members hidden from the viewer are left out. */
+export async function listReactions(
+  deps: Deps,
+  viewerId: string | undefined,
+  target: ReactionTarget,
+  givenId: string,
+  query: { type?: ReactionType | undefined; cursor?: string | undefined; limit: number },
+) {
+  const { db } = deps;
+  const after = decodeCursor(query.cursor, ["t", "u"] as const);
+  const targetId = target.resolve(givenId);
+  const ok = target.visible(viewerId, givenId);
+  const viewer = viewerId ?? "";
+  const [state, rows] = (await runAll(db, [
+    stateQuery(deps, target, targetId, viewer, ok),
+    db.all<ReactorRow>(sql`
+      SELECT ${cardColumnsSql}, r.type AS type, r.created_at AS createdAt
+      FROM reactions r JOIN users u ON u.id = r.user_id AND u.status = 'ACTIVE' LEFT JOIN profiles p ON p.user_id = u.id
+      WHERE r.target_type = ${target.type} AND r.target_id = ${targetId} AND ${ok}
+        ${query.type ? sql`AND r.type = ${query.type}` : sql``}
+        ${after ? sql`AND (r.created_at < ${after.t} OR (r.created_at = ${after.t} AND r.user_id < ${after.u}))` : sql``}
+        AND ${notBlocked(viewerId, sql`r.user_id`)}
+      ORDER BY r.created_at DESC, r.user_id DESC
+      LIMIT ${query.limit + 1}`),
+  ])) as [Awaited<ReturnType<typeof stateQuery>>, ReactorRow[]];
+  if (state?.visible !== 1) throw new AppError("NOT_FOUND");
+  const page = toPage(rows, query.limit, (last) => ({ t: last.createdAt, u: last.id }));
+  return {
+    data: page.data.map((r) => ({ user: toCard(r), type: r.type, reactedAt: isoAt(r.createdAt) })),
+    nextCursor: page.nextCursor,
+    reactionCounts: reactionCountsOf(JSON.parse(state.r) as number[]),
+  };
+}
