@@ -101,6 +101,18 @@ for (const part of SEED_PARTS) {
 
 await close();
 progress(`done: ${writer.rowsWritten} rows`);
+
+// The seed writes rows directly, so the search index is built from them afterwards.
+const rebuild = spawnSync(
+  "node",
+  ["scripts/search-rebuild.mjs", "--engine", "d1", "--persist", args.persist],
+  {
+    stdio: args.quiet ? "ignore" : "inherit",
+    env: WRANGLER_ENV,
+  },
+);
+if (rebuild.status !== 0) console.warn("search index rebuild failed: run `npm run search:rebuild`");
+progress("search index built");
 if (includeDemo) {
   console.log(
     `\nDemo logins (password "${DEMO_PASSWORD}"): ${DEMO_MEMBERS.map((m) => m.username).join(", ")}`,

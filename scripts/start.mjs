@@ -14,7 +14,8 @@ run(["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
 const { db, close } = await openLocalD1();
 const { count } = await db.prepare("SELECT count(*) AS count FROM users").first();
 await close();
-if (count === 0) {
+const fresh = count === 0;
+if (fresh) {
   console.log("› empty database: seeding demo data");
   run(["node", "scripts/seed.mjs", "--demo"]);
 } else {
@@ -31,4 +32,19 @@ const dev = spawn(
   },
 );
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => dev.kill(sig));
+
+// Conversations live in Durable Objects, so the demo ones are created through the API once it is up.
+if (fresh) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const up = await fetch("http://127.0.0.1:8787/health")
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const live = spawnSync("node", ["scripts/seed-live.mjs"], { stdio: "inherit", env: WRANGLER_ENV });
+  if (live.status !== 0)
+    console.warn("› demo conversations could not be created (see above); the API is still running");
+}
 dev.on("exit", (code) => process.exit(code ?? 0));

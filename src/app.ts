@@ -1,13 +1,29 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "./env";
 import { readAuth } from "./lib/auth";
 import { AppError, type ErrorCode, errorBody, errorStatus } from "./lib/errors";
-import { corsAllowlist, JSON_BODY_LIMIT, limitBody, requestContext, securityHeaders } from "./lib/middleware";
 import { logError } from "./lib/log";
+import { corsAllowlist, JSON_BODY_LIMIT, limitBody, requestContext, securityHeaders } from "./lib/middleware";
 import { createRouter } from "./lib/openapi";
 import { authRoutes } from "./modules/auth/routes";
+import { bookmarkRoutes } from "./modules/bookmarks/routes";
+import { commentRoutes, postCommentRoutes } from "./modules/comments/routes";
+import { conversationRoutes } from "./modules/conversations/routes";
 import { devRoutes } from "./modules/dev/routes";
+import { feedRoutes } from "./modules/feed/routes";
+import { blockRoutes, connectionRoutes, followRoutes } from "./modules/graph/routes";
+import { hashtagRoutes } from "./modules/hashtags/routes";
+import { deliveryRoutes, mediaRoutes, STREAMED_UPLOAD_PATH } from "./modules/media/routes";
+import { notificationRoutes } from "./modules/notifications/routes";
+import { pollRoutes } from "./modules/polls/routes";
+import { profilePostRoutes } from "./modules/posts/profile-routes";
+import { postRoutes } from "./modules/posts/routes";
+import { profileRoutes } from "./modules/profiles/routes";
+import { pushRoutes } from "./modules/push/routes";
+import { commentReactionRoutes, postReactionRoutes } from "./modules/reactions/routes";
+import { realtimeRoutes } from "./modules/realtime/routes";
+import { adminSearchRoutes, searchRoutes } from "./modules/search/routes";
+import { settingsRoutes } from "./modules/settings/routes";
 
 const VERSION = "0.1.0";
 
@@ -16,11 +32,44 @@ export function buildApp() {
   const app = createRouter();
 
   app.use("*", requestContext, securityHeaders, corsAllowlist);
-  app.use("/api/*", limitBody(JSON_BODY_LIMIT), readAuth);
+  // Media uploads stream their bodies and enforce per-kind limits themselves (src/modules/media).
+  const jsonLimit = limitBody(JSON_BODY_LIMIT);
+  app.use(
+    "/api/*",
+    (c, next) => (STREAMED_UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)),
+    readAuth,
+  );
 
-  app.get("/health", (c) => c.json({ status: "ok", version: VERSION, time: new Date(c.var.clock.now()).toISOString() }));
+  app.get("/health", (c) =>
+    c.json({ status: "ok", version: VERSION, time: new Date(c.var.clock.now()).toISOString() }),
+  );
 
-  const routes = app.route("/api/v1/auth", authRoutes).route("/api/v1/dev", devRoutes);
+  const routes = app
+    .route("/api/v1/auth", authRoutes)
+    .route("/api/v1/dev", devRoutes)
+    .route("/api/v1/follow", followRoutes)
+    .route("/api/v1/connections", connectionRoutes)
+    .route("/api/v1/users", blockRoutes)
+    .route("/api/v1/profiles", profileRoutes)
+    .route("/api/v1/settings", settingsRoutes)
+    .route("/api/v1/posts", postRoutes)
+    .route("/api/v1/posts", postReactionRoutes)
+    .route("/api/v1/posts", postCommentRoutes)
+    .route("/api/v1/comments", commentRoutes)
+    .route("/api/v1/comments", commentReactionRoutes)
+    .route("/api/v1/bookmarks", bookmarkRoutes)
+    .route("/api/v1/polls", pollRoutes)
+    .route("/api/v1/hashtags", hashtagRoutes)
+    .route("/api/v1/feed", feedRoutes)
+    .route("/api/v1/profiles", profilePostRoutes)
+    .route("/api/v1/conversations", conversationRoutes)
+    .route("/api/v1/realtime", realtimeRoutes)
+    .route("/api/v1/media", mediaRoutes)
+    .route("/api/v1/notifications", notificationRoutes)
+    .route("/api/v1/push", pushRoutes)
+    .route("/api/v1/search", searchRoutes)
+    .route("/api/v1/admin/search", adminSearchRoutes)
+    .route("/media", deliveryRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -3,10 +3,13 @@ import { app } from "./app";
 import type { Bindings } from "./env";
 import { runScheduled } from "./modules/maintenance/service";
 
+export { ChatRoom } from "../durable-objects/chat-room";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { UserHub } from "../durable-objects/user-hub";
 
 export default {
   fetch: app.fetch,
   queue: (batch, env) => handleQueue(batch, env),
-  scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(env, controller.scheduledTime, controller.cron)),
+  scheduled: (controller, env, ctx) =>
+    ctx.waitUntil(runScheduled(env, controller.scheduledTime, controller.cron)),
 } satisfies ExportedHandler<Bindings>;

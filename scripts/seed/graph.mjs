@@ -16,6 +16,33 @@ export async function seedGraph({ writer, r, members, now, idAt, progress }) {
   const pairs = new Set();
   const connections = [];
 
+  // Demo members all know each other, so the demo shows connections, a shared feed and group chats.
+  const demo = members.filter((m) => m.demo);
+  for (const a of demo) {
+    for (const b of demo) {
+      if (a.id >= b.id) continue;
+      pairs.add(`${a.id}:${b.id}`);
+      const id = idAt(Math.max(a.createdAt, b.createdAt) + 1);
+      const at = Math.max(a.createdAt, b.createdAt) + 1;
+      connections.push(
+        { id, user_id: a.id, other_id: b.id, created_at: at },
+        { id, user_id: b.id, other_id: a.id, created_at: at },
+      );
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ]) {
+        followSeen.add(`${x.id}>${y.id}`);
+        follows.push({
+          id: idAt(at),
+          follower_id: x.id,
+          target_type: "USER",
+          target_id: y.id,
+          created_at: at,
+        });
+      }
+    }
+  }
   for (const m of members) {
     const want = Math.min(n - 1, paretoInt(r, 3, 400));
     for (let tries = 0, made = 0; made < want && tries < want * 3; tries++) {

@@ -76,11 +76,6 @@ const CATALOG = {
     "This option does not belong to the poll.",
     "هذا الخيار لا ينتمي إلى الاستطلاع.",
   ],
-  REPLY_TOO_DEEP: [
-    400,
-    "Replies are one level deep: reply to the top-level comment.",
-    "الردود بمستوى واحد فقط: رُدّ على التعليق الأصلي.",
-  ],
   NOT_EDITABLE: [400, "A plain repost cannot be edited.", "لا يمكن تعديل إعادة النشر المجردة."],
   POLL_RESULTS_HIDDEN: [
     403,
@@ -119,6 +114,24 @@ const CATALOG = {
     "يمكن تعديل الرسائل خلال 15 دقيقة من إرسالها فقط.",
   ],
   MESSAGE_DELETED: [409, "This message was deleted.", "تم حذف هذه الرسالة."],
+  // Notifications and Web Push.
+  INVALID_LINK: [400, "This link is invalid.", "هذا الرابط غير صالح."],
+  PUSH_NOT_CONFIGURED: [
+    404,
+    "Web Push is not configured on this server.",
+    "الإشعارات الفورية عبر المتصفح غير مفعّلة على هذا الخادم.",
+  ],
+  // Search.
+  SAVED_SEARCH_LIMIT: [
+    409,
+    "You can keep at most 50 saved searches: delete one first.",
+    "يمكنك حفظ 50 عملية بحث كحد أقصى: احذف إحداها أولاً.",
+  ],
+  SEARCH_ENGINE_NOT_CONFIGURED: [
+    400,
+    "Meilisearch is not configured on this server.",
+    "محرك البحث Meilisearch غير مُعدّ على هذا الخادم.",
+  ],
   UPGRADE_REQUIRED: [426, "Open this endpoint as a WebSocket.", "افتح هذه الواجهة عبر WebSocket."],
   RATE_LIMITED: [429, "Too many requests. Slow down.", "طلبات كثيرة جداً. يرجى التمهل."],
   INTERNAL: [500, "Something went wrong on our side.", "حدث خطأ من جهتنا."],

@@ -7,7 +7,7 @@ import { AppError, type ErrorDetail } from "./errors";
  * same schemas produce /openapi.json and the typed client.
  */
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
+  const router = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
         const details: ErrorDetail[] = result.error.issues.slice(0, 20).map((issue) => ({
@@ -19,6 +19,28 @@ export function createRouter() {
       }
     },
   });
+  const declare = router.openapi;
+  router.openapi = ((route: Parameters<typeof declare>[0], ...rest: [never, never?]) =>
+    declare(withApiWideAnswers(route), ...rest)) as typeof declare;
+  return router;
+}
+
+/**
+ * Adds to a route's documented answers the ones every API route can give whatever it declares: 401 for a
+ * bad Authorization header (read on every /api route, see src/app.ts), 400 when it validates input, and
+ * 413/415 when it takes a JSON body (body limit and content-type gate). The reliability fuzzer
+ * (test/reliability) checks every answer against the document.
+ */
+function withApiWideAnswers<R extends { request?: Record<string, unknown>; responses: object }>(route: R): R {
+  const request = (route.request ?? {}) as { body?: { content?: object }; [k: string]: unknown };
+  const json = Object.keys(request.body?.content ?? {}).some((t) => t.includes("json"));
+  const validates = ["params", "query", "headers", "body"].some((k) => request[k] !== undefined);
+  const statuses: (400 | 401 | 413 | 415)[] = [
+    401,
+    ...(validates ? [400 as const] : []),
+    ...(json ? [413 as const, 415 as const] : []),
+  ];
+  return { ...route, responses: { ...errors(...statuses), ...route.responses } };
 }
 
 export const ErrorSchema = z
@@ -69,6 +91,17 @@ export const IdParam = z.object({
     .max(64)
     .openapi({ param: { name: "id", in: "path" } }),
 });
+
+/**
+ * `schema` or null, for a named schema (one with `.openapi("Name")`). Use it instead of `.nullable()`,
+ * which this zod-to-openapi version documents wrongly for named schemas: plain `.nullable()` makes the named
+ * component itself nullable everywhere (also in request bodies), and `.nullable().openapi({...})` gives an
+ * allOf that can never be null. This gives `anyOf: [{$ref}, {type: "null"}]`.
+ */
+export function orNull<T extends z.ZodTypeAny>(schema: T, description?: string) {
+  const union = z.union([schema, z.null()]);
+  return description ? union.openapi({ description }) : union;
+}
 
 /** Strips NUL, bidi overrides and other control characters from free text, then trims it. */
 export function cleanText(value: string): string {

@@ -52,10 +52,14 @@ export const RATE_LIMITS = {
   // Seed 000 says 10/h, but "My network" loads suggestions on every visit and the query is one statement.
   suggestions: { subject: "user", rules: [{ limit: 60, windowMs: HOUR }] },
   search: { subject: "user", rules: [{ limit: 30, windowMs: MINUTE }] },
+  "saved-search": { subject: "user", rules: [{ limit: 10, windowMs: DAY }] },
   media: { subject: "user", rules: [{ limit: 20, windowMs: HOUR }] },
   messages: { subject: "user", rules: [{ limit: 50, windowMs: MINUTE }] },
   // Starting conversations (1:1 or group); sending is counted by "messages".
   conversations: { subject: "user", rules: [{ limit: 30, windowMs: HOUR }] },
+  // Web Push subscriptions (a browser registers once per sign-in) and unsubscribe links (per IP, no auth).
+  push: { subject: "user", rules: [{ limit: 20, windowMs: HOUR }] },
+  unsubscribe: { subject: "ip", rules: [{ limit: 30, windowMs: 15 * MINUTE }] },
 } as const satisfies Record<string, Policy>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

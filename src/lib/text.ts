@@ -116,3 +116,96 @@ export function detectTextDirection(text: string): "rtl" | "ltr" {
   const first = /\p{L}/u.exec(stripped)?.[0] ?? /\p{L}/u.exec(text)?.[0];
   return first && RTL_SCRIPT.test(first) ? "rtl" : "ltr";
 }
+
+// ─── Search (owned by the search module; the same functions run at index and at query time) ─────────
+
+// A word is a run of letters, marks and digits; everything else (spaces, punctuation, emoji, "_", "#", "@")
+// separates words.
+const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
+const ARABIC_LETTER = /\p{Script=Arabic}/u;
+
+/**
+ * Arabic proclitics, as they are written after foldText: an optional conjunction (و, ف), an optional
+ * preposition (ب, ك, ل) and an optional article (ال; ل + ال is written لل). Longest first.
+ */
+const CLITICS: { prefix: string; article: boolean }[] = (() => {
+  const out: { prefix: string; article: boolean }[] = [];
+  for (const conj of ["", "و", "ف"]) {
+    for (const prep of ["", "ب", "ك", "ل"]) {
+      if (prep === "ل") out.push({ prefix: `${conj}لل`, article: true });
+      else out.push({ prefix: `${conj}${prep}ال`, article: true });
+      if (conj + prep) out.push({ prefix: conj + prep, article: false });
+    }
+  }
+  return out.sort((a, b) => b.prefix.length - a.prefix.length);
+})();
+/** What must remain after a clitic: 2 letters after an article (الري), 3 otherwise (بدبي → دبي, not بلد → لد). */
+const MIN_STEM_AFTER_ARTICLE = 2;
+const MIN_STEM = 3;
+
+/**
+ * Words the query side ignores (unless the query has nothing else), so "مهندس في الرياض" finds
+ * "مهندس بالرياض". Not على / إلى: folded they are "علي" (the name Ali) and "الي" (آلي, "automatic").
+ */
+const QUERY_STOPWORDS = new Set(
+  "في من عن مع او ثم ان هذا هذه ذلك التي الذي و the a an of in at on for and or to with"
+    .split(" ")
+    .map(foldText),
+);
+
+/**
+ * The words of a text for search: foldText (case, accents, tashkeel, tatweel, alef/yeh/teh-marbuta/hamza
+ * forms, Arabic-Indic and Persian digits), then split on anything that is not a letter, mark or digit.
+ * "مهندسـة في الرياض 🚀 #AI" → ["مهندسه", "في", "الرياض", "ai"].
+ */
+export function searchWords(text: string): string[] {
+  return foldText(text).match(WORD_RE) ?? [];
+}
+
+/**
+ * The forms one (already folded) word is indexed and queried under: the word itself, then the word
+ * without each Arabic proclitic it may carry, and for an article the definite form too:
+ * "بالرياض" → ["بالرياض", "الرياض", "رياض"], "والرياض" → ["والرياض", "الرياض", "رياض"],
+ * "للرياض" → ["للرياض", "الرياض", "رياض", "لرياض"], "الرياض" → ["الرياض", "رياض"], "دبي" → ["دبي"].
+ * The last form is the fully stripped stem. Latin words and digits have one form.
+ * This is light stemming: it trades a little precision for recall ("كريم" is also indexed as "ريم").
+ */
+export function wordForms(word: string): string[] {
+  const forms = [word];
+  if (!ARABIC_LETTER.test(word)) return forms;
+  let stem = word;
+  for (const { prefix, article } of CLITICS) {
+    if (!word.startsWith(prefix)) continue;
+    const rest = word.slice(prefix.length);
+    if (rest.length < (article ? MIN_STEM_AFTER_ARTICLE : MIN_STEM)) continue;
+    if (article) forms.push(`ال${rest}`);
+    forms.push(rest);
+    if (rest.length < stem.length) stem = rest;
+  }
+  const unique = [...new Set(forms)].filter((f) => f !== stem);
+  return [...unique, stem];
+}
+
+/** The stem of a folded word: its last form (what wordForms strips down to). */
+export function wordStem(word: string): string {
+  const forms = wordForms(word);
+  return forms[forms.length - 1]!;
+}
+
+/**
+ * The index side: every word of `text` with all its forms, space-separated tokens for FTS5 (stored
+ * normalized) or Meilisearch. "سافرت بالرياض" → ["سافرت", "بالرياض", "الرياض", "رياض"].
+ */
+export function searchTokens(text: string): string[] {
+  return searchWords(text).flatMap(wordForms);
+}
+
+/**
+ * The query side: one group of forms per query word (a document matches a word when it has any of its
+ * forms), stop words dropped unless nothing else is left, at most `maxWords` words.
+ */
+export function searchQueryForms(query: string, maxWords = 8): string[][] {
+  const words = searchWords(query);
+  const meaningful = words.filter((w) => !QUERY_STOPWORDS.has(w));
+  return (meaningful.length > 0 ? meaningful : words).slice(0, maxWords).map(wordForms);
+}

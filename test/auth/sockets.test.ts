@@ -6,7 +6,11 @@ import { TestSocket } from "../support/ws";
 describe("ending sessions closes their WebSockets", () => {
   it("logout closes this session's socket and leaves other devices connected", async () => {
     const user = await createUser();
-    const other = await post("/api/v1/auth/login", { identifier: user.username, password: user.password }, { ip: freshIp() });
+    const other = await post(
+      "/api/v1/auth/login",
+      { identifier: user.username, password: user.password },
+      { ip: freshIp() },
+    );
     const mine = await TestSocket.open(user.token);
     const theirs = await TestSocket.open(other.body.accessToken);
     expect((await post("/api/v1/auth/logout", undefined, { token: user.token })).status).toBe(204);
@@ -17,7 +21,11 @@ describe("ending sessions closes their WebSockets", () => {
 
   it("logout-all closes every socket of the member", async () => {
     const user = await createUser();
-    const other = await post("/api/v1/auth/login", { identifier: user.username, password: user.password }, { ip: freshIp() });
+    const other = await post(
+      "/api/v1/auth/login",
+      { identifier: user.username, password: user.password },
+      { ip: freshIp() },
+    );
     const sockets = [await TestSocket.open(user.token), await TestSocket.open(other.body.accessToken)];
     await post("/api/v1/auth/logout-all", undefined, { token: user.token });
     for (const s of sockets) await s.closedWith();

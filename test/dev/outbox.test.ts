@@ -19,7 +19,11 @@ describe("GET /api/v1/dev/outbox", () => {
   });
 
   it("is refused outside development and needs ?to=", async () => {
-    const res = await app.request("/api/v1/dev/outbox?to=a@b.example", {}, { ...env, ENVIRONMENT: "production" });
+    const res = await app.request(
+      "/api/v1/dev/outbox?to=a@b.example",
+      {},
+      { ...env, ENVIRONMENT: "production" },
+    );
     expect(res.status).toBe(403);
     expect((await get("/api/v1/dev/outbox")).status).toBe(400);
   });

@@ -39,15 +39,26 @@ describe("newcomer journey", () => {
     expect(edited.status).toBe(200);
     const mine = await get("/api/v1/profiles/me", { token });
     expect(mine.body.headline).toBe("مهندسة بيانات في الرياض");
-    expect(mine.body.skills.map((s: { name: string }) => s.name)).toEqual(["SQL", "تحليل البيانات", "Python"]);
+    expect(mine.body.skills.map((s: { name: string }) => s.name)).toEqual([
+      "SQL",
+      "تحليل البيانات",
+      "Python",
+    ]);
 
     const colleague = await createUser();
-    const asked = await post("/api/v1/connections/requests", { userId: colleague.id, note: "تشرفت بلقائك" }, { token });
+    const asked = await post(
+      "/api/v1/connections/requests",
+      { userId: colleague.id, note: "تشرفت بلقائك" },
+      { token },
+    );
     expect(asked.status).toBe(201);
     const incoming = await get("/api/v1/connections/requests?direction=incoming", { token: colleague.token });
     const request = incoming.body.data.find((r: { id: string }) => r.id === asked.body.request.id);
     expect(request.note).toBe("تشرفت بلقائك");
-    expect((await post(`/api/v1/connections/requests/${request.id}/accept`, undefined, { token: colleague.token })).status).toBe(200);
+    expect(
+      (await post(`/api/v1/connections/requests/${request.id}/accept`, undefined, { token: colleague.token }))
+        .status,
+    ).toBe(200);
     const connections = await get("/api/v1/connections", { token });
     expect(connections.body.data.map((c: { user: { id: string } }) => c.user.id)).toContain(colleague.id);
     const seen = await get(`/api/v1/profiles/${username}`, { token: colleague.token });

@@ -14,10 +14,17 @@ describe("typed client (hono/client with AppType)", () => {
     });
     const username = uniqueName();
     const res = await client.api.v1.auth.register.$post({
-      json: { username, email: `${username}@example.com`, password: "typed-client-passphrase", displayName: "Typed" },
+      json: {
+        username,
+        email: `${username}@example.com`,
+        password: "typed-client-passphrase",
+        displayName: "Typed",
+      },
     });
     expect(res.status).toBe(201);
-    const login = await client.api.v1.auth.login.$post({ json: { identifier: username, password: "typed-client-passphrase" } });
+    const login = await client.api.v1.auth.login.$post({
+      json: { identifier: username, password: "typed-client-passphrase" },
+    });
     if (login.status !== 200) throw new Error("login failed");
     const { accessToken } = await login.json();
     const me = await client.api.v1.auth.me.$get({}, { headers: { authorization: `Bearer ${accessToken}` } });

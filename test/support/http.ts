@@ -22,7 +22,11 @@ export function freshIp(): string {
   return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
-export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<CallResult<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<CallResult<T>> {
   const headers: Record<string, string> = {
     "cf-connecting-ip": opts.ip ?? "192.0.2.1",
     "accept-language": opts.lang ?? "en",
@@ -50,10 +54,12 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
 }
 
 export const get = <T = any>(path: string, opts?: CallOptions) => call<T>("GET", path, opts);
-export const post = <T = any>(path: string, body?: unknown, opts?: CallOptions) => call<T>("POST", path, { ...opts, body });
+export const post = <T = any>(path: string, body?: unknown, opts?: CallOptions) =>
+  call<T>("POST", path, { ...opts, body });
 export const patch = <T = any>(path: string, body?: unknown, opts?: CallOptions) =>
   call<T>("PATCH", path, { ...opts, body });
-export const put = <T = any>(path: string, body?: unknown, opts?: CallOptions) => call<T>("PUT", path, { ...opts, body });
+export const put = <T = any>(path: string, body?: unknown, opts?: CallOptions) =>
+  call<T>("PUT", path, { ...opts, body });
 export const del = <T = any>(path: string, body?: unknown, opts?: CallOptions) =>
   call<T>("DELETE", path, { ...opts, body });
 
@@ -62,11 +68,21 @@ export async function waitForEmail(
   to: string,
   template: string,
   { timeoutMs = 10_000, after = "" }: { timeoutMs?: number; after?: string } = {},
-): Promise<{ id: string; code?: string; token?: string; link?: string; subject: string; text: string; html: string }> {
+): Promise<{
+  id: string;
+  code?: string;
+  token?: string;
+  link?: string;
+  subject: string;
+  text: string;
+  html: string;
+}> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const res = await get(`/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);
-    const found = (res.body?.data ?? []).find((m: { template: string; id: string }) => m.template === template && m.id > after);
+    const found = (res.body?.data ?? []).find(
+      (m: { template: string; id: string }) => m.template === template && m.id > after,
+    );
     if (found) return found;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -15,11 +15,19 @@ export interface TestUser {
 let counter = 0;
 export function uniqueName(prefix = "u"): string {
   counter++;
-  return `${prefix}${Date.now().toString(36)}${counter}${Math.floor(Math.random() * 1e4)}`.slice(0, 30).toLowerCase();
+  return `${prefix}${Date.now().toString(36)}${counter}${Math.floor(Math.random() * 1e4)}`
+    .slice(0, 30)
+    .toLowerCase();
 }
 
 export async function registerUser(
-  overrides: Partial<{ username: string; email: string; password: string; displayName: string; locale: string }> = {},
+  overrides: Partial<{
+    username: string;
+    email: string;
+    password: string;
+    displayName: string;
+    locale: string;
+  }> = {},
 ) {
   const username = overrides.username ?? uniqueName();
   const input = {
@@ -44,13 +52,22 @@ export async function createUser(
 ): Promise<TestUser> {
   const user = await registerUser(overrides);
   if (overrides.verified !== false) {
-    await env.DB.prepare("UPDATE users SET email_verified_at = ? WHERE id = ?").bind(Date.now(), user.id).run();
+    await env.DB.prepare("UPDATE users SET email_verified_at = ? WHERE id = ?")
+      .bind(Date.now(), user.id)
+      .run();
   }
-  const res = await post("/api/v1/auth/login", { identifier: user.username, password: user.password }, { ip: user.ip });
+  const res = await post(
+    "/api/v1/auth/login",
+    { identifier: user.username, password: user.password },
+    { ip: user.ip },
+  );
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...user, token: res.body.accessToken, refreshToken: res.body.refreshToken };
 }
 
-export async function createUsers(n: number, overrides: Parameters<typeof createUser>[0] = {}): Promise<TestUser[]> {
+export async function createUsers(
+  n: number,
+  overrides: Parameters<typeof createUser>[0] = {},
+): Promise<TestUser[]> {
   return Promise.all(Array.from({ length: n }, () => createUser(overrides)));
 }

@@ -16,7 +16,9 @@ export const users = sqliteTable(
     role: text("role", { enum: ["member", "creator", "recruiter", "moderator", "admin"] })
       .notNull()
       .default("member"),
-    status: text("status", { enum: ["ACTIVE", "SUSPENDED", "DELETED"] }).notNull().default("ACTIVE"),
+    status: text("status", { enum: ["ACTIVE", "SUSPENDED", "DELETED"] })
+      .notNull()
+      .default("ACTIVE"),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: integer("locked_until"),
     deletedAt: integer("deleted_at"),
@@ -90,7 +92,10 @@ export const loginHistory = sqliteTable(
     userAgent: text("user_agent"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("login_history_user_idx").on(t.userId, t.createdAt), index("login_history_time_idx").on(t.createdAt)],
+  (t) => [
+    index("login_history_user_idx").on(t.userId, t.createdAt),
+    index("login_history_time_idx").on(t.createdAt),
+  ],
 );
 
 /** Local email channel: the email queue consumer delivers here until a real provider is configured. */

@@ -5,7 +5,15 @@ import { currentUser, requireAuth } from "../../lib/auth";
 import { depsOf } from "../../lib/deps";
 import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { clientIp, enforceRateLimit, rateLimit } from "../../lib/rate-limit";
-import { EMAIL, LoginBody, PASSWORD, RegisterBody, SessionSchema, TokenPairSchema, UserSchema } from "./schemas";
+import {
+  EMAIL,
+  LoginBody,
+  PASSWORD,
+  RegisterBody,
+  SessionSchema,
+  TokenPairSchema,
+  UserSchema,
+} from "./schemas";
 import * as auth from "./service";
 
 const tags = ["Auth"];
@@ -79,7 +87,8 @@ export const authRoutes = createRouter()
       method: "post",
       path: "/refresh",
       tags,
-      summary: "Exchange a refresh token for a new pair (the old one stops working; reusing it ends the session)",
+      summary:
+        "Exchange a refresh token for a new pair (the old one stops working; reusing it ends the session)",
       middleware: [rateLimit("auth-refresh")] as const,
       request: { body: jsonBody(z.object({ refreshToken: z.string().min(10).max(200) })) },
       responses: { 200: json(TokenPairSchema), ...errors(400, 401, 429) },

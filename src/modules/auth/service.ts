@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { isUniqueViolation } from "../../db/errors";
 import {
   emailVerifications,
   loginHistory,
@@ -9,7 +10,6 @@ import {
   userPreferences,
   users,
 } from "../../db/schema";
-import { isUniqueViolation } from "../../db/errors";
 import { markSessionsRevoked } from "../../lib/auth";
 import { DAY, isoAt, MINUTE } from "../../lib/clock";
 import { randomDigits, randomToken, sha256Hex, timingSafeEqual } from "../../lib/crypto";
@@ -27,6 +27,7 @@ import {
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../lib/tokens";
 import { queueEmail } from "../email/service";
 import { disconnectUser } from "../realtime/hub";
+import { queueIndex } from "../search/queue";
 
 export const VERIFICATION_TTL_MS = 15 * MINUTE;
 export const VERIFICATION_MAX_ATTEMPTS = 5;
@@ -75,7 +76,10 @@ const PASSWORD_PROBLEM_TEXT = {
 
 const codeHash = (userId: string, code: string) => sha256Hex(`verify:${userId}:${code}`);
 
-async function issueVerificationCode(deps: Deps, user: Pick<UserRow, "id" | "email" | "displayName" | "locale">) {
+async function issueVerificationCode(
+  deps: Deps,
+  user: Pick<UserRow, "id" | "email" | "displayName" | "locale">,
+) {
   const code = randomDigits(6);
   await deps.db
     .insert(emailVerifications)
@@ -88,7 +92,12 @@ async function issueVerificationCode(deps: Deps, user: Pick<UserRow, "id" | "ema
     })
     .onConflictDoUpdate({
       target: emailVerifications.userId,
-      set: { codeHash: await codeHash(user.id, code), expiresAt: deps.now + VERIFICATION_TTL_MS, attempts: 0, createdAt: deps.now },
+      set: {
+        codeHash: await codeHash(user.id, code),
+        expiresAt: deps.now + VERIFICATION_TTL_MS,
+        attempts: 0,
+        createdAt: deps.now,
+      },
     });
   await queueEmail(deps.env, `verify:${user.id}:${deps.now}`, {
     to: user.email,
@@ -124,7 +133,10 @@ export async function register(deps: Deps, input: RegisterInput) {
     username: input.username,
     email: input.email,
     emailVerifiedAt: null,
-    passwordHash: await hashPassword(input.password, configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS)),
+    passwordHash: await hashPassword(
+      input.password,
+      configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS),
+    ),
     displayName: input.displayName,
     locale,
     role: "member",
@@ -149,15 +161,20 @@ export async function register(deps: Deps, input: RegisterInput) {
     throw err;
   }
   await issueVerificationCode(deps, row);
+  deps.waitUntil(queueIndex(deps.env, "people", id));
   return toUser(row);
 }
 
 export async function verifyEmail(deps: Deps, email: string, code: string) {
   const { db, now } = deps;
-  const user = await db.query.users.findFirst({ where: and(eq(users.email, email), eq(users.status, "ACTIVE")) });
+  const user = await db.query.users.findFirst({
+    where: and(eq(users.email, email), eq(users.status, "ACTIVE")),
+  });
   if (!user) throw new AppError("INVALID_CODE");
   if (user.emailVerifiedAt !== null) return { verified: true };
-  const pending = await db.query.emailVerifications.findFirst({ where: eq(emailVerifications.userId, user.id) });
+  const pending = await db.query.emailVerifications.findFirst({
+    where: eq(emailVerifications.userId, user.id),
+  });
   if (!pending || pending.expiresAt <= now || pending.attempts >= VERIFICATION_MAX_ATTEMPTS) {
     throw new AppError("INVALID_CODE");
   }
@@ -183,7 +200,9 @@ export async function verifyEmail(deps: Deps, email: string, code: string) {
 
 /** Same answer whether or not the address is registered. */
 export async function resendVerification(deps: Deps, email: string): Promise<void> {
-  const user = await deps.db.query.users.findFirst({ where: and(eq(users.email, email), eq(users.status, "ACTIVE")) });
+  const user = await deps.db.query.users.findFirst({
+    where: and(eq(users.email, email), eq(users.status, "ACTIVE")),
+  });
   if (user && user.emailVerifiedAt === null) await issueVerificationCode(deps, user);
 }
 
@@ -329,23 +348,31 @@ export async function refresh(deps: Deps, refreshToken: string) {
   }
   const next = randomToken(32);
   await db.batch([
-    db.insert(refreshTokens).values({ tokenHash: await sha256Hex(next), sessionId: session.id, createdAt: now }),
-    db.update(sessions).set({ lastUsedAt: now, expiresAt: now + REFRESH_TTL_MS }).where(eq(sessions.id, session.id)),
+    db
+      .insert(refreshTokens)
+      .values({ tokenHash: await sha256Hex(next), sessionId: session.id, createdAt: now }),
+    db
+      .update(sessions)
+      .set({ lastUsedAt: now, expiresAt: now + REFRESH_TTL_MS })
+      .where(eq(sessions.id, session.id)),
   ]);
   return tokenPair(deps, user, session.id, next);
 }
 
 /** Ends sessions: refresh tokens stop working, access tokens are refused, open WebSockets are closed. */
-export async function revokeSessions(deps: Deps, userId: string, sessionIds: string[], reason: string): Promise<void> {
+export async function revokeSessions(
+  deps: Deps,
+  userId: string,
+  sessionIds: string[],
+  reason: string,
+): Promise<void> {
   if (sessionIds.length === 0) return;
   const { db, now } = deps;
   await db.batch([
-    db.update(sessions).set({ revokedAt: now, revokedReason: reason }).where(
-      and(
-        or(...sessionIds.map((id) => eq(sessions.id, id))),
-        isNull(sessions.revokedAt),
-      ),
-    ),
+    db
+      .update(sessions)
+      .set({ revokedAt: now, revokedReason: reason })
+      .where(and(or(...sessionIds.map((id) => eq(sessions.id, id))), isNull(sessions.revokedAt))),
   ]);
   await markSessionsRevoked(deps.env, sessionIds);
   await disconnectUser(deps.env, userId, sessionIds);
@@ -393,7 +420,9 @@ export async function revokeOwnSession(deps: Deps, userId: string, sessionId: st
 /** Same answer whether or not the address is registered. */
 export async function forgotPassword(deps: Deps, email: string): Promise<void> {
   const { db, now } = deps;
-  const user = await db.query.users.findFirst({ where: and(eq(users.email, email), eq(users.status, "ACTIVE")) });
+  const user = await db.query.users.findFirst({
+    where: and(eq(users.email, email), eq(users.status, "ACTIVE")),
+  });
   if (!user) return;
   const token = randomToken(32);
   await db.insert(passwordResets).values({
@@ -420,7 +449,12 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
     .innerJoin(users, eq(users.id, passwordResets.userId))
     .where(eq(passwordResets.tokenHash, hash))
     .get();
-  if (!found || found.reset.usedAt !== null || found.reset.expiresAt <= now || found.user.status !== "ACTIVE") {
+  if (
+    !found ||
+    found.reset.usedAt !== null ||
+    found.reset.expiresAt <= now ||
+    found.user.status !== "ACTIVE"
+  ) {
     throw new AppError("INVALID_RESET_TOKEN");
   }
   weakPassword(newPassword, found.user);
@@ -430,7 +464,10 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
     .where(and(eq(passwordResets.tokenHash, hash), isNull(passwordResets.usedAt)))
     .run();
   if (claimed.meta.changes !== 1) throw new AppError("INVALID_RESET_TOKEN");
-  const passwordHash = await hashPassword(newPassword, configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS));
+  const passwordHash = await hashPassword(
+    newPassword,
+    configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS),
+  );
   await db
     .update(users)
     .set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now })
@@ -439,7 +476,9 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
 }
 
 async function requireActiveUser(deps: Deps, userId: string): Promise<UserRow> {
-  const user = await deps.db.query.users.findFirst({ where: and(eq(users.id, userId), eq(users.status, "ACTIVE")) });
+  const user = await deps.db.query.users.findFirst({
+    where: and(eq(users.id, userId), eq(users.status, "ACTIVE")),
+  });
   if (!user) throw new AppError("UNAUTHENTICATED");
   return user;
 }
@@ -473,17 +512,25 @@ export async function getMe(deps: Deps, userId: string) {
 export async function deleteAccount(deps: Deps, userId: string, password: string): Promise<void> {
   const iterations = configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS);
   const user = await requireActiveUser(deps, userId);
-  if (!(await verifyPassword(password, user.passwordHash, iterations)).ok) throw new AppError("INVALID_CREDENTIALS");
+  if (!(await verifyPassword(password, user.passwordHash, iterations)).ok)
+    throw new AppError("INVALID_CREDENTIALS");
   await deps.db
     .update(users)
     .set({ status: "DELETED", deletedAt: deps.now, updatedAt: deps.now })
     .where(eq(users.id, userId));
+  deps.waitUntil(queueIndex(deps.env, "people", userId));
   await revokeAllSessions(deps, userId, "ACCOUNT_DELETED");
 }
 
 /** Requires a verified email for content creation; the token says so, the database has the last word. */
-export async function assertEmailVerified(deps: Deps, user: { id: string; emailVerified: boolean }): Promise<void> {
+export async function assertEmailVerified(
+  deps: Deps,
+  user: { id: string; emailVerified: boolean },
+): Promise<void> {
   if (user.emailVerified) return;
-  const row = await deps.db.query.users.findFirst({ columns: { emailVerifiedAt: true }, where: eq(users.id, user.id) });
+  const row = await deps.db.query.users.findFirst({
+    columns: { emailVerifiedAt: true },
+    where: eq(users.id, user.id),
+  });
   if (!row || row.emailVerifiedAt === null) throw new AppError("EMAIL_NOT_VERIFIED");
 }

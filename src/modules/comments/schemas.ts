@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { text } from "../../lib/openapi";
+import { orNull, text } from "../../lib/openapi";
 import { PageQuery } from "../../lib/pagination";
 import {
   Id,
@@ -24,7 +24,7 @@ export const CommentSchema = z
     reactionCounts: ReactionCountsSchema,
     reactionCount: z.number().int(),
     replyCount: z.number().int(),
-    myReaction: ReactionTypeSchema.nullable(),
+    myReaction: orNull(ReactionTypeSchema),
     createdAt: z.string().openapi({ format: "date-time" }),
     editedAt: z.string().nullable().openapi({ format: "date-time" }),
   })

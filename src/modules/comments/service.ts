@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { changed } from "../../db/batch";
 import type { StoredMention } from "../../db/schema";
 import type { AuthUser } from "../../env";
 import { isoAt } from "../../lib/clock";
@@ -9,7 +10,6 @@ import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { detectTextDirection, extractMentions } from "../../lib/text";
 import { assertEmailVerified } from "../auth/service";
-import { changed } from "../graph/writes";
 import { postVisibleTo } from "../posts/policy";
 import { REACTION_COLUMNS, reactionCountsOf } from "../posts/read";
 import {

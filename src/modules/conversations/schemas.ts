@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { text } from "../../lib/openapi";
+import { orNull, text } from "../../lib/openapi";
 import { UserCardSchema } from "../profiles/card";
 import { MAX_ATTACHMENTS, MAX_NAME, MAX_TEXT } from "./rules";
 
@@ -18,14 +18,17 @@ export const CLIENT_ID = z
     example: "c-4f9a1",
   });
 
+const EMOJI_PATTERN = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200D|\uFE0F|\u20E3)+$/u;
+
 /** One or more emoji (flags, skin tones and ZWJ sequences included), nothing else. */
 export const EMOJI = z
   .string()
   .min(1)
   .max(16)
-  .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200D|\uFE0F|\u20E3)+$/u, "an emoji")
+  .regex(EMOJI_PATTERN, "an emoji")
   .refine((s) => /[\p{Extended_Pictographic}\p{Regional_Indicator}]/u.test(s), "an emoji")
-  .openapi({ example: "👍" });
+  // zod-to-openapi appends the flags ("/u") to a documented pattern: document the source alone.
+  .openapi({ example: "👍", pattern: EMOJI_PATTERN.source });
 
 /** The fields of a send, shared by `POST /conversations/{id}/messages` and the WebSocket `send` frame. */
 export const sendFields = {
@@ -187,7 +190,7 @@ export const ConversationSchema = z
     name: z.string().nullable(),
     avatarMediaId: z.string().nullable(),
     memberCount: z.number().int(),
-    peer: UserCardSchema.nullable().openapi({ description: "The other member of a 1:1" }),
+    peer: orNull(UserCardSchema, "The other member of a 1:1"),
     lastSeq: z.number().int(),
     lastMessage: z
       .object({ seq: z.number().int(), senderId: z.string(), preview: z.string().nullable(), at: z.string() })

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { changed, runBatch } from "../../db/batch";
 import { isoAt } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
@@ -6,7 +7,7 @@ import { decodeCursor, toPage } from "../../lib/pagination";
 import { refreshAfterBlock } from "../conversations/service";
 import { removeEndorsementsBetween } from "../profiles/endorsements";
 import { type CardRow, cardColumnsSql, toCard } from "./network";
-import { changed, pairKey, removeConnection, removeUserFollow, runBatch } from "./writes";
+import { pairKey, removeConnection, removeUserFollow } from "./writes";
 
 /**
  * `me` blocks `other`, in one batch: the block row; follows both ways, the connection, any open request

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { changed, runBatch } from "../../db/batch";
 import { DAY, isoAt } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
@@ -7,7 +8,7 @@ import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { type CardRow, cardColumnsSql, readNetworkList, toCard } from "./network";
 import { activeUserSql, blockedEitherWaySql, connectedSql, notBlocked } from "./policy";
-import { addConnection, addUserFollow, changed, pairKey, removeConnection, runBatch } from "./writes";
+import { addConnection, addUserFollow, pairKey, removeConnection } from "./writes";
 
 export const REQUEST_TTL_MS = 30 * DAY;
 

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { changed, runBatch, type Statement } from "../../db/batch";
 import { isoAt } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
@@ -8,7 +9,7 @@ import { decodeCursor, toPage } from "../../lib/pagination";
 import { type CardRow, cardColumnsSql, readNetworkList, toCard } from "./network";
 import { activeUserSql, blockedEitherWaySql, notBlocked } from "./policy";
 import type { FollowBody } from "./schemas";
-import { addUserFollow, changed, removeUserFollow, runBatch, type Statement } from "./writes";
+import { addUserFollow, removeUserFollow } from "./writes";
 
 export type FollowTargetType = "USER" | "COMPANY" | "HASHTAG";
 export interface FollowTarget {

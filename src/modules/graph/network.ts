@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
+import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { AppError } from "../../lib/errors";
 import type { UserCard } from "../profiles/card";
 import { blockedEitherWaySql, connectedSql } from "./policy";
-import { runBatch } from "./writes";
 
 /**
  * Who may see a member's followers, following and connections lists: the member; anyone else only when

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "../../lib/ids";
-import { text } from "../../lib/openapi";
+import { orNull, text } from "../../lib/openapi";
 import { PageQuery, pageSchema } from "../../lib/pagination";
 import { UserCardSchema } from "../profiles/card";
 
@@ -69,7 +69,7 @@ export const ConnectionRequestSchema = z
   .openapi("ConnectionRequest");
 
 export const ConnectionRequestResult = z
-  .object({ request: ConnectionRequestSchema, connection: ConnectionSchema.nullable() })
+  .object({ request: ConnectionRequestSchema, connection: orNull(ConnectionSchema) })
   .openapi("ConnectionRequestResult");
 
 export const RequestsQuery = PageQuery.extend({

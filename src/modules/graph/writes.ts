@@ -1,15 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import type { Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { followsUserSql } from "./policy";
 
 /**
- * Statement builders for graph writes. Each returns statements meant for ONE `runBatch` (one
+ * Statement builders for graph writes. Each returns statements meant for ONE `runBatch` (src/db/batch.ts) (one
  * transaction) together with the row they count: a counter moves only when its row was really inserted
  * or is really there to delete, so counters equal rows even when requests race.
  */
-export type Statement = ReturnType<Db["run"]>;
-type AnyStatement = BatchItem<"sqlite">;
 
 export const pairKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
@@ -85,30 +83,4 @@ export function removeConnection(db: Db, a: string, b: string): Statement[] {
       sql`DELETE FROM connections WHERE (user_id = ${a} AND other_id = ${b}) OR (user_id = ${b} AND other_id = ${a})`,
     ),
   ];
-}
-
-/** `changes` of a run statement's result in a batch. */
-export function changed(result: unknown): number {
-  return (result as D1Result).meta?.changes ?? 0;
-}
-
-/**
- * Runs statements as one D1 batch (one transaction, one round trip). drizzle 0.45's `db.batch` crashes on
- * raw `db.run(sql\`...\`)` items that have parameters (it reads a prepared statement raw items do not
- * have), so this builds the D1 statements itself; query-builder items work here too.
- */
-export async function runBatch(db: Db, items: AnyStatement[]): Promise<unknown[]> {
-  type Prepared = {
-    getQuery(): { sql: string; params: unknown[] };
-    mapResult(result: unknown, isFromBatch: boolean): unknown;
-  };
-  const prepared = items.map((item) => (item as unknown as { _prepare(): Prepared })._prepare());
-  const client = db.$client;
-  const results = await client.batch(
-    prepared.map((p) => {
-      const query = p.getQuery();
-      return client.prepare(query.sql).bind(...query.params);
-    }),
-  );
-  return results.map((result, i) => prepared[i]!.mapResult(result, true));
 }

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
+import { changed } from "../../db/batch";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { hashtagKey } from "../../lib/text";
-import { changed } from "../graph/writes";
 import { postVisibleTo } from "../posts/policy";
 import { postJsonSql, toPosts } from "../posts/read";
 import { runAll } from "../posts/writes";

@@ -1,6 +1,19 @@
 import type { Bindings } from "../../env";
 import { DAY } from "../../lib/clock";
 import { logError, logInfo } from "../../lib/log";
+import { purgeMessagingOf } from "../conversations/maintenance";
+import { refreshHotPostsTask } from "../feed/service";
+import { expireConnectionRequests, purgeGraphOf } from "../graph/maintenance";
+import { refreshTrendingTask } from "../hashtags/trending";
+import { purgeMedia } from "../media/maintenance";
+import {
+  purgeNotificationsOf,
+  purgeNotificationsTask,
+  runNotificationsCron,
+} from "../notifications/maintenance";
+import { purgeContentOf } from "../posts/maintenance";
+import { runSearchAlerts } from "../search/alerts";
+import { searchMaintenanceTask } from "../search/maintenance";
 
 /**
  * Housekeeping run by the cron trigger. Each task is a set of idempotent SQL statements, so a run that is
@@ -14,7 +27,9 @@ export interface MaintenanceTask {
 export const TASKS: MaintenanceTask[] = [
   {
     name: "purge-login-history",
-    statements: (db, now) => [db.prepare("DELETE FROM login_history WHERE created_at < ?").bind(now - 90 * DAY)],
+    statements: (db, now) => [
+      db.prepare("DELETE FROM login_history WHERE created_at < ?").bind(now - 90 * DAY),
+    ],
   },
   {
     name: "purge-expired-credentials",
@@ -29,6 +44,14 @@ export const TASKS: MaintenanceTask[] = [
       db.prepare("DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?").bind(now - DAY, now - DAY),
       db.prepare("DELETE FROM queue_receipts WHERE processed_at < ?").bind(now - 7 * DAY),
     ],
+  },
+  refreshTrendingTask,
+  refreshHotPostsTask,
+  purgeNotificationsTask,
+  searchMaintenanceTask,
+  {
+    name: "expire-connection-requests",
+    statements: (db, now) => expireConnectionRequests(db, now),
   },
   {
     // Accounts deleted more than 30 days ago lose every row that belongs to them.
@@ -48,8 +71,28 @@ export const TASKS: MaintenanceTask[] = [
         ["password_resets", "user_id"],
         ["profile_views", "viewer_id"],
         ["profile_views", "viewed_id"],
+        ["endorsements", "endorser_id"],
+        ["endorsements", "owner_id"],
       ];
       return [
+        // Content first: it decrements hashtag follower counts from follows rows the graph purge deletes.
+        ...purgeContentOf(db, doomed, cutoff),
+        ...purgeGraphOf(db, doomed, cutoff),
+        ...purgeMessagingOf(db, doomed, cutoff),
+        ...purgeNotificationsOf(db, doomed, cutoff),
+        // Counters of the members who stay must still equal their rows once the doomed rows are gone.
+        db
+          .prepare(
+            `UPDATE skills SET endorsement_count = (SELECT COUNT(*) FROM endorsements e WHERE e.skill_id = skills.id
+              AND e.endorser_id NOT IN (${doomed})) WHERE id IN (SELECT skill_id FROM endorsements WHERE endorser_id IN (${doomed}))`,
+          )
+          .bind(cutoff, cutoff),
+        db
+          .prepare(
+            `UPDATE profiles SET view_count = view_count - (SELECT COUNT(*) FROM profile_views v WHERE v.viewed_id = profiles.user_id
+              AND v.viewer_id IN (${doomed})) WHERE user_id IN (SELECT viewed_id FROM profile_views WHERE viewer_id IN (${doomed}))`,
+          )
+          .bind(cutoff, cutoff),
         ...tables.map(([table, column]) =>
           db.prepare(`DELETE FROM ${table} WHERE ${column} IN (${doomed})`).bind(cutoff),
         ),
@@ -60,6 +103,24 @@ export const TASKS: MaintenanceTask[] = [
 ];
 
 export async function runScheduled(env: Bindings, now: number, cron: string): Promise<void> {
+  // Media first: it needs the deleted accounts' rows that "purge-deleted-accounts" removes (R2 too, so not SQL-only).
+  try {
+    const started = Date.now();
+    const purged = await purgeMedia(env, now);
+    logInfo(env, "maintenance", { task: "purge-media", cron, ...purged, ms: Date.now() - started });
+  } catch (err) {
+    logError("maintenance failed", { task: "purge-media", error: String(err) });
+  }
+  // Overdue push/email deliveries and the digests (queue work, so not SQL-only).
+  await runNotificationsCron(env, now, cron);
+  // Saved-search alerts (runs searches, so not SQL-only).
+  try {
+    const started = Date.now();
+    const alerts = await runSearchAlerts(env, now);
+    logInfo(env, "maintenance", { task: "search-alerts", cron, ...alerts, ms: Date.now() - started });
+  } catch (err) {
+    logError("maintenance failed", { task: "search-alerts", error: String(err) });
+  }
   for (const task of TASKS) {
     const started = Date.now();
     try {

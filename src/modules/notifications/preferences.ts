@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { isoAt } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { notFound } from "../../lib/errors";
+import { orNull } from "../../lib/openapi";
 import { formatHhMm, isValidTimeZone, parseHhMm, type QuietHours } from "./time";
 import {
   CHANNELS,
@@ -50,7 +51,7 @@ export const PreferencesSchema = z
         typeof ChannelSetSchema
       >,
     ),
-    quietHours: QuietHoursSchema.nullable(),
+    quietHours: orNull(QuietHoursSchema),
     timeZone: z.string(),
     digest: z.enum(DIGESTS),
     updatedAt: z.string().nullable(),
@@ -68,7 +69,7 @@ export const PreferencesPatch = z
       )
       .strict()
       .optional(),
-    quietHours: QuietHoursSchema.nullable().optional(),
+    quietHours: orNull(QuietHoursSchema).optional(),
     timeZone: TimeZone.optional(),
     digest: z.enum(DIGESTS).optional(),
   })

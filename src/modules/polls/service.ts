@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
+import { changed } from "../../db/batch";
 import type { AuthUser } from "../../env";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assertEmailVerified } from "../auth/service";
-import { changed } from "../graph/writes";
 import { postVisibleTo } from "../posts/policy";
 import { toPoll } from "../posts/read";
 import { runAll, valueOrNull } from "../posts/writes";

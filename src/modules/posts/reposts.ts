@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { changed } from "../../db/batch";
 import type { AuthUser } from "../../env";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
@@ -6,7 +7,6 @@ import { publishEvents } from "../../lib/events";
 import { newId } from "../../lib/ids";
 import { detectTextDirection, extractHashtags, extractMentions } from "../../lib/text";
 import { assertEmailVerified } from "../auth/service";
-import { changed } from "../graph/writes";
 import { queueIndex } from "../search/queue";
 import { postVisibleTo } from "./policy";
 import { postJsonSql, toPost } from "./read";

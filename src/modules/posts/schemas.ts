@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { POST_VISIBILITIES, REACTION_TYPES } from "../../db/schema";
-import { text } from "../../lib/openapi";
+import { orNull, text } from "../../lib/openapi";
 import { UserCardSchema } from "../profiles/card";
 
 export const LIMITS = {
@@ -90,13 +90,13 @@ const postFields = {
   hashtags: z.array(z.string()).openapi({ description: "Hashtags as written (without #)" }),
   mentions: z.array(MentionSchema),
   media: z.array(PostMediaSchema),
-  poll: PollSchema.nullable(),
+  poll: orNull(PollSchema),
   reactionCounts: ReactionCountsSchema,
   reactionCount: z.number().int(),
   commentCount: z.number().int(),
   repostCount: z.number().int(),
   bookmarkCount: z.number().int(),
-  myReaction: ReactionTypeSchema.nullable(),
+  myReaction: orNull(ReactionTypeSchema),
   bookmarked: z.boolean(),
   reposted: z.boolean().openapi({ description: "The caller has reposted this post" }),
   createdAt: z.string().openapi({ format: "date-time" }),
@@ -107,10 +107,10 @@ export const EmbeddedPostSchema = z.object(postFields).openapi("EmbeddedPost");
 export const PostSchema = z
   .object({
     ...postFields,
-    repostOf: EmbeddedPostSchema.nullable().openapi({
-      description:
-        "The reposted post (REPOST and QUOTE); null for a QUOTE whose original is no longer available",
-    }),
+    repostOf: orNull(
+      EmbeddedPostSchema,
+      "The reposted post (REPOST and QUOTE); null for a QUOTE whose original is no longer available",
+    ),
   })
   .openapi("Post");
 export type Post = z.infer<typeof PostSchema>;

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { changed, type Statement } from "../../db/batch";
 import type { StoredMention } from "../../db/schema";
 import type { AuthUser } from "../../env";
 import { DAY, isoAt } from "../../lib/clock";
@@ -9,7 +10,6 @@ import { newId } from "../../lib/ids";
 import { detectTextDirection, extractHashtags, extractMentions } from "../../lib/text";
 import { assertEmailVerified } from "../auth/service";
 import { connectedSql } from "../graph/policy";
-import { changed, type Statement } from "../graph/writes";
 import { queueIndex } from "../search/queue";
 import { postVisibleTo } from "./policy";
 import { postJsonSql, readPost, toPost } from "./read";

@@ -1,11 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
+import { runBatch, type Statement } from "../../db/batch";
 import type { Db } from "../../db/client";
 import type { StoredMention } from "../../db/schema";
 import { HOUR } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { type ExtractedHashtag, type ExtractedMention, extractMentions } from "../../lib/text";
 import { blockedEitherWaySql, connectedSql } from "../graph/policy";
-import { runBatch, type Statement } from "../graph/writes";
 import { LIMITS } from "./schemas";
 
 /**

@@ -28,7 +28,8 @@ export const userCardColumns = {
 
 /** The same card as a JSON object built in SQL, for queries that embed the author in a row. */
 export function userCardJsonSql(userIdColumn: unknown) {
-  return sql<string>`(SELECT json_object('id', u.id, 'username', u.username, 'displayName', u.display_name,
-    'headline', p.headline, 'avatarUrl', p.avatar_url) FROM users u LEFT JOIN profiles p ON p.user_id = u.id
-    WHERE u.id = ${userIdColumn})`;
+  // Aliases unlikely to collide with the outer query's, so a correlated column always means the outer one.
+  return sql<string>`(SELECT json_object('id', card_u.id, 'username', card_u.username,
+    'displayName', card_u.display_name, 'headline', card_p.headline, 'avatarUrl', card_p.avatar_url)
+    FROM users card_u LEFT JOIN profiles card_p ON card_p.user_id = card_u.id WHERE card_u.id = ${userIdColumn})`;
 }

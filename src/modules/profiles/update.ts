@@ -4,6 +4,7 @@ import { educations, endorsements, experiences, profiles, skills, users } from "
 import type { Deps } from "../../lib/deps";
 import { newId } from "../../lib/ids";
 import { normalizeKey } from "../../lib/text";
+import { queueIndex } from "../search/queue";
 import type { FullProfile, UpdateProfileInput } from "./schemas";
 import { getProfile } from "./service";
 
@@ -136,5 +137,6 @@ export async function updateMyProfile(
   }
 
   await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  deps.waitUntil(queueIndex(deps.env, "people", userId));
   return (await getProfile(deps, userId, userId)) as FullProfile;
 }

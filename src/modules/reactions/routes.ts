@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentUser, requireAuth } from "../../lib/auth";
 import { depsOf } from "../../lib/deps";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { bearer, createRouter, errors, json, jsonBody, orNull } from "../../lib/openapi";
 import { PageQuery, pageSchema } from "../../lib/pagination";
 import { rateLimit } from "../../lib/rate-limit";
 import { noStore } from "../posts/cache";
@@ -10,7 +10,7 @@ import { UserCardSchema } from "../profiles/card";
 import { COMMENT_TARGET, listReactions, POST_TARGET, type ReactionTarget, react, unreact } from "./service";
 
 export const ReactionResultSchema = z
-  .object({ reacted: z.boolean(), type: ReactionTypeSchema.nullable(), reactionCounts: ReactionCountsSchema })
+  .object({ reacted: z.boolean(), type: orNull(ReactionTypeSchema), reactionCounts: ReactionCountsSchema })
   .openapi("ReactionResult");
 
 const ReactorSchema = z

@@ -1,0 +1,77 @@
+import { Meilisearch } from "meilisearch";
+import type { Bindings } from "../../env";
+import { INDEXES, type Indexable, type IndexedType, type SearchDoc } from "./types";
+
+/**
+ * The optional Meilisearch engine (SEARCH_ENGINE=meilisearch), through the official client (it speaks
+ * plain fetch, so it runs on Workers and in Node). Documents carry the same normalized tokens as the D1
+ * index, so Arabic normalization and clitics behave the same; Meilisearch adds typo tolerance.
+ * Meilisearch only proposes candidates: every candidate goes back through D1 and the same visibility and
+ * block rules as the D1 engine (query.ts), so a stale or wrong Meilisearch document can never leak.
+ */
+export type MeiliEnv = Pick<
+  Bindings,
+  "SEARCH_ENGINE" | "MEILISEARCH_URL" | "MEILISEARCH_API_KEY" | "MEILISEARCH_INDEX_PREFIX"
+>;
+
+export interface MeiliTarget {
+  client: Meilisearch;
+  prefix: string;
+}
+
+/** The Meilisearch target when configured, else null (the D1 engine serves). */
+export function meiliOf(env: MeiliEnv): MeiliTarget | null {
+  if (env.SEARCH_ENGINE !== "meilisearch" || !env.MEILISEARCH_URL) return null;
+  return {
+    client: new Meilisearch({
+      host: env.MEILISEARCH_URL,
+      ...(env.MEILISEARCH_API_KEY ? { apiKey: env.MEILISEARCH_API_KEY } : {}),
+      timeout: 5000,
+    }),
+    prefix: env.MEILISEARCH_INDEX_PREFIX ?? "majlis_",
+  };
+}
+
+export const indexUid = (target: MeiliTarget, type: IndexedType) => `${target.prefix}${type}`;
+
+/**
+ * Index settings, in code: searchable attributes in ranking order (name/title above body), filterable
+ * and sortable attributes, ranking rules. Applied by the rebuild (changing settings reindexes in Meilisearch).
+ */
+export function settingsOf(type: IndexedType) {
+  const spec = INDEXES[type];
+  return {
+    searchableAttributes: spec.columns.map((c) => c.name),
+    filterableAttributes: [...spec.filterable],
+    sortableAttributes: ["createdAt"],
+    displayedAttributes: ["id", "createdAt"],
+    rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
+    // The text is already normalized by Majlis; Meilisearch must not drop Arabic stop words of its own.
+    stopWords: [],
+  };
+}
+
+export async function applySettings(target: MeiliTarget, type: IndexedType): Promise<void> {
+  await target.client.index(indexUid(target, type)).updateSettings(settingsOf(type));
+}
+
+export function meiliDocument(doc: SearchDoc): Record<string, unknown> {
+  return { id: doc.id, createdAt: doc.createdAt, ...doc.fields, ...doc.attributes };
+}
+
+/**
+ * Sends documents and removals of one type (task enqueued in Meilisearch; not awaited). Throws on failure,
+ * so the queue retries the message: upserts and deletes by id are idempotent.
+ */
+export async function pushToMeili(target: MeiliTarget, type: IndexedType, items: Indexable[]): Promise<void> {
+  const index = target.client.index(indexUid(target, type));
+  const docs = items.flatMap((i) => ("doc" in i ? [meiliDocument(i.doc)] : []));
+  const removed = items.flatMap((i) => ("removal" in i ? [i.removal.id] : []));
+  if (docs.length > 0) await index.addDocuments(docs, { primaryKey: "id" });
+  if (removed.length > 0) await index.deleteDocuments(removed);
+}
+
+/** A filter value, quoted for Meilisearch's filter syntax. */
+export function filterValue(value: string): string {
+  return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}

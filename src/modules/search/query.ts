@@ -1,0 +1,249 @@
+import { type SQL, sql } from "drizzle-orm";
+import { DAY } from "../../lib/clock";
+import type { Deps } from "../../lib/deps";
+import { logError } from "../../lib/log";
+import { searchQueryForms } from "../../lib/text";
+import { connectedSql, notBlocked } from "../graph/policy";
+import { postVisibleTo, viewerRef } from "../posts/policy";
+import { postJsonSql, toPosts } from "../posts/read";
+import { bm25Sql, matchExpression } from "./fts";
+import { filterValue, indexUid, type MeiliTarget, meiliOf } from "./meili";
+import type { SearchFilters, SearchHit, SearchPage } from "./schemas";
+import { INDEXES, type IndexedType, isIndexed, type SearchType } from "./types";
+
+/**
+ * Running a search. Either engine only proposes candidates (id + rank); the page is then read from D1
+ * through the same rules as every other read: postVisibleTo for posts, and for people the profile
+ * visibility rule of GET /profiles plus the block filter and active accounts. So a search never returns a
+ * CONNECTIONS post to a stranger, a PRIVATE or deleted post, a blocked member (either way) or a deleted one.
+ *
+ * People are matched per member on what the viewer may see of them: every column for a full profile
+ * (self, PUBLIC, CONNECTIONS to a connection), name and headline for a CONNECTIONS profile seen by a
+ * stranger, the name only for a PRIVATE profile. The three cases are three MATCH branches; the SQL keeps,
+ * for each member, only the branch their profile allows for this viewer.
+ */
+export interface SearchRequest {
+  q: string;
+  type: SearchType;
+  filters: SearchFilters;
+  page: number;
+  limit: number;
+  /** Typeahead: the last word also matches as a prefix. */
+  prefix: boolean;
+  /** Only results created after this time (saved-search alerts). */
+  createdAfter?: number | undefined;
+  /** Only results created at or before this time (saved-search alerts). */
+  createdUntil?: number | undefined;
+}
+
+/** Meilisearch proposes at most this many candidates per query (deep pages stop there). */
+export const MAX_CANDIDATES = 1000;
+
+const FULL = 0;
+const NAME_AND_HEADLINE = 1;
+const NAME_ONLY = 2;
+
+interface Plan {
+  type: IndexedType;
+  groups: string[][];
+  locationGroups: string[][];
+  prefix: boolean;
+  from: number | undefined;
+  to: number | undefined;
+  offset: number;
+  limit: number;
+}
+
+/** Milliseconds for a filter date: a date is its UTC midnight, or the next midnight for an inclusive end. */
+function timeOf(value: string | undefined, endOfDay: boolean): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return value.length === 10 && endOfDay ? ms + DAY : ms;
+}
+
+const maxOf = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.max(a, b);
+const minOf = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);
+
+export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest): Promise<SearchPage> {
+  const empty: SearchPage = { data: [], page: req.page, limit: req.limit, hasMore: false };
+  if (!isIndexed(req.type)) return empty;
+  const groups = searchQueryForms(req.q);
+  if (groups.length === 0) return empty;
+  const plan: Plan = {
+    type: req.type,
+    groups,
+    locationGroups:
+      req.type === "people" && req.filters.location ? searchQueryForms(req.filters.location) : [],
+    prefix: req.prefix,
+    // "from" is inclusive, "to" exclusive; createdAfter is exclusive (> the last alert), createdUntil inclusive.
+    from: maxOf(
+      req.type === "posts" ? timeOf(req.filters.from, false) : undefined,
+      req.createdAfter !== undefined ? req.createdAfter + 1 : undefined,
+    ),
+    to: minOf(
+      req.type === "posts" ? timeOf(req.filters.to, true) : undefined,
+      req.createdUntil !== undefined ? req.createdUntil + 1 : undefined,
+    ),
+    offset: (req.page - 1) * req.limit,
+    limit: req.limit,
+  };
+  if (req.filters.location && plan.locationGroups.length === 0) return empty;
+
+  let candidates: SQL | null = null;
+  const meili = meiliOf(deps.env);
+  if (meili) {
+    try {
+      candidates = await meiliCandidates(meili, viewerId, plan);
+    } catch (err) {
+      logError("meilisearch failed; answering from D1", { error: String(err) });
+    }
+  }
+  candidates ??= d1Candidates(plan);
+
+  const data =
+    plan.type === "people"
+      ? await people(deps, viewerId, plan, candidates)
+      : await posts(deps, viewerId, plan, candidates);
+  return {
+    data: data.slice(0, req.limit),
+    page: req.page,
+    limit: req.limit,
+    hasMore: data.length > req.limit,
+  };
+}
+
+// ─── Candidates ───────────────────────────────────────────────────────────────────────────────────────
+
+/** The D1 engine: FTS5 MATCH with bm25 (lower is better), as rows (id, branch, score). */
+function d1Candidates(plan: Plan): SQL {
+  const spec = INDEXES[plan.type];
+  const table = sql.raw(spec.table);
+  const select = (branch: number, match: string) =>
+    sql`SELECT d.entity_id AS id, ${sql.raw(String(branch))} AS branch, ${sql.raw(bm25Sql(plan.type))} AS score
+      FROM ${table} JOIN search_docs d ON d.doc_id = ${table}.rowid WHERE ${table} MATCH ${match}`;
+  const opts = { prefixLast: plan.prefix };
+  if (plan.type === "posts") return select(FULL, matchExpression(plan.groups, opts)!);
+  const location = matchExpression(plan.locationGroups, { columns: ["location"] });
+  const full = matchExpression(plan.groups, opts)!;
+  // A location filter applies to what only full profiles show, so limited profiles cannot pass it.
+  if (location) return select(FULL, `(${full}) AND ${location}`);
+  return sql.join(
+    [
+      select(FULL, full),
+      select(NAME_AND_HEADLINE, matchExpression(plan.groups, { ...opts, columns: ["name", "headline"] })!),
+      select(NAME_ONLY, matchExpression(plan.groups, { ...opts, columns: ["name"] })!),
+    ],
+    sql` UNION ALL `,
+  );
+}
+
+/** Rows (id, branch, score) from a ranked candidate list (score = rank, lower is better). */
+function rankedRows(hits: { id: string; branch: number }[]): SQL {
+  return sql`SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS branch, j.key AS score
+    FROM json_each(${JSON.stringify(hits.map((h) => [h.id, h.branch]))}) j`;
+}
+
+/**
+ * Meilisearch: the query is sent as word stems (every indexed form of a word includes its stem), filters
+ * narrow by the stored visibility (a coarse pre-filter; D1 has the last word).
+ */
+async function meiliCandidates(target: MeiliTarget, viewerId: string, plan: Plan): Promise<SQL> {
+  const q = plan.groups.map((forms) => forms[forms.length - 1]).join(" ");
+  const size = Math.min(MAX_CANDIDATES, (plan.offset + plan.limit + 1) * 3);
+  const time = [
+    ...(plan.from !== undefined ? [`createdAt >= ${plan.from}`] : []),
+    ...(plan.to !== undefined ? [`createdAt < ${plan.to}`] : []),
+  ];
+  const and = (parts: string[]) => (parts.length > 0 ? parts.map((p) => `(${p})`).join(" AND ") : undefined);
+  const base = { q, limit: size, offset: 0, attributesToRetrieve: ["id"], showRankingScore: true };
+
+  if (plan.type === "posts") {
+    const visible = `visibility = "PUBLIC" OR visibility = "CONNECTIONS" OR authorId = ${filterValue(viewerId)}`;
+    const res = await target.client.index(indexUid(target, "posts")).search(q, {
+      ...base,
+      filter: and([visible, ...time]),
+    });
+    return rankedRows(res.hits.map((h) => ({ id: String(h.id), branch: FULL })));
+  }
+
+  const all = INDEXES.people.columns.map((c) => c.name);
+  const location = plan.locationGroups.map(
+    (forms) => `locationTokens = ${filterValue(forms[forms.length - 1]!)}`,
+  );
+  const queries = [
+    { branch: FULL, attributesToSearchOn: all, filter: and([...location, ...time]) },
+    ...(location.length > 0
+      ? []
+      : [
+          {
+            branch: NAME_AND_HEADLINE,
+            attributesToSearchOn: ["name", "headline"],
+            filter: and(['visibility = "CONNECTIONS"', ...time]),
+          },
+          {
+            branch: NAME_ONLY,
+            attributesToSearchOn: ["name"],
+            filter: and(['visibility = "PRIVATE"', ...time]),
+          },
+        ]),
+  ];
+  const res = await target.client.multiSearch({
+    queries: queries.map(({ branch: _, filter, ...rest }) => ({
+      indexUid: indexUid(target, "people"),
+      ...base,
+      ...rest,
+      ...(filter ? { filter } : {}),
+    })),
+  });
+  const hits = res.results.flatMap((r, i) =>
+    r.hits.map((h) => ({
+      id: String(h.id),
+      branch: queries[i]!.branch,
+      score: Number(h._rankingScore ?? 0),
+    })),
+  );
+  hits.sort((a, b) => b.score - a.score);
+  return rankedRows(hits);
+}
+
+// ─── Pages ────────────────────────────────────────────────────────────────────────────────────────────
+
+async function people(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
+  const v = viewerRef(viewerId);
+  const full = sql`(u.id = ${v} OR COALESCE(p.visibility, 'PUBLIC') = 'PUBLIC'
+    OR (p.visibility = 'CONNECTIONS' AND ${connectedSql(v, sql`u.id`)}))`;
+  const rows = await deps.db.all<{
+    id: string;
+    username: string;
+    displayName: string;
+    headline: string | null;
+    avatarUrl: string | null;
+  }>(sql`WITH m AS (${candidates})
+    SELECT u.id, u.username, u.display_name AS displayName,
+      CASE WHEN p.visibility = 'CONNECTIONS' OR ${full} THEN p.headline END AS headline, p.avatar_url AS avatarUrl
+    FROM m JOIN users u ON u.id = m.id AND u.status = 'ACTIVE' LEFT JOIN profiles p ON p.user_id = u.id
+    WHERE ${notBlocked(viewerId, sql`u.id`)}
+      AND ((m.branch = ${FULL} AND ${full})
+        OR (m.branch = ${NAME_AND_HEADLINE} AND p.visibility = 'CONNECTIONS' AND NOT ${full})
+        OR (m.branch = ${NAME_ONLY} AND p.visibility = 'PRIVATE' AND NOT ${full}))
+      ${plan.from !== undefined ? sql`AND u.created_at >= ${plan.from}` : sql``}
+      ${plan.to !== undefined ? sql`AND u.created_at < ${plan.to}` : sql``}
+    ORDER BY m.score, u.id LIMIT ${plan.limit + 1} OFFSET ${plan.offset}`);
+  return rows.map((user) => ({ type: "people" as const, user }));
+}
+
+async function posts(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
+  // The page is chosen first (ids only), then only its posts are rendered.
+  const rows = await deps.db.all<{ json: string }>(sql`WITH m AS (${candidates}),
+    page AS (SELECT p.id, m.score FROM m JOIN posts p ON p.id = m.id
+      WHERE ${postVisibleTo(viewerId, "p")} AND p.kind <> 'REPOST'
+        ${plan.from !== undefined ? sql`AND p.created_at >= ${plan.from}` : sql``}
+        ${plan.to !== undefined ? sql`AND p.created_at < ${plan.to}` : sql``}
+      ORDER BY m.score, p.id DESC LIMIT ${plan.limit + 1} OFFSET ${plan.offset})
+    SELECT ${postJsonSql(viewerId, "p")} AS json FROM page JOIN posts p ON p.id = page.id
+    ORDER BY page.score, p.id DESC`);
+  const list = await toPosts(deps, rows, viewerId);
+  return list.map((post) => ({ type: "posts" as const, post }));
+}
