@@ -42,10 +42,18 @@ interface SocketInfo extends SocketClaims {
 }
 
 const PING = '{"type":"ping"}';
+/** A socket opened with ?resume=1 that never sends `resume` gets its held events after this long. */
+const RESUME_GRACE_MS = 10_000;
 const PONG = '{"type":"pong"}';
 
 export class UserHub extends DurableObject<Bindings> {
   private readonly infos = new WeakMap<WebSocket, SocketInfo>();
+  /**
+   * Sockets opened with ?resume=1 whose first `resume` has not arrived: every conversation frame waits
+   * here, so nothing can overtake the replay (an event sent live before the resume would otherwise arrive
+   * ahead of older ones the replay brings, and again inside the replay).
+   */
+  private readonly awaitingResume = new WeakMap<WebSocket, HubFrame[]>();
   /** Conversations a socket is resuming: live frames for them wait here until the replay is sent. */
   private readonly resuming = new WeakMap<WebSocket, Map<string, HubFrame[]>>();
   /** Per socket and conversation: the seq a replay covered; live frames at or below it were replayed. */
@@ -76,6 +84,10 @@ export class UserHub extends DurableObject<Bindings> {
     const info: SocketInfo = { ...claims, id: crypto.randomUUID(), status: "online" };
     server.serializeAttachment(info);
     this.infos.set(server, info);
+    if (claims.holdUntilResume) {
+      this.awaitingResume.set(server, []);
+      setTimeout(() => this.releaseAwaiting(server), RESUME_GRACE_MS);
+    }
     this.send(server, {
       type: "ready",
       protocol: PROTOCOL,
@@ -107,6 +119,11 @@ export class UserHub extends DurableObject<Bindings> {
       for (const f of frames) {
         if (f.o !== undefined && f.o === info.id) continue;
         if (f.c !== undefined && f.s !== undefined) {
+          const early = this.awaitingResume.get(ws);
+          if (early) {
+            early.push(f);
+            continue;
+          }
           const waiting = resuming?.get(f.c);
           if (waiting) {
             waiting.push(f);
@@ -293,6 +310,17 @@ export class UserHub extends DurableObject<Bindings> {
     }
     const entries = Object.entries(conversations);
     for (const [id] of entries) if (!resuming.has(id)) resuming.set(id, []);
+    // Frames held since the connect: those of resumed conversations join the replay's queue (released
+    // after it, minus what it covered); the others go out now, in their order.
+    const early = this.awaitingResume.get(ws);
+    if (early) {
+      this.awaitingResume.delete(ws);
+      for (const f of early) {
+        const queue = f.c === undefined ? undefined : resuming.get(f.c);
+        if (queue) queue.push(f);
+        else sendRaw(ws, f.j);
+      }
+    }
 
     const results = await Promise.all(
       entries.map(async ([conversationId, after]) => {
@@ -332,6 +360,14 @@ export class UserHub extends DurableObject<Bindings> {
       }),
     );
     this.ack(ws, ref, { conversations: results });
+  }
+
+  /** The grace period of a ?resume=1 socket ended without a `resume`: send what was held. */
+  private releaseAwaiting(ws: WebSocket): void {
+    const early = this.awaitingResume.get(ws);
+    if (!early) return;
+    this.awaitingResume.delete(ws);
+    if (!this.closed.has(ws)) for (const f of early) sendRaw(ws, f.j);
   }
 
   // ---------------------------------------------------------------- presence

@@ -29,6 +29,12 @@ describe("/api/v1/bookmarks", () => {
     expect(
       (await del(`/api/v1/bookmarks/${saved.body.bookmarkId}`, undefined, { token: reader.token })).status,
     ).toBe(404);
+    // Removing by the post's id works too (a client showing the post knows only the post).
+    expect((await del(`/api/v1/bookmarks/${b.id}`, undefined, { token: reader.token })).status).toBe(204);
+    expect((await get(`/api/v1/posts/${b.id}`, { token: reader.token })).body).toMatchObject({
+      bookmarked: false,
+      bookmarkCount: 0,
+    });
   });
 
   it("shows a saved post that was deleted or became hidden as post: null", async () => {
@@ -71,6 +77,9 @@ describe("/api/v1/bookmarks", () => {
     expect(
       (await del(`/api/v1/bookmarks/${saved.body.bookmarkId}`, undefined, { token: other.token })).status,
     ).toBe(404);
+    // Another member's post id removes nothing of the reader's.
+    expect((await del(`/api/v1/bookmarks/${open.id}`, undefined, { token: other.token })).status).toBe(404);
+    expect((await get(`/api/v1/posts/${open.id}`)).body.bookmarkCount).toBe(1);
     expect((await get("/api/v1/bookmarks")).status).toBe(401);
     expect((await post("/api/v1/bookmarks", { postId: open.id })).status).toBe(401);
   });

@@ -12,8 +12,8 @@ import { createUsers } from "../support/users";
 import { type Event, eventually, TestSocket } from "../support/ws";
 
 const open: TestSocket[] = [];
-async function socket(token: string) {
-  const s = await TestSocket.open(token);
+async function socket(token: string, opts: { resume?: boolean } = {}) {
+  const s = await TestSocket.open(token, opts);
   open.push(s);
   return s;
 }
@@ -59,6 +59,28 @@ describe("resume", () => {
       async () =>
         (await conversationOf(a!, id)).members.find((m: any) => m.user.id === b!.id).deliveredSeq === 4,
     );
+  });
+
+  it("?resume=1 holds live events until the first resume, so nothing overtakes or repeats the replay", async () => {
+    const [a, b] = await createUsers(2);
+    const id = await directConversation(a!, b!);
+    await sendHttp(a!, id, "missed while offline");
+
+    const plain = await socket(b!.token);
+    const held = await socket(b!.token, { resume: true });
+    // Sent after both sockets are open and before `held` resumes: the plain socket gets it live at once.
+    await sendHttp(a!, id, "while reconnecting");
+    await eventually(async () => logEvents(plain, id).length === 1);
+    await held.expectNone("message", 300);
+
+    await resume(held, { [id]: 0 });
+    expect(logEvents(held, id).map((e) => [e.seq, e.message.text])).toEqual([
+      [1, "missed while offline"],
+      [2, "while reconnecting"],
+    ]);
+    await sendHttp(a!, id, "live again");
+    await eventually(async () => logEvents(held, id).length === 3);
+    expect(logEvents(held, id).map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
   it("replays edits, deletions and reactions with the message as it is now (a deleted text never comes back)", async () => {

@@ -17,6 +17,8 @@ interface Waiter {
 export interface OpenOptions {
   via?: "query" | "protocol" | "header";
   lang?: "ar" | "en";
+  /** Connect with ?resume=1: conversation events wait for the first `resume` frame. */
+  resume?: boolean;
 }
 
 let refs = 0;
@@ -137,6 +139,7 @@ export function upgrade(token: string | null, opts: OpenOptions = {}): Promise<R
   const headers: Record<string, string> = { upgrade: "websocket", "accept-language": opts.lang ?? "en" };
   let url = "http://majlis.test/api/v1/realtime";
   if (token && via === "query") url += `?access_token=${encodeURIComponent(token)}`;
+  if (opts.resume) url += `${url.includes("?") ? "&" : "?"}resume=1`;
   if (token && via === "header") headers.authorization = `Bearer ${token}`;
   if (token && via === "protocol") headers["sec-websocket-protocol"] = `majlis.v1, bearer.${token}`;
   return SELF.fetch(url, { headers });

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentUser, requireAuth } from "../../lib/auth";
 import { depsOf } from "../../lib/deps";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { bearer, createRouter, errors, json, jsonBody, orNull } from "../../lib/openapi";
 import { PageQuery, pageSchema } from "../../lib/pagination";
 import { rateLimit } from "../../lib/rate-limit";
 import { noStore } from "../posts/cache";
@@ -28,9 +28,7 @@ const BookmarkSchema = z
   .openapi("Bookmark");
 
 const BookmarkItem = BookmarkSchema.extend({
-  post: PostSchema.nullable().openapi({
-    description: "null when the post was deleted or is no longer visible to you",
-  }),
+  post: orNull(PostSchema, "null when the post was deleted or is no longer visible to you"),
 }).openapi("BookmarkItem");
 
 export const bookmarkRoutes = createRouter()
@@ -79,7 +77,7 @@ export const bookmarkRoutes = createRouter()
       method: "delete",
       path: "/{id}",
       tags,
-      summary: "Remove one of your bookmarks",
+      summary: "Remove one of your bookmarks, by its id or by the saved post/job/article id",
       security: bearer,
       middleware: [requireAuth] as const,
       request: { params: PostIdParam },

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
+import { changed } from "../../db/batch";
 import { isoAt } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { changed } from "../graph/writes";
 import { postVisibleTo } from "../posts/policy";
 import { postJsonSql, toPost } from "../posts/read";
 import { actionTargetSql } from "../posts/reposts";
@@ -45,10 +45,12 @@ export async function addBookmark(deps: Deps, userId: string, target: BookmarkTa
 /** Removes one of your bookmarks (someone else's or unknown: 404). */
 export async function removeBookmark(deps: Deps, userId: string, id: string): Promise<void> {
   const { db } = deps;
+  // By the bookmark's id or by the saved item's id: a client showing a post knows only the post.
+  const mine = sql`user_id = ${userId} AND ${id} IN (id, post_id, job_id, article_id)`;
   const results = await runAll(db, [
     db.run(sql`UPDATE posts SET bookmark_count = bookmark_count - 1
-      WHERE id = (SELECT post_id FROM bookmarks WHERE id = ${id} AND user_id = ${userId})`),
-    db.run(sql`DELETE FROM bookmarks WHERE id = ${id} AND user_id = ${userId}`),
+      WHERE id = (SELECT post_id FROM bookmarks WHERE ${mine})`),
+    db.run(sql`DELETE FROM bookmarks WHERE ${mine}`),
   ]);
   if (changed(results[1]) === 0) throw new AppError("NOT_FOUND");
 }

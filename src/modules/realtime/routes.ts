@@ -25,6 +25,10 @@ export const realtimeRoutes = createRouter().openapi(
           .enum(["ar", "en"])
           .optional()
           .openapi({ description: "Language of error messages on the socket" }),
+        resume: z.enum(["0", "1"]).optional().openapi({
+          description:
+            "1: the client will send `resume` first; conversation events wait for it, so a reconnect yields a gap-free, ordered, duplicate-free stream",
+        }),
       }),
     },
     responses: {
@@ -54,6 +58,7 @@ export const realtimeRoutes = createRouter().openapi(
       exp: tokenExpiry(token) ?? c.var.clock.now(),
       locale: query.lang ?? negotiateLocale(c.req.header("accept-language")),
       protocol: offered.includes(PROTOCOL) ? PROTOCOL : null,
+      holdUntilResume: query.resume === "1",
     };
     const headers = new Headers({ upgrade: "websocket", "x-majlis-socket": JSON.stringify(claims) });
     const res = await hubOf(c.env, user.id).fetch("https://hub/connect", { headers });

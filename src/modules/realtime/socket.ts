@@ -11,6 +11,8 @@ export interface SocketClaims {
   locale: Locale;
   /** The subprotocol to answer with, when the client offered any. */
   protocol: string | null;
+  /** `?resume=1`: hold conversation events until the socket's first `resume` (docs/REALTIME.md §5). */
+  holdUntilResume: boolean;
 }
 
 export const BEARER_PROTOCOL_PREFIX = "bearer.";

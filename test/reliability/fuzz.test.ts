@@ -1,0 +1,391 @@
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  type BodyCase,
+  bodyShapeMutations,
+  EDGE_URL_STRINGS,
+  generate,
+  type Hints,
+  propertyMutations,
+  type Rng,
+  randomUlid,
+  seededRng,
+  seedOf,
+} from "../support/fuzz";
+import { freshIp } from "../support/http";
+import type { Parameter, Schema, SchemaSet } from "../support/jsonschema";
+import { createUser } from "../support/users";
+import {
+  authOf,
+  checkResponse,
+  dispatch,
+  encodeLoose,
+  fillPath,
+  lintDocument,
+  loadDocument,
+  type Op,
+  pathParams,
+  statusSummary,
+  table,
+} from "./harness";
+import { hintsFor, objectRouteFor, type Params, World } from "./objects";
+
+/**
+ * Fuzz every operation of /openapi.json with generated valid inputs and hostile mutations of them
+ * (params, query, JSON bodies, headers), as a verified member who owns the objects in the path.
+ * Fails on any 5xx, any status the operation does not document, any error outside the envelope, and any
+ * JSON body that breaks the documented schema. Deterministic: inputs come from a seeded RNG per operation.
+ */
+const BUDGET = 45;
+const REQUEST_TIMEOUT_MS = 10_000;
+const TRACE = false;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+const { doc, set, ops } = await loadDocument();
+
+interface Case {
+  group: "valid" | "headers" | "shape" | "property" | "path" | "query";
+  label: string;
+  path: Params;
+  query: Params;
+  /** "member": the member's token; null: none; otherwise the raw Authorization header. */
+  auth: "member" | null | string;
+  body?:
+    | { kind: "json"; value: unknown }
+    | { kind: "raw"; text: string }
+    | { kind: "bytes"; value: BodyInit };
+  contentType?: string | null;
+  extraQuery?: string;
+}
+
+interface Report {
+  key: string;
+  requests: number;
+  statuses: Map<number, number>;
+  failures: string[];
+}
+
+const reports: Report[] = [];
+
+function propertyNames(
+  s: SchemaSet,
+  schema: Schema | undefined,
+  out = new Set<string>(),
+  depth = 0,
+): Set<string> {
+  if (!schema || depth > 3) return out;
+  const flat = s.flatten(schema);
+  for (const [k, v] of Object.entries(flat.properties ?? {})) {
+    out.add(k);
+    propertyNames(s, v, out, depth + 1);
+  }
+  if (flat.items) propertyNames(s, flat.items, out, depth + 1);
+  return out;
+}
+
+const URL_EDGES = [
+  "huge-100k",
+  "nul",
+  "lone-high-surrogate",
+  "bidi-override",
+  "zero-width",
+  "rtl-arabic",
+  "emoji",
+  "dot-path",
+  "percent",
+  "encoded-slash",
+  "sql",
+];
+
+function queryValue(param: Parameter, r: Rng, hints: Hints): string {
+  const v = generate(set, param.schema, r, hints, { optional: "some" }, param.name);
+  return String(v);
+}
+
+function buildCases(o: Op, r: Rng, fixed: Params, hints: Hints): Case[] {
+  const query = (o.op.parameters ?? []).filter((p) => p.in === "query");
+  const bodyContent = o.op.requestBody?.content ?? {};
+  const bodyType = Object.keys(bodyContent)[0];
+  const bodySchema = bodyType ? bodyContent[bodyType]!.schema : undefined;
+  const { bearer } = authOf(o.op);
+  const baseAuth = bearer ? ("member" as const) : null;
+
+  const validQuery = (mode: "all" | "min" | "some"): Params => {
+    const q: Params = {};
+    for (const p of query) {
+      if (fixed[p.name] !== undefined) q[p.name] = fixed[p.name]!;
+      else if (p.required || mode === "all" || (mode === "some" && r.chance(0.5)))
+        q[p.name] = queryValue(p, r, hints);
+    }
+    return q;
+  };
+  const validBody = (mode: "all" | "min" | "some") =>
+    bodySchema ? generate(set, bodySchema, r, hints, { optional: mode }, "__body") : undefined;
+  const asBody = (value: unknown): Case["body"] => {
+    if (value === undefined) return undefined;
+    if (bodyType === "application/octet-stream") return { kind: "bytes", value: value as Uint8Array };
+    if (bodyType === "multipart/form-data") return { kind: "bytes", value: toForm(value) };
+    return { kind: "json", value };
+  };
+  const base = (group: Case["group"], label: string, mode: "all" | "min" | "some" = "some"): Case => ({
+    group,
+    label,
+    path: { ...fixed },
+    query: validQuery(mode),
+    auth: baseAuth,
+    body: asBody(validBody(mode)),
+  });
+
+  const cases: Case[] = [
+    base("valid", "valid (all optional)", "all"),
+    base("valid", "valid (required only)", "min"),
+  ];
+  cases.push(base("valid", "valid (some optional)"));
+
+  // Headers: the member's token missing, garbage, in the wrong scheme, forged or tampered.
+  for (const [label, auth] of [
+    ["no Authorization", null],
+    ["garbage bearer", "Bearer garbage"],
+    ["basic scheme", "Basic dXNlcjpwYXNz"],
+    [
+      "unsigned JWT (alg none)",
+      "Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5fQ.",
+    ],
+    ["empty bearer", "Bearer "],
+  ] as const) {
+    cases.push({ ...base("headers", label), auth });
+  }
+  cases.push(base("headers", "Accept-Language garbage"));
+
+  // Bodies.
+  const valid = validBody("some");
+  if (bodySchema && bodyType === "application/json") {
+    for (const m of bodyShapeMutations(valid)) cases.push({ ...base("shape", m.label), ...bodyOf(m) });
+    for (const m of propertyMutations(set, bodySchema, valid))
+      cases.push({ ...base("property", m.label), ...bodyOf(m) });
+  } else if (bodySchema && bodyType === "multipart/form-data") {
+    for (const m of propertyMutations(set, bodySchema, valid)) {
+      if ("json" in m)
+        cases.push({ ...base("property", m.label), body: { kind: "bytes", value: toForm(m.json) } });
+    }
+    cases.push({
+      ...base("shape", "JSON instead of multipart"),
+      body: { kind: "json", value: { kind: "AVATAR" } },
+    });
+    cases.push({
+      ...base("shape", "multipart without boundary"),
+      body: { kind: "raw", text: "--x\r\n\r\n" },
+      contentType: "multipart/form-data",
+    });
+    cases.push({ ...base("shape", "empty form"), body: { kind: "bytes", value: new FormData() } });
+  } else if (bodySchema && bodyType === "application/octet-stream") {
+    cases.push({ ...base("shape", "empty bytes"), body: { kind: "bytes", value: new Uint8Array() } });
+    cases.push({
+      ...base("shape", "random bytes"),
+      body: { kind: "bytes", value: crypto.getRandomValues(new Uint8Array(68)) },
+    });
+    cases.push({ ...base("shape", "1 MiB"), body: { kind: "bytes", value: new Uint8Array(1 << 20) } });
+    cases.push({ ...base("shape", "JSON text"), body: { kind: "json", value: { a: 1 } } });
+  }
+
+  // Path parameters: ids that name nothing, and hostile strings.
+  for (const name of pathParams(o.op)) {
+    cases.push({ ...base("path", `random id {${name}}`), path: { ...fixed, [name]: randomUlid(r) } });
+    cases.push({ ...base("path", `"0" {${name}}`), path: { ...fixed, [name]: "0" } });
+    cases.push({ ...base("path", `-1 {${name}}`), path: { ...fixed, [name]: "-1" } });
+    for (const [label, v] of EDGE_URL_STRINGS.filter(([k]) => URL_EDGES.includes(k))) {
+      cases.push({ ...base("path", `${label} {${name}}`), path: { ...fixed, [name]: v } });
+    }
+  }
+  // Query parameters: wrong types, out-of-range numbers, hostile strings, repeats.
+  for (const p of query) {
+    const values: (readonly [string, string])[] = [
+      ["not a number", "abc"],
+      ["negative", "-5"],
+      ["huge number", "99999999999999999999999"],
+      ["float", "1.5"],
+      ["empty", ""],
+      ["1e309", "1e309"],
+      ...EDGE_URL_STRINGS.filter(([k]) => URL_EDGES.includes(k)),
+    ];
+    for (const [label, v] of values) {
+      cases.push({ ...base("query", `${label} ?${p.name}`), query: { ...validQuery("some"), [p.name]: v } });
+    }
+    cases.push({ ...base("query", `repeated ?${p.name}`), extraQuery: `${p.name}=1&${p.name}=2` });
+  }
+  return pick(cases, r);
+}
+
+function bodyOf(m: BodyCase): Pick<Case, "body" | "contentType"> {
+  if ("json" in m) return { body: { kind: "json", value: m.json }, contentType: m.contentType };
+  return { body: { kind: "raw", text: m.raw }, contentType: m.contentType };
+}
+
+function toForm(value: unknown): FormData {
+  const form = new FormData();
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v instanceof Uint8Array) form.append(k, new Blob([v]), "file.png");
+      else if (v !== undefined) form.append(k, typeof v === "string" ? v : JSON.stringify(v));
+    }
+  }
+  return form;
+}
+
+/** Every valid and header case; a share of each mutation group; then random others up to the budget. */
+function pick(cases: Case[], r: Rng): Case[] {
+  const quota: Record<Case["group"], number> = {
+    valid: 99,
+    headers: 99,
+    shape: 8,
+    property: 12,
+    path: 8,
+    query: 6,
+  };
+  const chosen: Case[] = [];
+  const rest: Case[] = [];
+  for (const group of Object.keys(quota) as Case["group"][]) {
+    const inGroup = r.shuffle(cases.filter((c) => c.group === group));
+    chosen.push(...inGroup.slice(0, quota[group]));
+    rest.push(...inGroup.slice(quota[group]));
+  }
+  chosen.push(...r.shuffle(rest).slice(0, Math.max(0, BUDGET - chosen.length)));
+  return chosen;
+}
+
+async function send(o: Op, c: Case, token: string, ip: string) {
+  let url = fillPath(o.path, c.path);
+  const qs = Object.entries(c.query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeLoose(v)}`)
+    .concat(c.extraQuery ? [c.extraQuery] : []);
+  if (qs.length) url += `?${qs.join("&")}`;
+  const headers: Record<string, string> = {
+    "cf-connecting-ip": ip,
+    "accept-language": c.label === "Accept-Language garbage" ? "xx-ZZZZ;q=abc, *;q=2" : "en",
+  };
+  if (c.auth === "member") headers.authorization = `Bearer ${token}`;
+  else if (c.auth) headers.authorization = c.auth;
+  let body: BodyInit | undefined;
+  if (c.body?.kind === "json") {
+    body = JSON.stringify(c.body.value);
+    headers["content-type"] = "application/json";
+  } else if (c.body?.kind === "raw") {
+    body = c.body.text;
+    headers["content-type"] = "application/json";
+  } else if (c.body?.kind === "bytes") {
+    body = c.body.value;
+    if (!(body instanceof FormData)) headers["content-type"] = "application/octet-stream";
+  }
+  if (c.contentType === null) delete headers["content-type"];
+  else if (c.contentType) headers["content-type"] = c.contentType;
+  return withTimeout(
+    (async () => {
+      const res = await dispatch(
+        new Request(`http://majlis.test${url}`, { method: o.method, headers, body }),
+      );
+      const text = await res.text();
+      const background = await res.background.then(
+        () => null,
+        (err: unknown) => String(err),
+      );
+      return { status: res.status, contentType: res.headers.get("content-type") ?? "", text, background };
+    })(),
+    REQUEST_TIMEOUT_MS,
+  );
+}
+
+async function fuzz(o: Op): Promise<Report> {
+  const report: Report = { key: o.key, requests: 0, statuses: new Map(), failures: [] };
+  const r = seededRng(seedOf(o.key));
+  const w = new World();
+  const member = await w.owner();
+  let fixed: Params = {};
+  if (pathParams(o.op).length > 0) {
+    const route = objectRouteFor(o.method, o.path);
+    if (!route) {
+      report.failures.push(`no OBJECT_ROUTES entry for ${o.key} (test/reliability/objects.ts): add one`);
+      return report;
+    }
+    fixed = await route.params(w, "private");
+  }
+  const bodyContent = o.op.requestBody?.content ?? {};
+  const bodySchema = Object.values(bodyContent)[0]?.schema;
+  const names = propertyNames(set, bodySchema);
+  for (const p of o.op.parameters ?? []) names.add(p.name);
+  if (bodyContent["application/octet-stream"]) names.add("__body");
+  const hints = await hintsFor(w, member, names);
+  const cases = buildCases(o, r, fixed, hints);
+
+  let token = member.token;
+  let ip = freshIp();
+  let rotations = 0;
+  let timeouts = 0;
+  for (const c of cases) {
+    let res: Awaited<ReturnType<typeof send>>;
+    if (TRACE) console.log(`${o.key} [${c.label}]`);
+    try {
+      res = await send(o, c, token, ip);
+    } catch (err) {
+      report.failures.push(`[${c.label}] request failed: ${String(err)}`);
+      if (++timeouts >= 3) {
+        report.failures.push("stopped after 3 requests without an answer");
+        break;
+      }
+      continue;
+    }
+    report.requests++;
+    report.statuses.set(res.status, (report.statuses.get(res.status) ?? 0) + 1);
+    for (const problem of checkResponse(set, o.op, res)) report.failures.push(`[${c.label}] ${problem}`);
+    if (res.background) report.failures.push(`[${c.label}] background work failed: ${res.background}`);
+    if (res.status === 429 && rotations < 4) {
+      // Limits are per member or per address: carry on as a fresh member from a fresh address.
+      rotations++;
+      ip = freshIp();
+      token = (await createUser()).token;
+    }
+  }
+  return report;
+}
+
+describe("fuzz every operation in /openapi.json", () => {
+  afterAll(() => {
+    const rows = reports
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((rep) => [
+        rep.key,
+        String(rep.requests),
+        statusSummary(rep.statuses),
+        rep.failures.length ? `${rep.failures.length} FAILED` : "ok",
+      ]);
+    const total = reports.reduce((n, rep) => n + rep.requests, 0);
+    console.log(
+      `\nFuzz: ${reports.length} operations, ${total} requests\n${table(["operation", "requests", "statuses seen", "result"], rows)}\n`,
+    );
+  });
+
+  it("found the operations", () => {
+    expect(ops.length).toBeGreaterThan(50);
+  });
+
+  it("the document has no nullable or pattern mistakes", () => {
+    const problems = lintDocument(doc);
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+
+  it.concurrent.each(ops.map((o) => [o.key, o] as const))("%s", { timeout: 300_000 }, async (_key, o) => {
+    const started = Date.now();
+    const report = await fuzz(o);
+    reports.push(report);
+    console.log(
+      `fuzz ${o.key}: ${report.requests} requests in ${Date.now() - started} ms, ${statusSummary(report.statuses)}${report.failures.length ? `, ${report.failures.length} FAILED` : ""}`,
+    );
+    expect(report.failures, report.failures.join("\n")).toEqual([]);
+  });
+});

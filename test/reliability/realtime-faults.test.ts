@@ -1,0 +1,282 @@
+import { abortAllDurableObjects } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { groupConversation } from "../support/conversations";
+import { seededRng } from "../support/fuzz";
+import { call, get } from "../support/http";
+import { createUser, createUsers, type TestUser } from "../support/users";
+import { type Event, upgrade } from "../support/ws";
+
+/**
+ * Real time under faults. Three members send into one group (two over the socket, one over HTTP, all
+ * retrying with the same clientId as docs/REALTIME.md tells clients to), while five receiving devices
+ * disconnect and reconnect at random and resume as §5 says, and halfway through every Durable Object is
+ * restarted. At the end each device must hold every seq of the conversation's log exactly once, in order,
+ * and the log must hold every sent message exactly once.
+ */
+const PER_SENDER = 25;
+const rng = seededRng(0xfa17);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A client that follows docs/REALTIME.md §5 and §10: resume on every ready, track the highest seq. */
+class Device {
+  /** Every log event received, over every socket, in arrival order. */
+  readonly log: Event[] = [];
+  readonly errors: Event[] = [];
+  lastSeq = 0;
+  connects = 0;
+  private ws: WebSocket | null = null;
+  private wanted = true;
+  private waiters: { ref: string; resolve: (e: Event) => void }[] = [];
+  private refs = 0;
+  private readyResolvers: (() => void)[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly user: TestUser,
+    readonly conversationId: string,
+  ) {}
+
+  async connect(): Promise<void> {
+    this.wanted = true;
+    for (let attempt = 0; ; attempt++) {
+      const res = await upgrade(this.user.token, { resume: true }).catch(() => null);
+      if (res?.status === 101 && res.webSocket) {
+        this.attach(res.webSocket);
+        return;
+      }
+      if (attempt > 20) throw new Error(`${this.name}: cannot reconnect (${res?.status})`);
+      await sleep(50 * (attempt + 1));
+    }
+  }
+
+  private attach(ws: WebSocket): void {
+    ws.accept();
+    this.ws = ws;
+    this.connects++;
+    ws.addEventListener("message", (m) => this.onEvent(ws, JSON.parse(String(m.data)) as Event));
+    ws.addEventListener("close", () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      // A drop we did not ask for (e.g. the server objects restarted): reconnect, as a client would.
+      if (this.wanted) void sleep(20 + rng.int(0, 80)).then(() => (this.ws ? undefined : this.connect()));
+    });
+  }
+
+  private onEvent(ws: WebSocket, e: Event): void {
+    // A socket this device already closed may still be flushing frames: a client ignores them.
+    if (ws !== this.ws) return;
+    if (e.type === "ready") {
+      this.send(ws, {
+        type: "resume",
+        ref: `resume-${++this.refs}`,
+        conversations: { [this.conversationId]: this.lastSeq },
+      });
+      for (const r of this.readyResolvers.splice(0)) r();
+      return;
+    }
+    if (e.type === "error") this.errors.push(e);
+    if (e.ref) {
+      const i = this.waiters.findIndex((w) => w.ref === e.ref);
+      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(e);
+    }
+    if (
+      e.conversationId === this.conversationId &&
+      typeof e.seq === "number" &&
+      e.type.startsWith("message")
+    ) {
+      this.log.push(e);
+      this.lastSeq = Math.max(this.lastSeq, e.seq);
+    }
+    if (e.type === "resumed" && e.conversationId === this.conversationId) {
+      this.lastSeq = Math.max(this.lastSeq, e.seq);
+    }
+  }
+
+  private send(ws: WebSocket, frame: object): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // closed meanwhile: the close handler reconnects
+    }
+  }
+
+  /** Sends a frame and waits for its ack/error, or null when the socket dropped or nothing came. */
+  async request(frame: object, timeoutMs = 3_000): Promise<Event | null> {
+    if (!this.ws) {
+      await new Promise<void>((r) => this.readyResolvers.push(r));
+    }
+    const ws = this.ws;
+    if (!ws) return null;
+    const ref = `q${++this.refs}`;
+    const answer = new Promise<Event | null>((resolve) => {
+      this.waiters.push({ ref, resolve });
+      setTimeout(() => resolve(null), timeoutMs);
+    });
+    this.send(ws, { ...frame, ref });
+    return answer;
+  }
+
+  /** Closes the socket now and reconnects after `ms`. */
+  async bounce(ms: number): Promise<void> {
+    const ws = this.ws;
+    this.wanted = false;
+    this.ws = null;
+    try {
+      ws?.close(1000, "bounce");
+    } catch {
+      // already closed
+    }
+    await sleep(ms);
+    await this.connect();
+  }
+
+  close(): void {
+    this.wanted = false;
+    const ws = this.ws;
+    this.ws = null;
+    try {
+      ws?.close(1000, "done");
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Resumes once more and waits until the device reports having everything up to `seq`. */
+  async settle(seq: number): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (this.lastSeq < seq) {
+      if (Date.now() > deadline) throw new Error(`${this.name}: stuck at seq ${this.lastSeq} of ${seq}`);
+      if (this.ws)
+        await this.request({ type: "resume", conversations: { [this.conversationId]: this.lastSeq } });
+      else await sleep(50);
+    }
+  }
+}
+
+describe("real time under faults", () => {
+  it("random disconnects, resumes and a restart of every Durable Object lose, duplicate and reorder nothing", async () => {
+    const admin = await createUser();
+    const [wsSender, wsSender2, httpSender, b, c, d] = await createUsers(6);
+    const id = await groupConversation(admin, [wsSender!, wsSender2!, httpSender!, b!, c!, d!], "فوضى");
+    const devices = [
+      new Device("b#1", b!, id),
+      new Device("b#2", b!, id),
+      new Device("c#1", c!, id),
+      new Device("c#2", c!, id),
+      new Device("d#1", d!, id),
+    ];
+    const senders = [new Device("ws-sender", wsSender!, id), new Device("ws-sender-2", wsSender2!, id)];
+    await Promise.all([...devices, ...senders].map((dev) => dev.connect()));
+
+    const sent = new Map<string, string>(); // clientId -> text
+    let acked = 0;
+    let restarted = false;
+    const stats = { wsRetries: 0, httpRetries: 0, duplicateAnswers: 0, serverErrors: 0 };
+    const halfway = async () => {
+      if (!restarted && ++acked >= PER_SENDER * 1.5) {
+        restarted = true;
+        await abortAllDurableObjects();
+      }
+    };
+
+    const sendOverSocket = async (dev: Device, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const clientId = `${dev.name}-${i}`;
+        const text = `${dev.name} رسالة ${i}`;
+        sent.set(clientId, text);
+        for (let attempt = 0; ; attempt++) {
+          const ack = await dev.request({ type: "send", conversationId: id, clientId, text });
+          if (ack?.type === "ack") {
+            if (ack.duplicate) stats.duplicateAnswers++;
+            break;
+          }
+          if (ack?.type === "error" && ack.code !== "INTERNAL")
+            throw new Error(`send refused: ${JSON.stringify(ack)}`);
+          if (attempt > 20) throw new Error(`${clientId} never acknowledged`);
+          stats.wsRetries++;
+          await sleep(50);
+        }
+        await halfway();
+        await sleep(rng.int(0, 30));
+      }
+    };
+    const sendOverHttp = async (user: TestUser, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const clientId = `http-${i}`;
+        const text = `http رسالة ${i}`;
+        sent.set(clientId, text);
+        // One in five is sent twice on purpose, as a client does when the answer was lost.
+        const times = rng.chance(0.2) ? 2 : 1;
+        for (let t = 0; t < times; t++) {
+          for (let attempt = 0; ; attempt++) {
+            const res = await call("POST", `/api/v1/conversations/${id}/messages`, {
+              token: user.token,
+              body: { clientId, text },
+            }).catch(() => ({ status: 599, body: null }));
+            if (res.status === 200 || res.status === 201) {
+              if (res.body?.duplicate) stats.duplicateAnswers++;
+              break;
+            }
+            if (res.status < 500)
+              throw new Error(`HTTP send refused: ${res.status} ${JSON.stringify(res.body)}`);
+            stats.serverErrors++;
+            if (attempt > 20) throw new Error(`${clientId} never stored`);
+            stats.httpRetries++;
+            await sleep(50);
+          }
+        }
+        await halfway();
+        await sleep(rng.int(0, 30));
+      }
+    };
+
+    let sending = true;
+    const chaos = devices.map(async (dev) => {
+      while (sending) {
+        await sleep(rng.int(30, 250));
+        if (sending && rng.chance(0.35)) await dev.bounce(rng.int(0, 120));
+      }
+    });
+    await Promise.all([
+      sendOverSocket(senders[0]!, PER_SENDER),
+      sendOverSocket(senders[1]!, PER_SENDER),
+      sendOverHttp(httpSender!, PER_SENDER),
+    ]);
+    sending = false;
+    await Promise.all(chaos);
+    expect(restarted).toBe(true);
+
+    // The truth: the stored history holds every sent message exactly once.
+    const history = await get(`/api/v1/conversations/${id}/messages?limit=100`, { token: admin.token });
+    expect(history.status).toBe(200);
+    const messages = history.body.data as { seq: number; clientId: string; text: string }[];
+    expect(messages.map((m) => m.clientId).sort()).toEqual([...sent.keys()].sort());
+    for (const m of messages) expect(m.text).toBe(sent.get(m.clientId));
+    const lastSeq = Math.max(...messages.map((m) => m.seq));
+    expect(lastSeq).toBe(sent.size); // only sends happened: one log entry per message
+
+    await Promise.all(devices.map((dev) => dev.settle(lastSeq)));
+    for (const dev of [...devices, ...senders]) dev.close();
+
+    const report: string[] = [];
+    for (const dev of devices) {
+      const seqs = dev.log.map((e) => e.seq as number);
+      const unique = new Set(seqs);
+      const outOfOrder = seqs.filter((s, i) => i > 0 && s <= seqs[i - 1]!).length;
+      report.push(
+        `${dev.name}: ${dev.connects} connections, ${seqs.length} events, ${unique.size} distinct, ${outOfOrder} out of order`,
+      );
+      expect(seqs, `${dev.name} lost, duplicated or reordered events`).toEqual(
+        Array.from({ length: lastSeq }, (_, i) => i + 1),
+      );
+      for (const e of dev.log) {
+        const m = messages.find((x) => x.seq === e.seq);
+        expect(e.message?.text, `${dev.name} seq ${e.seq}`).toBe(m?.text);
+      }
+      expect(dev.errors, `${dev.name} got errors`).toEqual([]);
+    }
+    console.log(
+      `\nReal time under faults: ${sent.size} messages, 1 restart of every Durable Object, ${JSON.stringify(stats)}\n${report.join("\n")}\n`,
+    );
+  });
+});
