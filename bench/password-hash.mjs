@@ -38,7 +38,11 @@ const bundled = await build({
   platform: "neutral",
   mainFields: ["module", "main"],
 });
-const mf = new Miniflare({ modules: true, script: bundled.outputFiles[0].text, compatibilityDate: "2026-04-20" });
+const mf = new Miniflare({
+  modules: true,
+  script: bundled.outputFiles[0].text,
+  compatibilityDate: "2026-04-20",
+});
 await mf.ready;
 
 const cases = [
@@ -60,8 +64,14 @@ for (const [scheme, n, label] of cases) {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  rows.push({ option: label, "median ms": times[Math.floor(times.length / 2)].toFixed(1), "min ms": times[0].toFixed(1) });
+  rows.push({
+    option: label,
+    "median ms": times[Math.floor(times.length / 2)].toFixed(1),
+    "min ms": times[0].toFixed(1),
+  });
 }
 await mf.dispose();
 console.table(rows);
-console.log("Argon2 needs WebAssembly; Workers refuse to compile Wasm from bytes at run time, so it would have to ship as a bundled .wasm module (not measured).");
+console.log(
+  "Argon2 needs WebAssembly; Workers refuse to compile Wasm from bytes at run time, so it would have to ship as a bundled .wasm module (not measured).",
+);

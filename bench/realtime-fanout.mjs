@@ -9,6 +9,8 @@
 //   # The same load against a bare broadcast room (no storage, no auth, one DO), started in-process with
 //   # Miniflare, as the reference the chat room is compared with:
 //   node bench/realtime-fanout.mjs --bare --members 200 --tabs 2 --senders 20 --rate 50 --seconds 10
+//   # ... or against the bench build's BareRoom (bench/worker.ts), served like Majlis (`npm run bench`):
+//   node bench/realtime-fanout.mjs --bare --bare-url ws://127.0.0.1:PORT/__bench/room --server-pid PID ...
 //
 // Majlis mode writes the benchmark members straight into the local D1 database (`--persist`, default
 // .wrangler/state, the one wrangler dev uses) and signs their access tokens with the Worker's own code
@@ -18,16 +20,17 @@
 //
 // Prints one JSON line with the results. Latency is measured by the load generator's clock (sender and
 // receivers live in this process), so it includes both network hops and the server's queueing.
-import { readdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import "../scripts/lib/env.mjs";
+import { childrenOf, treeCpuMs } from "./lib/server.mjs";
 
 const { values: args } = parseArgs({
   options: {
     url: { type: "string", default: "http://127.0.0.1:8787" },
     bare: { type: "boolean", default: false },
+    "bare-url": { type: "string" },
     miniflare: { type: "boolean", default: false },
     members: { type: "string", default: "100" },
     tabs: { type: "string", default: "1" },
@@ -145,6 +148,11 @@ async function majlisTarget() {
 
 /** The reference: a Durable Object that broadcasts every frame to all its sockets, nothing else. */
 async function bareTarget() {
+  const users = Array.from({ length: members }, (_, i) => ({ id: `u${i}` }));
+  if (args["bare-url"]) {
+    const url = args["bare-url"].replace(/^http/, "ws");
+    return { name: "bare", users, conversationId: "bare", socketUrl: () => url, stop: async () => {} };
+  }
   const { Miniflare } = await import("miniflare");
   const script = `
     import { DurableObject } from "cloudflare:workers";
@@ -178,30 +186,6 @@ async function bareTarget() {
     socketUrl: () => `${url}/room`,
     stop: () => mf.dispose(),
   };
-}
-
-// ------------------------------------------------------------------ server CPU (Linux /proc)
-
-function childrenOf(pid) {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((t) =>
-      readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number),
-    );
-  } catch {
-    return [];
-  }
-}
-
-/** CPU milliseconds used so far by the process tree under `pid` (utime + stime). */
-function cpuMsOfTree(pid) {
-  let ticks = 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    ticks = Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-  return ticks * 10 + childrenOf(pid).reduce((sum, child) => sum + cpuMsOfTree(child), 0);
 }
 
 // ------------------------------------------------------------------ load
@@ -267,7 +251,7 @@ const serverPids = args["server-pid"]
   : args.bare || args.miniflare
     ? childrenOf(process.pid)
     : [];
-const serverCpuBefore = serverPids.reduce((sum, pid) => sum + cpuMsOfTree(pid), 0);
+const serverCpuBefore = serverPids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
 const total = Math.round(rate * seconds);
 const started = performance.now();
 await new Promise((resolve) => {
@@ -298,7 +282,7 @@ const deadline = performance.now() + 10_000;
 while (received < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 const elapsed = (performance.now() - started) / 1000;
 const serverCpuMs =
-  serverPids.length > 0 ? serverPids.reduce((sum, pid) => sum + cpuMsOfTree(pid), 0) - serverCpuBefore : null;
+  serverPids.length > 0 ? serverPids.reduce((sum, pid) => sum + treeCpuMs(pid), 0) - serverCpuBefore : null;
 
 latencies.sort((a, b) => a - b);
 const result = {

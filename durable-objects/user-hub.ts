@@ -42,6 +42,8 @@ interface SocketInfo extends SocketClaims {
 }
 
 const PING = '{"type":"ping"}';
+/** Replays of one conversation tried before the socket is closed for the client to resume again. */
+const REPLAY_ATTEMPTS = 3;
 /** A socket opened with ?resume=1 that never sends `resume` gets its held events after this long. */
 const RESUME_GRACE_MS = 10_000;
 const PONG = '{"type":"pong"}';
@@ -326,21 +328,36 @@ export class UserHub extends DurableObject<Bindings> {
       entries.map(async ([conversationId, after]) => {
         let cursor = after;
         let failed: ErrorCode | null = null;
-        try {
-          const room = roomOf(this.env, conversationId);
-          for (;;) {
-            const page = await room.replay(conversationId, info.userId, cursor);
-            if (!page.ok) {
-              failed = page.code;
+        // A room that restarts mid-replay (deploy, eviction) throws once; the next call reaches a new one.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            for (;;) {
+              const page = await roomOf(this.env, conversationId).replay(conversationId, info.userId, cursor);
+              if (!page.ok) {
+                failed = page.code;
+                break;
+              }
+              for (const f of page.frames) sendRaw(ws, f.j);
+              cursor = page.upTo;
+              if (!page.more) break;
+            }
+            break;
+          } catch (err) {
+            if (err instanceof AppError) {
+              failed = err.code;
               break;
             }
-            for (const f of page.frames) sendRaw(ws, f.j);
-            cursor = page.upTo;
-            if (!page.more) break;
+            logError("replay failed", err);
+            if (attempt < REPLAY_ATTEMPTS) continue;
+            // Dropping the held events would leave a gap: close, so the client reconnects and resumes.
+            this.closed.add(ws);
+            try {
+              ws.close(1011, "resume failed: reconnect and resume again");
+            } catch {
+              // already closing
+            }
+            return { conversationId, seq: null, error: "INTERNAL" as const };
           }
-        } catch (err) {
-          failed = err instanceof AppError ? err.code : "INTERNAL";
-          if (!(err instanceof AppError)) logError("replay failed", err);
         }
         const held = resuming.get(conversationId) ?? [];
         resuming.delete(conversationId);
