@@ -143,7 +143,10 @@ describe("authorization matrix", () => {
       const blockee = await w.blockee();
       const shared = await route.params(w, "shared");
       // Before the block (reads only, so nothing changes): shows whether the 404 below comes from the block.
-      const before = o.method === "GET" ? (await request(o, w, "shared", blockee, shared, route.headers)).status : undefined;
+      const before =
+        o.method === "GET"
+          ? (await request(o, w, "shared", blockee, shared, route.headers)).status
+          : undefined;
       await w.block();
       const after = await request(o, w, "shared", blockee, shared, route.headers);
       blockedCell = `${before ?? "–"} → ${verdict(after, route.blocked ?? [404], o, "blocked member", problems)}`;

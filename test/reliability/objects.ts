@@ -87,8 +87,7 @@ export class World {
     });
   media = () => this.once("media", async () => readyMedia(await this.owner()));
   /** A READY document: private to its owner, unlike images and video. */
-  document = () =>
-    this.once("document", async () => readyMedia(await this.owner(), { kind: "DOCUMENT" }));
+  document = () => this.once("document", async () => readyMedia(await this.owner(), { kind: "DOCUMENT" }));
   session = () =>
     this.once("session", async () => {
       const res = must(
