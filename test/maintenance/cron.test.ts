@@ -4,7 +4,7 @@ import {
   env,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { DAY } from "../../src/lib/clock";
 import { TASKS } from "../../src/modules/maintenance/service";
@@ -33,6 +33,31 @@ describe("scheduled maintenance", () => {
     await runCron(Date.now() + 89 * DAY);
     expect(await count()).toBe(1);
     await runCron(Date.now() + 91 * DAY);
+    expect(await count()).toBe(0);
+  });
+
+  it("purges profile views older than 90 days in the daily 03:00 UTC run only", async () => {
+    const [viewed, viewer] = [await registerUser(), await registerUser()];
+    const viewedAt = Date.UTC(2026, 0, 1, 12);
+    await env.DB.prepare(
+      "INSERT INTO profile_views (viewed_id, viewer_id, day, created_at) VALUES (?, ?, ?, ?)",
+    )
+      .bind(viewed.id, viewer.id, "2026-01-01", viewedAt)
+      .run();
+    const count = async () =>
+      (await env.DB.prepare("SELECT count(*) AS n FROM profile_views WHERE viewed_id = ?")
+        .bind(viewed.id)
+        .first<{ n: number }>())!.n;
+    const day91 = Date.UTC(2026, 3, 2); // 91 days later, 00:00 UTC
+    const errors = vi.spyOn(console, "error");
+    await runCron(day91 + 2 * 3_600_000 + 7 * 60_000); // 02:07: not the purge hour
+    expect(await count()).toBe(1);
+    // Outside its hour the task has nothing to run, which is not a failure.
+    expect(errors.mock.calls.flat().join("\n")).not.toContain("maintenance failed");
+    errors.mockRestore();
+    await runCron(Date.UTC(2026, 2, 31, 3, 7)); // 03:07 on day 89: still within 90 days
+    expect(await count()).toBe(1);
+    await runCron(day91 + 3 * 3_600_000 + 7 * 60_000); // 03:07 on day 91
     expect(await count()).toBe(0);
   });
 

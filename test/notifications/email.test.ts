@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { base64url, fromBase64url } from "../../src/lib/encoding";
 import { unsubscribeToken } from "../../src/modules/notifications/unsubscribe";
-import { call, get, post, waitForEmail } from "../support/http";
+import { call, freshIp, get, post, waitForEmail } from "../support/http";
 import {
   event,
   runNotify,
@@ -87,6 +87,38 @@ describe("notification emails and unsubscribe links", () => {
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe("digest");
     expect((await get("/api/v1/notifications/preferences", { token: user.token })).body.digest).toBe("OFF");
+  });
+
+  it("in a browser the link shows a confirmation page (GET changes nothing) whose button unsubscribes", async () => {
+    const user = await createUser();
+    const token = await unsubscribeToken(env, user.id, "mention");
+    const url = `/api/v1/notifications/unsubscribe?token=${token}`;
+    const browser = { accept: "text/html,application/xhtml+xml,*/*;q=0.8", "accept-language": "ar" };
+    const ip = freshIp();
+
+    const page = await get<string>(url, { headers: browser, ip });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.body).toContain('dir="rtl"');
+    expect(page.body).toContain("إلغاء الاشتراك");
+    expect(page.body).toContain(`<form method="post" action="?token=${token}">`);
+    // A mail scanner fetching the link unsubscribes nobody.
+    const before = await get("/api/v1/notifications/preferences", { token: user.token });
+    expect(before.body.channels.mention.email).toBe(true);
+
+    const done = await call<string>("POST", url, {
+      headers: { ...browser, "accept-language": "en", "content-type": "application/x-www-form-urlencoded" },
+      ip,
+    });
+    expect(done.status).toBe(200);
+    expect(done.body).toContain("You are unsubscribed");
+    const after = await get("/api/v1/notifications/preferences", { token: user.token });
+    expect(after.body.channels.mention.email).toBe(false);
+
+    const broken = await get<string>(`${url}x`, { headers: { ...browser, "accept-language": "en" }, ip });
+    expect(broken.status).toBe(400);
+    expect(broken.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(broken.body).toContain("This link is invalid.");
   });
 
   it("forged, altered or foreign tokens are refused and change nothing", async () => {

@@ -13,10 +13,19 @@ import {
   UnsubscribeResult,
 } from "./schemas";
 import * as notifications from "./service";
-import { unsubscribe } from "./unsubscribe";
+import { unsubscribe, verifyUnsubscribeToken } from "./unsubscribe";
+import { confirmPage, donePage, htmlOrError, wantsHtml } from "./unsubscribe-page";
 
 const tags = ["Notifications"];
 const TokenQuery = z.object({ token: z.string().min(10).max(512) });
+/** JSON for API clients; a page for a browser (Accept: text/html), see unsubscribe-page.ts. */
+const unsubscribeAnswer = (description: string) => ({
+  description,
+  content: {
+    "application/json": { schema: UnsubscribeResult },
+    "text/html": { schema: z.string() },
+  },
+});
 
 export const notificationRoutes = createRouter()
   .openapi(
@@ -87,24 +96,47 @@ export const notificationRoutes = createRouter()
       method: "get",
       path: "/unsubscribe",
       tags,
-      summary: "Unsubscribe link from an email: turns off that email (no sign-in; the token is signed)",
+      summary:
+        "Unsubscribe link from an email (no sign-in; the token is signed). API clients: turns off that email. Browsers: a confirmation page whose button POSTs",
       middleware: [rateLimit("unsubscribe")] as const,
       request: { query: TokenQuery },
-      responses: { 200: json(UnsubscribeResult), ...errors(400, 404, 429) },
+      responses: {
+        200: unsubscribeAnswer("Unsubscribed (JSON) or the confirmation page (HTML)"),
+        ...errors(400, 404, 429),
+      },
     }),
-    async (c) => c.json(await unsubscribe(depsOf(c), c.req.valid("query").token), 200),
+    async (c) => {
+      const { token } = c.req.valid("query");
+      if (wantsHtml(c)) {
+        return htmlOrError(c, async () => {
+          const { scope } = await verifyUnsubscribeToken(c.env, token);
+          return confirmPage(c.var.locale, token, scope === "digest");
+        });
+      }
+      return c.json(await unsubscribe(depsOf(c), token), 200);
+    },
   )
   .openapi(
     createRoute({
       method: "post",
       path: "/unsubscribe",
       tags,
-      summary: "One-click unsubscribe (RFC 8058, List-Unsubscribe-Post): same as the GET",
+      summary:
+        "One-click unsubscribe (RFC 8058, List-Unsubscribe-Post) and the confirmation page's button: turns off that email",
       middleware: [rateLimit("unsubscribe")] as const,
       request: { query: TokenQuery },
-      responses: { 200: json(UnsubscribeResult), ...errors(400, 404, 429) },
+      responses: { 200: unsubscribeAnswer("Unsubscribed"), ...errors(400, 404, 429) },
     }),
-    async (c) => c.json(await unsubscribe(depsOf(c), c.req.valid("query").token), 200),
+    async (c) => {
+      const { token } = c.req.valid("query");
+      if (wantsHtml(c)) {
+        return htmlOrError(c, async () => {
+          await unsubscribe(depsOf(c), token);
+          return donePage(c.var.locale);
+        });
+      }
+      return c.json(await unsubscribe(depsOf(c), token), 200);
+    },
   )
   .openapi(
     createRoute({
