@@ -638,6 +638,10 @@ export class ChatRoom extends DurableObject<Bindings> {
           if (this.flushAgain) await sleep(WRITE_BACK_MS);
         } while (this.flushAgain);
       })
+      // Only when even the retry alarm cannot be set (the object is being reset): its successor re-syncs
+      // the conversation summary from the stored log (the "synced" mark); receipts not yet written are
+      // re-marked by the members' next read or resume.
+      .catch((err) => logError("room write-back failed", err))
       .finally(() => {
         this.flushing = null;
       });

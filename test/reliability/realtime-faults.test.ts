@@ -25,6 +25,8 @@ class Device {
   lastSeq = 0;
   connects = 0;
   private ws: WebSocket | null = null;
+  /** Every socket ever opened, closed at the end (a reconnect race can orphan one). */
+  private readonly sockets: WebSocket[] = [];
   private wanted = true;
   private waiters: { ref: string; resolve: (e: Event) => void }[] = [];
   private refs = 0;
@@ -51,6 +53,7 @@ class Device {
 
   private attach(ws: WebSocket): void {
     ws.accept();
+    this.sockets.push(ws);
     this.ws = ws;
     this.connects++;
     ws.addEventListener("message", (m) => this.onEvent(ws, JSON.parse(String(m.data)) as Event));
@@ -132,12 +135,13 @@ class Device {
 
   close(): void {
     this.wanted = false;
-    const ws = this.ws;
     this.ws = null;
-    try {
-      ws?.close(1000, "done");
-    } catch {
-      // already closed
+    for (const ws of this.sockets.splice(0)) {
+      try {
+        ws.close(1000, "done");
+      } catch {
+        // already closed
+      }
     }
   }
 
