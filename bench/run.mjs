@@ -5,7 +5,8 @@
 //   npm run bench -- --quick                        short smoke run (10k posts, 1 run × 3 s, c=10)
 // Options: --scales 10k,100k,1M  --http-scale 100k  --runs 3  --seconds 10  --connections 1,10,50
 //          --members 300  --sockets 10,100,500,1000  --fresh (reseed)  --no-docs
-//          --index-up-to 100k (build the search index with `npm run search:rebuild` up to this scale)
+//          --routes post,feed-following (HTTP routes by key, bench/lib/routes.mjs; references always run)
+//          --index-up-to 1M (build the search index with `npm run search:rebuild` up to this scale)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -39,6 +40,7 @@ const { values: a } = parseArgs({
     sockets: { type: "string" },
     "realtime-runs": { type: "string" },
     "index-up-to": { type: "string" },
+    routes: { type: "string" },
     fresh: { type: "boolean", default: false },
     "no-docs": { type: "boolean", default: false },
   },
@@ -64,7 +66,8 @@ const opts = {
   realtimeRuns: Number(a["realtime-runs"] ?? (quick ? 1 : 3)),
 };
 const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
-const resultsDir = join(STATE, quick ? "results-quick" : "results");
+// Runs limited to some routes never replace a full run's results (docs are generated from those).
+const resultsDir = join(STATE, quick || a.routes ? "results-quick" : "results");
 mkdirSync(resultsDir, { recursive: true });
 const host = machine();
 const started = Date.now();
@@ -91,7 +94,7 @@ if (scalesNeeded.size > 0) {
   const scales = [];
   for (const s of ["10k", "100k", "1M"].filter((x) => scalesNeeded.has(x))) {
     const indexUpTo =
-      { "10k": 10_000, "100k": 100_000, "1M": 1_000_000 }[a["index-up-to"] ?? "100k"] ?? 100_000;
+      { "10k": 10_000, "100k": 100_000, "1M": 1_000_000 }[a["index-up-to"] ?? "1M"] ?? 1_000_000;
     scales.push(await ensureScale(s, { fresh: a.fresh, indexUpTo: indexUpTo * 1.01, log }));
   }
   if (need("data")) {
@@ -117,6 +120,7 @@ if (need("http")) {
     warmupSeconds: opts.warmupSeconds,
     connections: opts.connections,
     members: opts.members,
+    ...(a.routes ? { routes: list(a.routes) } : {}),
   };
   http = await runHttp({ ...settings, log });
   save("http", http, settings);

@@ -26,6 +26,15 @@ export const ROUTES = [
     paths: (s) => s.userIds.map((id) => `/__bench/one-row?id=${id}`),
   },
   {
+    // Not a goal row: the app's global middleware (request id, security headers, CORS, locale) with no
+    // database work, to tell framework cost from route cost. Measured only when asked for (--routes health).
+    key: "health",
+    label: "GET /health",
+    kind: "diagnostic",
+    onlyWhenAsked: true,
+    paths: () => ["/health"],
+  },
+  {
     key: "feed-following",
     label: "GET /api/v1/feed?type=following",
     kind: "read",

@@ -24,6 +24,8 @@ const mf = new Miniflare({
   r2Persist: `${persist}/v3/r2`,
   durableObjectsPersist: `${persist}/v3/do`,
   cachePersist: `${persist}/v3/cache`,
+  // bench/profile.mjs sets this to record CPU profiles through the DevTools protocol.
+  ...(process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT) } : {}),
 });
 await mf.ready;
 const url = (await mf.unsafeGetDirectURL("majlis")).toString().replace(/\/$/, "");

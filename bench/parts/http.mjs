@@ -44,7 +44,9 @@ export async function runHttp(opts) {
   const log = opts.log ?? console.log;
   const root = persistRoot(opts.scale);
   const samples = await readSamples(root, { members: opts.members });
-  const routes = ROUTES.filter((r) => !opts.routes || opts.routes.includes(r.key) || r.kind === "reference");
+  const routes = ROUTES.filter((r) =>
+    opts.routes ? opts.routes.includes(r.key) || r.kind === "reference" : !r.onlyWhenAsked,
+  );
   const result = {
     scale: opts.scale,
     runs: opts.runs,

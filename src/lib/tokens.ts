@@ -16,19 +16,36 @@ const DEV_SECRET = "majlis-local-development-secret-not-for-production";
 
 interface SigningKey {
   kid: string;
-  key: Uint8Array<ArrayBuffer>;
+  key: CryptoKey;
 }
 
 const keyCache = new Map<string, Promise<SigningKey>>();
 
+/** The key id and the imported HMAC key of a secret, once per isolate (importing costs on every call). */
 function signingKey(secret: string): Promise<SigningKey> {
   let cached = keyCache.get(secret);
   if (!cached) {
-    cached = sha256Hex(secret).then((digest) => ({ kid: digest.slice(0, 12), key: utf8(secret) }));
+    cached = Promise.all([
+      sha256Hex(secret),
+      crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+        "verify",
+      ]),
+    ]).then(([digest, key]) => ({ kid: digest.slice(0, 12), key }));
     keyCache.set(secret, cached);
   }
   return cached;
 }
+
+/**
+ * Tokens this isolate has already verified, until they expire: a member's app sends the same access token
+ * with every request for up to 15 minutes, and checking its signature again each time was a visible part
+ * of a cheap read's CPU. Keyed by the whole token string, so only the exact token that passed is let
+ * through; failures are never remembered. Revocation is still checked per request (lib/auth.ts).
+ */
+const verified = new Map<string, { user: AuthUser; expiresAtMs: number }>();
+const VERIFIED_CACHE_MAX = 10_000;
+const CLOCK_TOLERANCE_S = 5;
 
 function secrets(env: Pick<Bindings, "JWT_SECRET" | "JWT_SECRET_PREVIOUS" | "ENVIRONMENT">): string[] {
   const current = env.JWT_SECRET ?? (isLocalEnvironment(env) ? DEV_SECRET : undefined);
@@ -61,6 +78,12 @@ export async function verifyAccessToken(
   token: string,
   nowMs: number,
 ): Promise<AuthUser> {
+  const known = verified.get(token);
+  if (known) {
+    if (known.expiresAtMs > nowMs) return known.user;
+    verified.delete(token);
+    throw new AppError("TOKEN_EXPIRED");
+  }
   const keys = await Promise.all(secrets(env).map(signingKey));
   try {
     const { payload } = await jwtVerify(
@@ -70,16 +93,19 @@ export async function verifyAccessToken(
         if (!match) throw new AppError("INVALID_TOKEN");
         return match.key;
       },
-      { algorithms: [ALG], issuer: ISSUER, currentDate: new Date(nowMs), clockTolerance: 5 },
+      { algorithms: [ALG], issuer: ISSUER, currentDate: new Date(nowMs), clockTolerance: CLOCK_TOLERANCE_S },
     );
-    if (typeof payload.sub !== "string" || typeof payload.sid !== "string")
+    if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.exp !== "number")
       throw new AppError("INVALID_TOKEN");
-    return {
+    const user: AuthUser = Object.freeze({
       id: payload.sub,
       sessionId: payload.sid,
       role: typeof payload.role === "string" ? payload.role : "member",
       emailVerified: payload.ev === true,
-    };
+    });
+    if (verified.size >= VERIFIED_CACHE_MAX) verified.clear();
+    verified.set(token, { user, expiresAtMs: (payload.exp + CLOCK_TOLERANCE_S) * 1000 });
+    return user;
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw new AppError("TOKEN_EXPIRED");
     throw new AppError("INVALID_TOKEN");

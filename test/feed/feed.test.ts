@@ -170,6 +170,17 @@ describe("GET /api/v1/feed?type=for-you (ranking properties)", () => {
     expect(ids(await feed(me!, "for-you"))).not.toContain(popular.id);
   });
 
+  it("a repost by the network lifts its original above an equally engaging newer post", async () => {
+    const [me, friend, s1, s2, s3] = await createUsers(5);
+    await follow(me!, friend!);
+    const lifted = await createPost(s1!, { content: "reposted by someone I follow" });
+    const other = await createPost(s2!, { content: "reposted by a stranger, newer" });
+    await repost(friend!, lifted.id);
+    await repost(s3!, other.id);
+    await env.DB.batch(refreshHotPostsTask.statements(env.DB, systemClock.now()));
+    expect(orderOf(await feed(me!, "for-you"), lifted.id, other.id)).toEqual([lifted.id, other.id]);
+  });
+
   it("shows a reposted original once (never the plain repost itself) and pages stably", async () => {
     const [me, a, b, outsider] = await createUsers(4);
     await follow(me!, a!);

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { POSTS_RANKED_WINDOW } from "../../src/modules/search/query";
 import { get } from "../support/http";
 import { editProfile } from "../support/profiles";
 import {
@@ -323,5 +324,35 @@ describe("validation and access", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another member is not affected.
     expect((await search(await createUser(), "x", { type: "jobs" })).status).toBe(200);
+  });
+});
+
+describe("posts: a word in very many posts", () => {
+  it("ranks only the newest matches (POSTS_RANKED_WINDOW), unless the search goes up to a date", async () => {
+    const mark = marker();
+    const author = await createUser();
+    const old = await indexedPost(author, `#${mark}`); // the strongest kind of match, but the oldest
+    // Newer index entries that match too (documents of posts that no longer exist: the page drops them).
+    const now = Date.now();
+    const docs = Array.from({ length: POSTS_RANKED_WINDOW }, (_, i) => `GONE${mark}${i}`);
+    for (let i = 0; i < docs.length; i += 100) {
+      await env.DB.batch(
+        docs
+          .slice(i, i + 100)
+          .flatMap((entityId) => [
+            env.DB.prepare(
+              "INSERT INTO search_docs (type, entity_id, version, in_index, created_at, indexed_at) VALUES ('posts', ?, '1', 1, ?, ?)",
+            ).bind(entityId, now, now),
+            env.DB.prepare(
+              "INSERT INTO search_posts (rowid, tags, body) VALUES (last_insert_rowid(), '', ?)",
+            ).bind(`${mark} news`),
+          ]),
+      );
+    }
+    const fresh = await indexedPost(author, `news about ${mark}`);
+    const reader = await createUser();
+    expect(await searchIds(reader, mark, { type: "posts" })).toEqual([fresh]);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(await searchIds(reader, mark, { type: "posts", filters: { to: tomorrow } })).toEqual([old, fresh]);
   });
 });

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { changed } from "../../db/batch";
+import { CompiledSql } from "../../db/compiled";
 import type { StoredMention } from "../../db/schema";
 import type { AuthUser } from "../../env";
 import { isoAt } from "../../lib/clock";
@@ -179,38 +180,67 @@ export async function createComment(
   return comment;
 }
 
+type CommentPageVariant = `${"top" | "replies"}-${"first" | "after"}`;
+
+const commentTarget = new CompiledSql<{ givenId: string }>(
+  (
+    viewerId,
+    p,
+  ) => sql`SELECT 1 AS ok FROM posts g JOIN posts t ON t.id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END
+    WHERE g.id = ${p.givenId} AND ${postVisibleTo(viewerId, "g")}`,
+);
+const commentedPost = (givenId: SQL) =>
+  sql`(SELECT CASE WHEN kind = 'REPOST' THEN repost_of_id ELSE id END FROM posts WHERE id = ${givenId})`;
+const threadParent = new CompiledSql<{ givenId: string; parentId: string }>(
+  (
+    viewerId,
+    p,
+  ) => sql`SELECT c.id FROM comments c WHERE c.id = ${p.parentId} AND c.post_id = ${commentedPost(p.givenId)}
+    AND ${commentVisibleTo(viewerId, "c")}`,
+);
+const commentPage = new CompiledSql<
+  { givenId: string; parentId: string; after: string; k: number },
+  CommentPageVariant
+>((viewerId, p, variant) => {
+  const replies = variant.startsWith("replies");
+  const after = variant.endsWith("after");
+  return sql`
+    SELECT ${commentJsonSql(viewerId)} AS json FROM comments c
+    WHERE c.post_id = ${commentedPost(p.givenId)} AND ${replies ? sql`c.parent_id = ${p.parentId}` : sql`c.parent_id IS NULL`}
+      ${after ? (replies ? sql`AND c.id > ${p.after}` : sql`AND c.id < ${p.after}`) : sql``}
+      AND ${commentVisibleTo(viewerId, "c")}
+    ORDER BY c.id ${sql.raw(replies ? "ASC" : "DESC")}
+    LIMIT ${p.k}`;
+});
+
 export async function listComments(
   deps: Deps,
   viewerId: string | undefined,
   givenPostId: string,
   query: { parentId?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const { db } = deps;
+  const d1 = deps.env.DB;
   const after = decodeCursor(query.cursor, ["id"] as const);
-  const post = sql`(SELECT CASE WHEN kind = 'REPOST' THEN repost_of_id ELSE id END FROM posts WHERE id = ${givenPostId})`;
   // Top-level comments newest first; the replies of a thread oldest first (reading order).
   const replies = query.parentId !== undefined;
-  const [target, parent, rows] = (await runAll(db, [
-    targetPostQuery(deps, viewerId, givenPostId),
-    replies
-      ? db.get(sql`SELECT c.id FROM comments c WHERE c.id = ${query.parentId} AND c.post_id = ${post}
-          AND ${commentVisibleTo(viewerId, "c")}`)
-      : noRow(deps),
-    db.all<{ json: string }>(sql`
-      SELECT ${commentJsonSql(viewerId)} AS json FROM comments c
-      WHERE c.post_id = ${post} AND ${replies ? sql`c.parent_id = ${query.parentId}` : sql`c.parent_id IS NULL`}
-        ${after ? (replies ? sql`AND c.id > ${after.id}` : sql`AND c.id < ${after.id}`) : sql``}
-        AND ${commentVisibleTo(viewerId, "c")}
-      ORDER BY c.id ${sql.raw(replies ? "ASC" : "DESC")}
-      LIMIT ${query.limit + 1}`),
-  ])) as [unknown, unknown, { json: string }[]];
-  if (!target || (replies && !parent)) throw new AppError("NOT_FOUND");
-  const page = toPage(
-    rows.map((r) => toComment(r.json)),
+  const values = {
+    givenId: givenPostId,
+    parentId: query.parentId ?? "",
+    after: after ? String(after.id) : "",
+    k: query.limit + 1,
+  };
+  const statements = [
+    commentTarget.bind(d1, viewerId, values),
+    commentPage.bind(d1, viewerId, values, `${replies ? "replies" : "top"}-${after ? "after" : "first"}`),
+    ...(replies ? [threadParent.bind(d1, viewerId, values)] : []),
+  ];
+  const [target, rows, parent] = await d1.batch<Record<string, unknown>>(statements);
+  if (!target?.results.length || (replies && !parent?.results.length)) throw new AppError("NOT_FOUND");
+  return toPage(
+    (rows!.results as { json: string }[]).map((r) => toComment(r.json)),
     query.limit,
     (last) => ({ id: last.id }),
   );
-  return page;
 }
 
 export async function getComment(deps: Deps, viewerId: string | undefined, id: string): Promise<Comment> {

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { CompiledSql } from "../../db/compiled";
 import { DAY } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { AppError } from "../../lib/errors";
@@ -43,6 +44,37 @@ const followedTags = (viewerId: string) =>
  * those k-th posts (that source alone has k posts from there on), so only posts from that bound on are
  * read. The post JSON is built for the page's rows only. One statement, one round trip.
  */
+const followingPage = new CompiledSql<{ after: string; k: number; kth: number }, "first" | "after">(
+  (viewerId, p, variant) => {
+    const v = viewerId!;
+    const below = (column: string) =>
+      variant === "after" ? sql`AND ${sql.raw(column)} < ${p.after}` : sql``;
+    const notDuplicate = sql`(x.kind <> 'REPOST' OR (
+      NOT EXISTS (SELECT 1 FROM posts o WHERE o.id = x.repost_of_id AND o.author_id IN (SELECT id FROM src_authors))
+      AND NOT EXISTS (SELECT 1 FROM post_hashtags oh WHERE oh.post_id = x.repost_of_id AND oh.hashtag_id IN (SELECT id FROM src_tags))
+      AND NOT EXISTS (SELECT 1 FROM posts r2 WHERE r2.repost_of_id = x.repost_of_id AND r2.kind = 'REPOST' AND r2.id > x.id
+        AND r2.author_id IN (SELECT id FROM src_authors) AND ${postVisibleTo(v, "r2")})))`;
+    const fromAuthor = sql`x.author_id = a.id ${below("x.id")} AND ${postRowVisibleTo(v, "x", sql`a.conn`)} AND ${notDuplicate}`;
+    const fromTag = sql`w.hashtag_id = t.id ${below("w.post_id")} AND ${postVisibleTo(v, "x")}`;
+    return sql`
+    WITH src_authors(id, w, conn) AS (${networkAuthors(v)}),
+    src_tags(id) AS (${followedTags(v)}),
+    bound(l) AS (SELECT COALESCE(MAX(kth), '') FROM (
+      SELECT (SELECT x.id FROM posts x WHERE ${fromAuthor} ORDER BY x.id DESC LIMIT 1 OFFSET ${p.kth}) AS kth FROM src_authors a
+      UNION ALL
+      SELECT (SELECT w.post_id FROM post_hashtags w JOIN posts x ON x.id = w.post_id WHERE ${fromTag}
+        ORDER BY w.post_id DESC LIMIT 1 OFFSET ${p.kth}) FROM src_tags t)),
+    cand(id) AS (
+      SELECT x.id FROM src_authors a CROSS JOIN posts x ON x.author_id = a.id AND x.id >= (SELECT l FROM bound) WHERE ${fromAuthor}
+      UNION
+      SELECT w.post_id FROM src_tags t CROSS JOIN post_hashtags w ON w.hashtag_id = t.id AND w.post_id >= (SELECT l FROM bound)
+        JOIN posts x ON x.id = w.post_id WHERE ${fromTag})
+    SELECT p.id, ${postJsonSql(v)} AS json FROM posts p
+    WHERE p.id IN (SELECT id FROM cand ORDER BY id DESC LIMIT ${p.k})
+    ORDER BY p.id DESC`;
+  },
+);
+
 export async function followingFeed(
   deps: Deps,
   viewerId: string,
@@ -50,30 +82,12 @@ export async function followingFeed(
 ) {
   const after = decodeCursor(page.cursor, ["id"] as const);
   const k = page.limit + 1;
-  const below = (column: string) => (after ? sql`AND ${sql.raw(column)} < ${String(after.id)}` : sql``);
-  const notDuplicate = sql`(x.kind <> 'REPOST' OR (
-      NOT EXISTS (SELECT 1 FROM posts o WHERE o.id = x.repost_of_id AND o.author_id IN (SELECT id FROM src_authors))
-      AND NOT EXISTS (SELECT 1 FROM post_hashtags oh WHERE oh.post_id = x.repost_of_id AND oh.hashtag_id IN (SELECT id FROM src_tags))
-      AND NOT EXISTS (SELECT 1 FROM posts r2 WHERE r2.repost_of_id = x.repost_of_id AND r2.kind = 'REPOST' AND r2.id > x.id
-        AND r2.author_id IN (SELECT id FROM src_authors) AND ${postVisibleTo(viewerId, "r2")})))`;
-  const fromAuthor = sql`x.author_id = a.id ${below("x.id")} AND ${postRowVisibleTo(viewerId, "x", sql`a.conn`)} AND ${notDuplicate}`;
-  const fromTag = sql`w.hashtag_id = t.id ${below("w.post_id")} AND ${postVisibleTo(viewerId, "x")}`;
-  const rows = await deps.db.all<{ id: string; json: string }>(sql`
-    WITH src_authors(id, w, conn) AS (${networkAuthors(viewerId)}),
-    src_tags(id) AS (${followedTags(viewerId)}),
-    bound(l) AS (SELECT COALESCE(MAX(kth), '') FROM (
-      SELECT (SELECT x.id FROM posts x WHERE ${fromAuthor} ORDER BY x.id DESC LIMIT 1 OFFSET ${k - 1}) AS kth FROM src_authors a
-      UNION ALL
-      SELECT (SELECT w.post_id FROM post_hashtags w JOIN posts x ON x.id = w.post_id WHERE ${fromTag}
-        ORDER BY w.post_id DESC LIMIT 1 OFFSET ${k - 1}) FROM src_tags t)),
-    cand(id) AS (
-      SELECT x.id FROM src_authors a CROSS JOIN posts x ON x.author_id = a.id AND x.id >= (SELECT l FROM bound) WHERE ${fromAuthor}
-      UNION
-      SELECT w.post_id FROM src_tags t CROSS JOIN post_hashtags w ON w.hashtag_id = t.id AND w.post_id >= (SELECT l FROM bound)
-        JOIN posts x ON x.id = w.post_id WHERE ${fromTag})
-    SELECT p.id, ${postJsonSql(viewerId)} AS json FROM posts p
-    WHERE p.id IN (SELECT id FROM cand ORDER BY id DESC LIMIT ${k})
-    ORDER BY p.id DESC`);
+  const rows = await followingPage.all<{ id: string; json: string }>(
+    deps.env.DB,
+    viewerId,
+    { after: after ? String(after.id) : "", k, kth: k - 1 },
+    after ? "after" : "first",
+  );
   const data = rows.slice(0, page.limit);
   return {
     data: await toPosts(deps, data, viewerId),
@@ -87,13 +101,14 @@ export async function followingFeed(
  *   affinity   = 1 + 2 (connection) + 1 (followed) + 0.5 (own post) + 0.2 × min(past interactions, 10)
  *                + 0.5 (carries a followed hashtag) + 0.5 (reposted by the network)
  *                where past interactions = the viewer's reactions and comments on the author's content
- *                in the last 30 days
+ *                in the last 30 days (counted for the AFFINITY_AUTHORS members with the most)
  *   engagement = 1 + E/(E+5) + E/(E+50) + E/(E+500), E = reactions + 2 × comments + 3 × reposts
  *                (grows roughly like a logarithm: each tenfold more engagement adds about one; capped at 4)
  *   recency    = 1 / (1 + age / 12 h)
- * Candidates: the last 7 days of posts by the network and by members the viewer interacts with (at most
- * PER_SOURCE per member), with followed hashtags, originals reposted by the network, and the hot pool
- * (public posts with the most engagement in the last 3 days, refreshed hourly). Plain reposts are not
+ * Candidates: the last 7 days of posts by the network and by the AFFINITY_AUTHORS members the viewer
+ * interacts with most (at most PER_SOURCE per member), with followed hashtags, originals reposted by the network, and the HOT_CANDIDATES
+ * best of the hot pool by engagement × recency (the pool: public posts with the most engagement in the
+ * last 3 days, refreshed hourly). Plain reposts are not
  * items: they lift their original. Pages share the ranking moment `asOf` (in the cursor) and continue
  * after the last (score, id), so a page never repeats an earlier one's posts unless their engagement
  * changed in between; posts published after `asOf` can still show up on later pages.
@@ -102,12 +117,79 @@ export const FOR_YOU_WINDOW_MS = 7 * DAY;
 export const AFFINITY_WINDOW_MS = 30 * DAY;
 export const RECENCY_HALF_MS = 12 * 60 * 60 * 1000;
 const PER_SOURCE = 5;
+/** Members the viewer interacts with most whose posts become candidates (and get the interaction lift). */
+const AFFINITY_AUTHORS = 20;
+/** The hot pool's best posts by engagement × recency that compete for a page (of HOT_POOL_SIZE). */
+const HOT_CANDIDATES = 60;
+
+/** The engagement factor of the ranking for E given as SQL text (1 to 4, roughly logarithmic). */
+const engagementFactor = (e: string) =>
+  `(1.0 + ${e} / (${e} + 5.0) + ${e} / (${e} + 50.0) + ${e} / (${e} + 500.0))`;
 
 /** E = reactions + 2 × comments + 3 × reposts of the posts row `alias`, as SQL text. */
 export function engagementExpr(alias: string): string {
   const reactions = REACTION_COLUMNS.map((c) => `${alias}.${c}`).join(" + ");
   return `(${reactions} + 2 * ${alias}.comment_count + 3 * ${alias}.repost_count)`;
 }
+
+const forYouPage = new CompiledSql<
+  { floor: string; asOf: number; affinitySince: number; score: number; afterId: string; k: number },
+  "first" | "after"
+>((viewerId, p, variant) => {
+  const v = viewerId!;
+  const rowOk = postRowVisibleTo(v, "q", sql`a.conn`);
+  const vr = viewerRef(v);
+  // Per member of the network or of the members the viewer interacts with: the lower id bound that
+  // keeps their newest PER_SOURCE visible posts of the window (one index-only seek, computed once).
+  const boundOf = (source: string) => sql`
+    SELECT a.id, a.conn, COALESCE((SELECT q.id FROM posts q WHERE q.author_id = a.id AND q.id > ${p.floor}
+      AND q.kind <> 'REPOST' AND ${rowOk} ORDER BY q.id DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${p.floor}) AS b
+    FROM ${sql.raw(source)} a`;
+  return sql`
+    WITH authors(id, w, conn) AS (${networkAuthors(v)}),
+    src_tags(id) AS (${followedTags(v)}),
+    inter(id, n) AS (
+      SELECT owner_id, COUNT(*) FROM reactions WHERE user_id = ${vr} AND created_at > ${p.affinitySince} GROUP BY owner_id
+      UNION ALL SELECT post_author_id, COUNT(*) FROM comments
+        WHERE author_id = ${vr} AND created_at > ${p.affinitySince} AND deleted_at IS NULL GROUP BY post_author_id),
+    affinity(id, n, conn) AS (
+      SELECT i.id, MIN(SUM(i.n), 10), ${connectedSql(vr, sql`i.id`)} FROM inter i
+      WHERE i.id <> ${vr} AND ${authorVisibleTo(v, sql`i.id`)} GROUP BY i.id
+      ORDER BY 2 DESC, 1 LIMIT ${AFFINITY_AUTHORS}),
+    bounds(id, conn, b) AS MATERIALIZED (${boundOf("authors")} UNION ${boundOf("affinity")}),
+    -- CROSS JOIN keeps each member as the outer loop (SQLite would otherwise scan the whole window by id).
+    -- checked: the row already passed the visibility rule; lifted: reposted by the network (not the viewer).
+    cand(id, checked, lifted) AS (
+      SELECT q.id, 1, 0 FROM bounds a CROSS JOIN posts q ON q.author_id = a.id AND q.id >= a.b
+        WHERE q.kind <> 'REPOST' AND ${rowOk}
+      UNION SELECT q.repost_of_id, 0, a.id <> ${vr} FROM authors a CROSS JOIN posts q ON q.author_id = a.id AND q.id > ${p.floor}
+        WHERE q.kind = 'REPOST' AND ${rowOk}
+      UNION SELECT z.post_id, 0, 0 FROM src_tags t JOIN post_hashtags z ON z.hashtag_id = t.id
+        AND z.post_id >= COALESCE((SELECT w.post_id FROM post_hashtags w WHERE w.hashtag_id = t.id AND w.post_id > ${p.floor} ORDER BY w.post_id DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${p.floor})
+      UNION SELECT * FROM (SELECT h.post_id, 0, 0 FROM hot_posts h JOIN posts hp ON hp.id = h.post_id
+        ORDER BY ${sql.raw(engagementFactor("h.engagement"))} / (1.0 + MAX(0, ${p.asOf} - hp.created_at) * 1.0 / ${RECENCY_HALF_MS}) DESC
+        LIMIT ${HOT_CANDIDATES})),
+    scored(id, score) AS (
+      SELECT p.id,
+        (1.0 + COALESCE(a.w, 0) + 0.2 * COALESCE(f.n, 0)
+          + (CASE WHEN EXISTS (SELECT 1 FROM post_hashtags ph WHERE ph.post_id = p.id AND ph.hashtag_id IN (SELECT id FROM src_tags)) THEN 0.5 ELSE 0 END)
+          + 0.5 * c.lifted)
+        * ${sql.raw(engagementFactor("p.e"))}
+        / (1.0 + MAX(0, ${p.asOf} - p.created_at) * 1.0 / ${RECENCY_HALF_MS})
+      FROM (SELECT id, MAX(checked) AS checked, MAX(lifted) AS lifted FROM cand GROUP BY id) c
+        JOIN (SELECT p.*, ${sql.raw(engagementExpr("p"))} AS e FROM posts p) p ON p.id = c.id
+        LEFT JOIN authors a ON a.id = p.author_id
+        LEFT JOIN affinity f ON f.id = p.author_id
+      WHERE p.id > ${p.floor} AND p.kind <> 'REPOST'
+        AND (c.checked = 1 OR ${postVisibleTo(v, "p")})),
+    ranked(id, score) AS (
+      SELECT id, score FROM scored
+      ${variant === "after" ? sql`WHERE score < ${p.score} OR (score = ${p.score} AND id < ${p.afterId})` : sql``}
+      ORDER BY score DESC, id DESC LIMIT ${p.k})
+    SELECT s.id, s.score, ${postJsonSql(v)} AS json
+    FROM ranked s JOIN posts p ON p.id = s.id
+    ORDER BY s.score DESC, s.id DESC`;
+});
 
 export async function forYouFeed(
   deps: Deps,
@@ -118,57 +200,20 @@ export async function forYouFeed(
   if (cursor && (typeof cursor.t !== "number" || typeof cursor.s !== "number"))
     throw new AppError("INVALID_CURSOR");
   const asOf = cursor ? (cursor.t as number) : deps.now;
-  // Ids are time-sortable: the window is an id range, so every scan below stays on an index.
-  const floor = idFloorAt(asOf - FOR_YOU_WINDOW_MS);
-  const rowOk = postRowVisibleTo(viewerId, "q", sql`a.conn`);
-  const v = viewerRef(viewerId);
-  // Per member of the network or of the members the viewer interacts with: the lower id bound that
-  // keeps their newest PER_SOURCE visible posts of the window (one index-only seek, computed once).
-  const boundOf = (source: string) => sql`
-    SELECT a.id, a.conn, COALESCE((SELECT q.id FROM posts q WHERE q.author_id = a.id AND q.id > ${floor}
-      AND q.kind <> 'REPOST' AND ${rowOk} ORDER BY q.id DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${floor}) AS b
-    FROM ${sql.raw(source)} a`;
-  const rows = await deps.db.all<{ id: string; score: number; json: string }>(sql`
-    WITH authors(id, w, conn) AS (${networkAuthors(viewerId)}),
-    src_tags(id) AS (${followedTags(viewerId)}),
-    inter(id, n) AS (
-      SELECT owner_id, COUNT(*) FROM reactions WHERE user_id = ${v} AND created_at > ${asOf - AFFINITY_WINDOW_MS} GROUP BY owner_id
-      UNION ALL SELECT post_author_id, COUNT(*) FROM comments
-        WHERE author_id = ${v} AND created_at > ${asOf - AFFINITY_WINDOW_MS} AND deleted_at IS NULL GROUP BY post_author_id),
-    affinity(id, n, conn) AS (
-      SELECT i.id, MIN(SUM(i.n), 10), ${connectedSql(v, sql`i.id`)} FROM inter i
-      WHERE i.id <> ${v} AND ${authorVisibleTo(viewerId, sql`i.id`)} GROUP BY i.id),
-    bounds(id, conn, b) AS MATERIALIZED (${boundOf("authors")} UNION ${boundOf("affinity")}),
-    -- CROSS JOIN keeps each member as the outer loop (SQLite would otherwise scan the whole window by id).
-    cand(id, checked) AS (
-      SELECT q.id, 1 FROM bounds a CROSS JOIN posts q ON q.author_id = a.id AND q.id >= a.b
-        WHERE q.kind <> 'REPOST' AND ${rowOk}
-      UNION SELECT q.repost_of_id, 0 FROM authors a CROSS JOIN posts q ON q.author_id = a.id AND q.id > ${floor}
-        WHERE q.kind = 'REPOST' AND ${rowOk}
-      UNION SELECT z.post_id, 0 FROM src_tags t JOIN post_hashtags z ON z.hashtag_id = t.id
-        AND z.post_id >= COALESCE((SELECT w.post_id FROM post_hashtags w WHERE w.hashtag_id = t.id AND w.post_id > ${floor} ORDER BY w.post_id DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${floor})
-      UNION SELECT post_id, 0 FROM hot_posts),
-    scored(id, score) AS (
-      SELECT p.id,
-        (1.0 + COALESCE(a.w, 0) + 0.2 * COALESCE(f.n, 0)
-          + (CASE WHEN EXISTS (SELECT 1 FROM post_hashtags ph WHERE ph.post_id = p.id AND ph.hashtag_id IN (SELECT id FROM src_tags)) THEN 0.5 ELSE 0 END)
-          + (CASE WHEN EXISTS (SELECT 1 FROM posts rp WHERE rp.repost_of_id = p.id AND rp.kind = 'REPOST' AND rp.deleted_at IS NULL
-              AND rp.author_id <> ${v} AND rp.author_id IN (SELECT id FROM authors)) THEN 0.5 ELSE 0 END))
-        * (1.0 + p.e / (p.e + 5.0) + p.e / (p.e + 50.0) + p.e / (p.e + 500.0))
-        / (1.0 + MAX(0, ${asOf} - p.created_at) * 1.0 / ${RECENCY_HALF_MS})
-      FROM (SELECT id, MAX(checked) AS checked FROM cand GROUP BY id) c
-        JOIN (SELECT p.*, ${sql.raw(engagementExpr("p"))} AS e FROM posts p) p ON p.id = c.id
-        LEFT JOIN authors a ON a.id = p.author_id
-        LEFT JOIN affinity f ON f.id = p.author_id
-      WHERE p.id > ${floor} AND p.kind <> 'REPOST'
-        AND (c.checked = 1 OR ${postVisibleTo(viewerId, "p")})),
-    ranked(id, score) AS (
-      SELECT id, score FROM scored
-      ${cursor ? sql`WHERE score < ${cursor.s} OR (score = ${cursor.s} AND id < ${String(cursor.id)})` : sql``}
-      ORDER BY score DESC, id DESC LIMIT ${page.limit + 1})
-    SELECT s.id, s.score, ${postJsonSql(viewerId)} AS json
-    FROM ranked s JOIN posts p ON p.id = s.id
-    ORDER BY s.score DESC, s.id DESC`);
+  const rows = await forYouPage.all<{ id: string; score: number; json: string }>(
+    deps.env.DB,
+    viewerId,
+    {
+      // Ids are time-sortable: the window is an id range, so every scan stays on an index.
+      floor: idFloorAt(asOf - FOR_YOU_WINDOW_MS),
+      asOf,
+      affinitySince: asOf - AFFINITY_WINDOW_MS,
+      score: cursor ? (cursor.s as number) : 0,
+      afterId: cursor ? String(cursor.id) : "",
+      k: page.limit + 1,
+    },
+    cursor ? "after" : "first",
+  );
   const data = rows.slice(0, page.limit);
   const last = data[data.length - 1];
   return {

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { CompiledSql } from "../../db/compiled";
 import { REACTION_TYPES, type ReactionType } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { isoAt } from "../../lib/clock";
@@ -198,10 +199,13 @@ export function toPosts(
   return Promise.all(rows.map((r) => toPost(deps, r.json, viewerId)));
 }
 
+const postById = new CompiledSql<{ postId: string }>(
+  (viewerId, p) =>
+    sql`SELECT ${postJsonSql(viewerId)} AS json FROM posts p WHERE p.id = ${p.postId} AND ${postVisibleTo(viewerId)}`,
+);
+
 /** One post as the viewer sees it, or undefined when it does not exist or is hidden from them. */
 export async function readPost(deps: Deps, viewerId: string | undefined, postId: string) {
-  const row = await deps.db.get<{ json: string } | undefined>(
-    sql`SELECT ${postJsonSql(viewerId)} AS json FROM posts p WHERE p.id = ${postId} AND ${postVisibleTo(viewerId)}`,
-  );
+  const row = await postById.first<{ json: string }>(deps.env.DB, viewerId, { postId });
   return row ? toPost(deps, row.json, viewerId) : undefined;
 }

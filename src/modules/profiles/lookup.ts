@@ -10,15 +10,34 @@ const USERNAME_RE = /^[a-z0-9_]{3,30}$/;
  * like an id: the id wins, then the username.
  */
 export function profileRefSql(ref: string): SQL | null {
+  const parsed = profileRef(ref);
+  if (!parsed) return null;
+  return profileRefSqlOf(parsed.kind, {
+    asId: sql`${parsed.values.asId}`,
+    asUsername: sql`${parsed.values.asUsername}`,
+  });
+}
+
+export type ProfileRefKind = "id" | "username" | "id-or-username";
+
+/** What a reference can name, for compiled statements (src/db/compiled.ts); null when it names nobody. */
+export function profileRef(
+  ref: string,
+): { kind: ProfileRefKind; values: { asId: string; asUsername: string } } | null {
   const asId = ref.toUpperCase();
   const asUsername = ref.toLowerCase();
   const byId = ID_PATTERN.test(asId);
   const byName = USERNAME_RE.test(asUsername);
-  if (byId && byName) {
-    return sql`(SELECT id FROM (SELECT id, 0 AS k FROM users WHERE id = ${asId}
-      UNION ALL SELECT id, 1 AS k FROM users WHERE username = ${asUsername}) ORDER BY k LIMIT 1)`;
+  if (!byId && !byName) return null;
+  return { kind: byId && byName ? "id-or-username" : byId ? "id" : "username", values: { asId, asUsername } };
+}
+
+/** The member-id expression for a reference of `kind`, with its values as SQL (or placeholders). */
+export function profileRefSqlOf(kind: ProfileRefKind, v: { asId: SQL; asUsername: SQL }): SQL {
+  if (kind === "id-or-username") {
+    return sql`(SELECT id FROM (SELECT id, 0 AS k FROM users WHERE id = ${v.asId}
+      UNION ALL SELECT id, 1 AS k FROM users WHERE username = ${v.asUsername}) ORDER BY k LIMIT 1)`;
   }
-  if (byId) return sql`${asId}`;
-  if (byName) return sql`(SELECT id FROM users WHERE username = ${asUsername})`;
-  return null;
+  if (kind === "id") return v.asId;
+  return sql`(SELECT id FROM users WHERE username = ${v.asUsername})`;
 }

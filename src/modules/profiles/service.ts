@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { educations, experiences, profiles, profileViews, skills, users } from "../../db/schema";
+import { and, desc, eq, gte, type SQL, sql } from "drizzle-orm";
+import { CompiledSql } from "../../db/compiled";
+import { profiles, profileViews, users } from "../../db/schema";
 import { DAY, isoAt } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { notFound } from "../../lib/errors";
@@ -8,7 +8,7 @@ import { publishEvents } from "../../lib/events";
 import { activeUserSql, blockedEitherWaySql, connectedSql, notBlocked } from "../graph/policy";
 import { type UserCard, userCardColumns } from "./card";
 import { completeness } from "./completeness";
-import { profileRefSql } from "./lookup";
+import { type ProfileRefKind, profileRef, profileRefSqlOf } from "./lookup";
 import type { FullProfile, LimitedProfile } from "./schemas";
 
 /**
@@ -23,67 +23,77 @@ import type { FullProfile, LimitedProfile } from "./schemas";
  * profile; connectionCount is null for others when showConnections is off.
  */
 
-const bool = (s: SQL) => sql<number>`${s}`.mapWith((v) => v === 1 || v === true);
-
-function followsSql(follower: string | SQL | SQLiteColumn, target: string | SQL | SQLiteColumn): SQL {
+function followsSql(follower: string | SQL, target: string | SQL): SQL {
   return sql`EXISTS (SELECT 1 FROM follows WHERE follower_id = ${follower} AND target_type = 'USER' AND target_id = ${target})`;
 }
 
 /** OUTGOING: the viewer asked (an ignored request still looks pending to its sender); INCOMING: was asked. */
-function pendingRequestSql(viewer: string, target: SQL | SQLiteColumn, now: number): SQL {
+function pendingRequestSql(viewer: string, target: SQL, now: SQL): SQL {
   return sql`(SELECT CASE WHEN requester_id = ${viewer} THEN 'OUTGOING' ELSE 'INCOMING' END FROM connection_requests
     WHERE expires_at > ${now} AND ((requester_id = ${viewer} AND addressee_id = ${target} AND status IN ('PENDING', 'IGNORED'))
       OR (requester_id = ${target} AND addressee_id = ${viewer} AND status = 'PENDING'))
     ORDER BY id DESC LIMIT 1)`;
 }
 
-/** All of a profile in one D1 round trip: member + profile + relationship, experience, education, skills. */
-function profileQueries(deps: Deps, target: SQL, viewerId: string | undefined) {
-  const { db, now } = deps;
-  // An anonymous viewer is "" here: no row matches it, so every relationship flag is false.
-  const v = viewerId ?? "";
-  const main = db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      email: users.email,
-      createdAt: users.createdAt,
-      p: profiles,
-      blocked: bool(blockedEitherWaySql(v, users.id)),
-      connected: bool(connectedSql(v, users.id)),
-      following: bool(followsSql(v, users.id)),
-      followedBy: bool(followsSql(users.id, v)),
-      request: sql<"OUTGOING" | "INCOMING" | null>`${pendingRequestSql(v, users.id, now)}`,
-    })
-    .from(users)
-    .leftJoin(profiles, eq(profiles.userId, users.id))
-    .where(and(eq(users.id, target), eq(users.status, "ACTIVE")))
-    .limit(1);
-  const exp = db
-    .select()
-    .from(experiences)
-    .where(eq(experiences.userId, target))
-    .orderBy(asc(experiences.position));
-  const edu = db
-    .select()
-    .from(educations)
-    .where(eq(educations.userId, target))
-    .orderBy(asc(educations.position));
-  const skl = db
-    .select({
-      id: skills.id,
-      name: skills.name,
-      endorsementCount: skills.endorsementCount,
-      endorsedByMe: bool(
-        sql`EXISTS (SELECT 1 FROM endorsements e WHERE e.skill_id = ${skills.id} AND e.endorser_id = ${v})`,
-      ),
-    })
-    .from(skills)
-    .where(eq(skills.userId, target))
-    .orderBy(asc(skills.position));
-  return db.batch([main, exp, edu, skl]);
+/** A JSON true/false from an SQL boolean, so the parsed row needs no conversion. */
+const jsonBool = (condition: SQL | string) =>
+  sql`json(CASE WHEN ${typeof condition === "string" ? sql.raw(condition) : condition} THEN 'true' ELSE 'false' END)`;
+
+/** JSON array of `columns` (API name → SQL column) from `table` rows of the member, in position order. */
+function listJsonSql(table: string, columns: Record<string, string>, target: SQL, extra?: SQL): SQL {
+  const fields = Object.entries(columns).map(([name, column]) => `'${name}', t.${column}`);
+  return sql`(SELECT json_group_array(json_object(${sql.raw(fields.join(", "))}${extra ? sql`, ${extra}` : sql``}))
+    FROM (SELECT * FROM ${sql.raw(table)} WHERE user_id = ${target} ORDER BY position) t)`;
 }
+
+interface ProfileRow {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  createdAt: number;
+  p: Omit<typeof profiles.$inferSelect, "userId" | "updatedAt"> | null;
+  blocked: boolean;
+  connected: boolean;
+  following: boolean;
+  followedBy: boolean;
+  request: "OUTGOING" | "INCOMING" | null;
+  experience: FullProfile["experience"];
+  education: FullProfile["education"];
+  skills: FullProfile["skills"];
+}
+
+/**
+ * All of a profile in one statement (compiled once, src/db/compiled.ts): member, profile, relationship,
+ * experience, education and skills as one JSON value. An anonymous viewer is "" here: no row matches it,
+ * so every relationship flag is false.
+ */
+const profileById = new CompiledSql<{ asId: string; asUsername: string; now: number }, ProfileRefKind>(
+  (viewerId, p, kind) => {
+    const v = viewerId ?? "";
+    const target = sql`u.id`;
+    return sql`SELECT json_object(
+      'id', u.id, 'username', u.username, 'displayName', u.display_name, 'email', u.email, 'createdAt', u.created_at,
+      'p', CASE WHEN pr.user_id IS NOT NULL THEN json_object(
+        'headline', pr.headline, 'about', pr.about, 'location', pr.location, 'website', pr.website,
+        'socialLinks', json(pr.social_links), 'translations', json(pr.translations),
+        'certifications', json(pr.certifications), 'languages', json(pr.languages),
+        'avatarUrl', pr.avatar_url, 'bannerUrl', pr.banner_url, 'visibility', pr.visibility,
+        'showActivityStatus', ${jsonBool("pr.show_activity_status")}, 'allowMessages', pr.allow_messages,
+        'showEmail', ${jsonBool("pr.show_email")}, 'showConnections', ${jsonBool("pr.show_connections")},
+        'followerCount', pr.follower_count, 'followingCount', pr.following_count,
+        'connectionCount', pr.connection_count, 'viewCount', pr.view_count) END,
+      'blocked', ${jsonBool(blockedEitherWaySql(v, target))}, 'connected', ${jsonBool(connectedSql(v, target))},
+      'following', ${jsonBool(followsSql(v, target))}, 'followedBy', ${jsonBool(followsSql(target, v))},
+      'request', ${pendingRequestSql(v, target, p.now)},
+      'experience', json(${listJsonSql("experiences", { id: "id", title: "title", company: "company", location: "location", employmentType: "employment_type", startDate: "start_date", endDate: "end_date", description: "description" }, target)}),
+      'education', json(${listJsonSql("educations", { id: "id", school: "school", degree: "degree", field: "field", startDate: "start_date", endDate: "end_date", description: "description" }, target)}),
+      'skills', json(${listJsonSql("skills", { id: "id", name: "name", endorsementCount: "endorsement_count" }, target, sql`'endorsedByMe', ${jsonBool(sql`EXISTS (SELECT 1 FROM endorsements e WHERE e.skill_id = t.id AND e.endorser_id = ${v})`)}`)})
+    ) AS json
+    FROM users u LEFT JOIN profiles pr ON pr.user_id = u.id
+    WHERE u.id = ${profileRefSqlOf(kind, p)} AND u.status = 'ACTIVE'`;
+  },
+);
 
 export type ProfileView = FullProfile | LimitedProfile;
 
@@ -92,10 +102,20 @@ export async function getProfile(
   ref: string,
   viewerId: string | undefined,
 ): Promise<ProfileView> {
-  const target = profileRefSql(ref);
+  const target = profileRef(ref);
   if (!target) throw notFound();
-  const [[row], exp, edu, skl] = await profileQueries(deps, target, viewerId);
-  if (!row || row.blocked) throw notFound();
+  const json = await profileById.first<{ json: string }>(
+    deps.env.DB,
+    viewerId,
+    { ...target.values, now: deps.now },
+    target.kind,
+  );
+  if (!json) throw notFound();
+  const row = JSON.parse(json.json) as ProfileRow;
+  if (row.blocked) throw notFound();
+  const exp = row.experience;
+  const edu = row.education;
+  const skl = row.skills;
 
   const p = row.p;
   const isSelf = viewerId === row.id;

@@ -36,6 +36,12 @@ export interface SearchRequest {
   createdUntil?: number | undefined;
 }
 
+/**
+ * The D1 engine ranks at most this many of a posts query's newest matches (more when a deep page needs
+ * them). Relevance within the recent past, like the big networks' post search; a "to" date lifts it.
+ */
+export const POSTS_RANKED_WINDOW = 1000;
+
 /** Meilisearch proposes at most this many candidates per query (deep pages stop there). */
 export const MAX_CANDIDATES = 1000;
 
@@ -124,7 +130,18 @@ function d1Candidates(plan: Plan): SQL {
     sql`SELECT d.entity_id AS id, ${sql.raw(String(branch))} AS branch, ${sql.raw(bm25Sql(plan.type))} AS score
       FROM ${table} JOIN search_docs d ON d.doc_id = ${table}.rowid WHERE ${table} MATCH ${match}`;
   const opts = { prefixLast: plan.prefix };
-  if (plan.type === "posts") return select(FULL, matchExpression(plan.groups, opts)!);
+  if (plan.type === "posts") {
+    const match = matchExpression(plan.groups, opts)!;
+    // Searching up to a date: rank every match (the newest ones may all be after it).
+    if (plan.to !== undefined) return select(FULL, match);
+    // Only the newest matches are ranked (doc_id grows as posts are indexed), so a word in a third of all
+    // posts costs the same at 10k and 1M posts; FTS5 walks its doclist newest first and stops there.
+    const window = Math.max(POSTS_RANKED_WINDOW, (plan.offset + plan.limit + 1) * 4);
+    return sql`SELECT d.entity_id AS id, ${sql.raw(String(FULL))} AS branch, w.score FROM (
+        SELECT rowid AS doc_id, ${sql.raw(bm25Sql("posts"))} AS score FROM ${table} WHERE ${table} MATCH ${match}
+        ORDER BY rowid DESC LIMIT ${window}) w
+      JOIN search_docs d ON d.doc_id = w.doc_id`;
+  }
   const location = matchExpression(plan.locationGroups, { columns: ["location"] });
   const full = matchExpression(plan.groups, opts)!;
   // A location filter applies to what only full profiles show, so limited profiles cannot pass it.
