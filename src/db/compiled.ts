@@ -50,6 +50,7 @@ export function compile(query: SQL): Compiled {
     const ch = raw[i]!;
     if (ch === "'") {
       const end = raw.indexOf("'", i + 1);
+      if (end < 0) throw new Error("compiled SQL: unterminated string literal");
       // '' inside a literal is an escaped quote: the scan simply continues into the next "literal".
       const literal = raw.slice(i, end + 1);
       text += literal === `'${VIEWER_STAND_IN}'` ? `?${viewerNumber()}` : literal;
@@ -57,6 +58,10 @@ export function compile(query: SQL): Compiled {
     } else if (ch === "-" && raw[i + 1] === "-") {
       const end = raw.indexOf("\n", i);
       i = end < 0 ? raw.length : end - 1;
+    } else if (ch === "/" && raw[i + 1] === "*") {
+      const end = raw.indexOf("*/", i + 2);
+      if (end < 0) throw new Error("compiled SQL: unterminated comment");
+      i = end + 1;
     } else if (ch === "?") {
       const param = params[next++];
       if (is(param, Placeholder)) {

@@ -21,6 +21,14 @@ describe("compile: drizzle SQL to numbered parameters", () => {
     ]);
     expect(text.match(/\?\d+/g)).toEqual(["?1", "?2", "?2", "?1", "?3", "?4"]);
   });
+
+  it("skips block comments and refuses text it cannot read safely", () => {
+    const { text, slots } = compile(sql`SELECT /* isn't ? */ ${sql.placeholder("a")} AS a`);
+    expect(text).not.toContain("isn't");
+    expect(slots).toEqual([{ kind: "value", name: "a" }]);
+    expect(() => compile(sql`SELECT ${sql.raw("'open")}`)).toThrow(/unterminated/);
+    expect(() => compile(sql`SELECT 1 /* open`)).toThrow(/unterminated/);
+  });
 });
 
 describe("CompiledSql against D1", () => {

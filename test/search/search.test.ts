@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { POSTS_RANKED_WINDOW } from "../../src/modules/search/query";
+import { RANKED_WINDOW } from "../../src/modules/search/query";
 import { get } from "../support/http";
 import { editProfile } from "../support/profiles";
 import {
@@ -328,13 +328,13 @@ describe("validation and access", () => {
 });
 
 describe("posts: a word in very many posts", () => {
-  it("ranks only the newest matches (POSTS_RANKED_WINDOW), unless the search goes up to a date", async () => {
+  it("ranks only the newest matches (RANKED_WINDOW), unless the search goes up to a date", async () => {
     const mark = marker();
     const author = await createUser();
     const old = await indexedPost(author, `#${mark}`); // the strongest kind of match, but the oldest
     // Newer index entries that match too (documents of posts that no longer exist: the page drops them).
     const now = Date.now();
-    const docs = Array.from({ length: POSTS_RANKED_WINDOW }, (_, i) => `GONE${mark}${i}`);
+    const docs = Array.from({ length: RANKED_WINDOW }, (_, i) => `GONE${mark}${i}`);
     for (let i = 0; i < docs.length; i += 100) {
       await env.DB.batch(
         docs

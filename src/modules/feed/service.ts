@@ -152,10 +152,13 @@ const forYouPage = new CompiledSql<
       SELECT owner_id, COUNT(*) FROM reactions WHERE user_id = ${vr} AND created_at > ${p.affinitySince} GROUP BY owner_id
       UNION ALL SELECT post_author_id, COUNT(*) FROM comments
         WHERE author_id = ${vr} AND created_at > ${p.affinitySince} AND deleted_at IS NULL GROUP BY post_author_id),
+    -- The members interacted with most, ranked before the per-member checks (an active member interacts
+    -- with hundreds of authors a month); twice as many as needed, so blocked or gone ones can drop out.
+    top_inter(id, n) AS (
+      SELECT id, SUM(n) FROM inter WHERE id <> ${vr} GROUP BY id ORDER BY 2 DESC, 1 LIMIT ${AFFINITY_AUTHORS * 2}),
     affinity(id, n, conn) AS (
-      SELECT i.id, MIN(SUM(i.n), 10), ${connectedSql(vr, sql`i.id`)} FROM inter i
-      WHERE i.id <> ${vr} AND ${authorVisibleTo(v, sql`i.id`)} GROUP BY i.id
-      ORDER BY 2 DESC, 1 LIMIT ${AFFINITY_AUTHORS}),
+      SELECT i.id, MIN(i.n, 10), ${connectedSql(vr, sql`i.id`)} FROM top_inter i
+      WHERE ${authorVisibleTo(v, sql`i.id`)} ORDER BY i.n DESC, i.id LIMIT ${AFFINITY_AUTHORS}),
     bounds(id, conn, b) AS MATERIALIZED (${boundOf("authors")} UNION ${boundOf("affinity")}),
     -- CROSS JOIN keeps each member as the outer loop (SQLite would otherwise scan the whole window by id).
     -- checked: the row already passed the visibility rule; lifted: reposted by the network (not the viewer).

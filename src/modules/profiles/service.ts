@@ -39,6 +39,27 @@ function pendingRequestSql(viewer: string, target: SQL, now: SQL): SQL {
 const jsonBool = (condition: SQL | string) =>
   sql`json(CASE WHEN ${typeof condition === "string" ? sql.raw(condition) : condition} THEN 'true' ELSE 'false' END)`;
 
+const EXPERIENCE_FIELDS = {
+  id: "id",
+  title: "title",
+  company: "company",
+  location: "location",
+  employmentType: "employment_type",
+  startDate: "start_date",
+  endDate: "end_date",
+  description: "description",
+};
+const EDUCATION_FIELDS = {
+  id: "id",
+  school: "school",
+  degree: "degree",
+  field: "field",
+  startDate: "start_date",
+  endDate: "end_date",
+  description: "description",
+};
+const SKILL_FIELDS = { id: "id", name: "name", endorsementCount: "endorsement_count" };
+
 /** JSON array of `columns` (API name → SQL column) from `table` rows of the member, in position order. */
 function listJsonSql(table: string, columns: Record<string, string>, target: SQL, extra?: SQL): SQL {
   const fields = Object.entries(columns).map(([name, column]) => `'${name}', t.${column}`);
@@ -72,6 +93,9 @@ const profileById = new CompiledSql<{ asId: string; asUsername: string; now: num
   (viewerId, p, kind) => {
     const v = viewerId ?? "";
     const target = sql`u.id`;
+    const endorsedByMe = jsonBool(
+      sql`EXISTS (SELECT 1 FROM endorsements e WHERE e.skill_id = t.id AND e.endorser_id = ${v})`,
+    );
     return sql`SELECT json_object(
       'id', u.id, 'username', u.username, 'displayName', u.display_name, 'email', u.email, 'createdAt', u.created_at,
       'p', CASE WHEN pr.user_id IS NOT NULL THEN json_object(
@@ -86,9 +110,9 @@ const profileById = new CompiledSql<{ asId: string; asUsername: string; now: num
       'blocked', ${jsonBool(blockedEitherWaySql(v, target))}, 'connected', ${jsonBool(connectedSql(v, target))},
       'following', ${jsonBool(followsSql(v, target))}, 'followedBy', ${jsonBool(followsSql(target, v))},
       'request', ${pendingRequestSql(v, target, p.now)},
-      'experience', json(${listJsonSql("experiences", { id: "id", title: "title", company: "company", location: "location", employmentType: "employment_type", startDate: "start_date", endDate: "end_date", description: "description" }, target)}),
-      'education', json(${listJsonSql("educations", { id: "id", school: "school", degree: "degree", field: "field", startDate: "start_date", endDate: "end_date", description: "description" }, target)}),
-      'skills', json(${listJsonSql("skills", { id: "id", name: "name", endorsementCount: "endorsement_count" }, target, sql`'endorsedByMe', ${jsonBool(sql`EXISTS (SELECT 1 FROM endorsements e WHERE e.skill_id = t.id AND e.endorser_id = ${v})`)}`)})
+      'experience', json(${listJsonSql("experiences", EXPERIENCE_FIELDS, target)}),
+      'education', json(${listJsonSql("educations", EDUCATION_FIELDS, target)}),
+      'skills', json(${listJsonSql("skills", SKILL_FIELDS, target, sql`'endorsedByMe', ${endorsedByMe}`)})
     ) AS json
     FROM users u LEFT JOIN profiles pr ON pr.user_id = u.id
     WHERE u.id = ${profileRefSqlOf(kind, p)} AND u.status = 'ACTIVE'`;
@@ -113,10 +137,7 @@ export async function getProfile(
   if (!json) throw notFound();
   const row = JSON.parse(json.json) as ProfileRow;
   if (row.blocked) throw notFound();
-  const exp = row.experience;
-  const edu = row.education;
-  const skl = row.skills;
-
+  const { experience, education, skills } = row;
   const p = row.p;
   const isSelf = viewerId === row.id;
   const visibility = p?.visibility ?? "PUBLIC";
@@ -142,25 +163,6 @@ export async function getProfile(
     };
   }
 
-  const experience = exp.map((e) => ({
-    id: e.id,
-    title: e.title,
-    company: e.company,
-    location: e.location,
-    employmentType: e.employmentType,
-    startDate: e.startDate,
-    endDate: e.endDate,
-    description: e.description,
-  }));
-  const education = edu.map((e) => ({
-    id: e.id,
-    school: e.school,
-    degree: e.degree,
-    field: e.field,
-    startDate: e.startDate,
-    endDate: e.endDate,
-    description: e.description,
-  }));
   const profile: FullProfile = {
     limited: false,
     id: row.id,
@@ -176,7 +178,7 @@ export async function getProfile(
     bannerUrl: p?.bannerUrl ?? null,
     experience,
     education,
-    skills: skl,
+    skills,
     certifications: p?.certifications ?? [],
     languages: p?.languages ?? [],
     followerCount: p?.followerCount ?? 0,
@@ -195,7 +197,7 @@ export async function getProfile(
       showEmail: p?.showEmail ?? false,
       showConnections: p?.showConnections ?? true,
     };
-    profile.completeness = completeness({ ...profile, experience, education, skills: skl });
+    profile.completeness = completeness(profile);
   }
   return profile;
 }

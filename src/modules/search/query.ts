@@ -37,13 +37,16 @@ export interface SearchRequest {
 }
 
 /**
- * The D1 engine ranks at most this many of a posts query's newest matches (more when a deep page needs
- * them). Relevance within the recent past, like the big networks' post search; a "to" date lifts it.
+ * The D1 engine ranks at most this many of a query's newest matches per branch (more when a deep page
+ * needs them): relevance within the recent past, like the big networks' post search. A posts search with
+ * a "to" date lifts it. Meilisearch (SEARCH_ENGINE) ranks over everything.
  */
-export const POSTS_RANKED_WINDOW = 1000;
+export const RANKED_WINDOW = 1000;
 
 /** Meilisearch proposes at most this many candidates per query (deep pages stop there). */
 export const MAX_CANDIDATES = 1000;
+/** Upper bound on the candidates a page walks (there so SQLite keeps the subquery's ORDER BY). */
+const MAX_CANDIDATES_RANKED = 1_000_000;
 
 const FULL = 0;
 const NAME_AND_HEADLINE = 1;
@@ -126,22 +129,20 @@ export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest
 function d1Candidates(plan: Plan): SQL {
   const spec = INDEXES[plan.type];
   const table = sql.raw(spec.table);
+  // Only the newest matches are ranked (doc_id grows as entities are indexed), so a word found in a third
+  // of everything costs about the same at 10k and 1M; FTS5 walks a doclist newest first and stops there.
+  // Searching posts up to a date ranks every match instead (the newest ones may all be after it).
+  const window =
+    plan.type === "posts" && plan.to !== undefined
+      ? -1
+      : Math.max(RANKED_WINDOW, (plan.offset + plan.limit + 1) * 4);
   const select = (branch: number, match: string) =>
-    sql`SELECT d.entity_id AS id, ${sql.raw(String(branch))} AS branch, ${sql.raw(bm25Sql(plan.type))} AS score
-      FROM ${table} JOIN search_docs d ON d.doc_id = ${table}.rowid WHERE ${table} MATCH ${match}`;
-  const opts = { prefixLast: plan.prefix };
-  if (plan.type === "posts") {
-    const match = matchExpression(plan.groups, opts)!;
-    // Searching up to a date: rank every match (the newest ones may all be after it).
-    if (plan.to !== undefined) return select(FULL, match);
-    // Only the newest matches are ranked (doc_id grows as posts are indexed), so a word in a third of all
-    // posts costs the same at 10k and 1M posts; FTS5 walks its doclist newest first and stops there.
-    const window = Math.max(POSTS_RANKED_WINDOW, (plan.offset + plan.limit + 1) * 4);
-    return sql`SELECT d.entity_id AS id, ${sql.raw(String(FULL))} AS branch, w.score FROM (
-        SELECT rowid AS doc_id, ${sql.raw(bm25Sql("posts"))} AS score FROM ${table} WHERE ${table} MATCH ${match}
+    sql`SELECT d.entity_id AS id, ${sql.raw(String(branch))} AS branch, w.score FROM (
+        SELECT rowid AS doc_id, ${sql.raw(bm25Sql(plan.type))} AS score FROM ${table} WHERE ${table} MATCH ${match}
         ORDER BY rowid DESC LIMIT ${window}) w
       JOIN search_docs d ON d.doc_id = w.doc_id`;
-  }
+  const opts = { prefixLast: plan.prefix };
+  if (plan.type === "posts") return select(FULL, matchExpression(plan.groups, opts)!);
   const location = matchExpression(plan.locationGroups, { columns: ["location"] });
   const full = matchExpression(plan.groups, opts)!;
   // A location filter applies to what only full profiles show, so limited profiles cannot pass it.
@@ -227,6 +228,11 @@ async function meiliCandidates(target: MeiliTarget, viewerId: string, plan: Plan
 
 // ─── Pages ────────────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Both pages walk the candidates best first and apply the visibility rules only until the page is full:
+ * the subquery's LIMIT keeps its ORDER BY, and CROSS JOIN keeps it as the outer loop, so there is no
+ * outer sort (which would check every candidate first).
+ */
 async function people(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
   const v = viewerRef(viewerId);
   const full = sql`(u.id = ${v} OR COALESCE(p.visibility, 'PUBLIC') = 'PUBLIC'
@@ -240,25 +246,27 @@ async function people(deps: Deps, viewerId: string, plan: Plan, candidates: SQL)
   }>(sql`WITH m AS (${candidates})
     SELECT u.id, u.username, u.display_name AS displayName,
       CASE WHEN p.visibility = 'CONNECTIONS' OR ${full} THEN p.headline END AS headline, p.avatar_url AS avatarUrl
-    FROM m JOIN users u ON u.id = m.id AND u.status = 'ACTIVE' LEFT JOIN profiles p ON p.user_id = u.id
+    FROM (SELECT id, branch, score FROM m ORDER BY score, id LIMIT ${MAX_CANDIDATES_RANKED}) m
+      CROSS JOIN users u ON u.id = m.id AND u.status = 'ACTIVE' LEFT JOIN profiles p ON p.user_id = u.id
     WHERE ${notBlocked(viewerId, sql`u.id`)}
       AND ((m.branch = ${FULL} AND ${full})
         OR (m.branch = ${NAME_AND_HEADLINE} AND p.visibility = 'CONNECTIONS' AND NOT ${full})
         OR (m.branch = ${NAME_ONLY} AND p.visibility = 'PRIVATE' AND NOT ${full}))
       ${plan.from !== undefined ? sql`AND u.created_at >= ${plan.from}` : sql``}
       ${plan.to !== undefined ? sql`AND u.created_at < ${plan.to}` : sql``}
-    ORDER BY m.score, u.id LIMIT ${plan.limit + 1} OFFSET ${plan.offset}`);
+    LIMIT ${plan.limit + 1} OFFSET ${plan.offset}`);
   return rows.map((user) => ({ type: "people" as const, user }));
 }
 
 async function posts(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
   // The page is chosen first (ids only), then only its posts are rendered.
   const rows = await deps.db.all<{ json: string }>(sql`WITH m AS (${candidates}),
-    page AS (SELECT p.id, m.score FROM m JOIN posts p ON p.id = m.id
+    page AS (SELECT p.id, m.score
+      FROM (SELECT id, score FROM m ORDER BY score, id DESC LIMIT ${MAX_CANDIDATES_RANKED}) m CROSS JOIN posts p ON p.id = m.id
       WHERE ${postVisibleTo(viewerId, "p")} AND p.kind <> 'REPOST'
         ${plan.from !== undefined ? sql`AND p.created_at >= ${plan.from}` : sql``}
         ${plan.to !== undefined ? sql`AND p.created_at < ${plan.to}` : sql``}
-      ORDER BY m.score, p.id DESC LIMIT ${plan.limit + 1} OFFSET ${plan.offset})
+      LIMIT ${plan.limit + 1} OFFSET ${plan.offset})
     SELECT ${postJsonSql(viewerId, "p")} AS json FROM page JOIN posts p ON p.id = page.id
     ORDER BY page.score, p.id DESC`);
   const list = await toPosts(deps, rows, viewerId);
