@@ -43,7 +43,10 @@ interface RawComment extends Omit<Comment, "reactionCounts" | "reactionCount" | 
 }
 
 export function toComment(json: string): Comment {
-  const { r, createdAt, editedAt, ...rest } = JSON.parse(json) as RawComment;
+  return commentFrom(JSON.parse(json) as RawComment);
+}
+
+function commentFrom({ r, createdAt, editedAt, ...rest }: RawComment): Comment {
   return {
     ...rest,
     reactionCounts: reactionCountsOf(r),
@@ -182,35 +185,32 @@ export async function createComment(
 
 type CommentPageVariant = `${"top" | "replies"}-${"first" | "after"}`;
 
-const commentTarget = new CompiledSql<{ givenId: string }>(
-  (
-    viewerId,
-    p,
-  ) => sql`SELECT 1 AS ok FROM posts g JOIN posts t ON t.id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END
-    WHERE g.id = ${p.givenId} AND ${postVisibleTo(viewerId, "g")}`,
-);
 const commentedPost = (givenId: SQL) =>
   sql`(SELECT CASE WHEN kind = 'REPOST' THEN repost_of_id ELSE id END FROM posts WHERE id = ${givenId})`;
-const threadParent = new CompiledSql<{ givenId: string; parentId: string }>(
-  (
-    viewerId,
-    p,
-  ) => sql`SELECT c.id FROM comments c WHERE c.id = ${p.parentId} AND c.post_id = ${commentedPost(p.givenId)}
-    AND ${commentVisibleTo(viewerId, "c")}`,
-);
+
+/**
+ * A page of comments as ONE statement and one row: whether the post (and for replies, the thread's
+ * comment) is visible, and the page's comments as one JSON array (parsed once).
+ */
 const commentPage = new CompiledSql<
   { givenId: string; parentId: string; after: string; k: number },
   CommentPageVariant
 >((viewerId, p, variant) => {
   const replies = variant.startsWith("replies");
   const after = variant.endsWith("after");
-  return sql`
-    SELECT ${commentJsonSql(viewerId)} AS json FROM comments c
-    WHERE c.post_id = ${commentedPost(p.givenId)} AND ${replies ? sql`c.parent_id = ${p.parentId}` : sql`c.parent_id IS NULL`}
-      ${after ? (replies ? sql`AND c.id > ${p.after}` : sql`AND c.id < ${p.after}`) : sql``}
-      AND ${commentVisibleTo(viewerId, "c")}
-    ORDER BY c.id ${sql.raw(replies ? "ASC" : "DESC")}
-    LIMIT ${p.k}`;
+  const target = sql`EXISTS (SELECT 1 FROM posts g JOIN posts t ON t.id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END
+    WHERE g.id = ${p.givenId} AND ${postVisibleTo(viewerId, "g")})`;
+  const parent = replies
+    ? sql`EXISTS (SELECT 1 FROM comments c WHERE c.id = ${p.parentId} AND c.post_id = ${commentedPost(p.givenId)}
+        AND ${commentVisibleTo(viewerId, "c")})`
+    : sql`1`;
+  return sql`SELECT ${target} AND ${parent} AS ok, (SELECT json_group_array(json(j)) FROM (
+      SELECT ${commentJsonSql(viewerId)} AS j FROM comments c
+      WHERE c.post_id = ${commentedPost(p.givenId)} AND ${replies ? sql`c.parent_id = ${p.parentId}` : sql`c.parent_id IS NULL`}
+        ${after ? (replies ? sql`AND c.id > ${p.after}` : sql`AND c.id < ${p.after}`) : sql``}
+        AND ${commentVisibleTo(viewerId, "c")}
+      ORDER BY c.id ${sql.raw(replies ? "ASC" : "DESC")}
+      LIMIT ${p.k})) AS page`;
 });
 
 export async function listComments(
@@ -219,28 +219,24 @@ export async function listComments(
   givenPostId: string,
   query: { parentId?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const d1 = deps.env.DB;
   const after = decodeCursor(query.cursor, ["id"] as const);
   // Top-level comments newest first; the replies of a thread oldest first (reading order).
   const replies = query.parentId !== undefined;
-  const values = {
-    givenId: givenPostId,
-    parentId: query.parentId ?? "",
-    after: after ? String(after.id) : "",
-    k: query.limit + 1,
-  };
-  const statements = [
-    commentTarget.bind(d1, viewerId, values),
-    commentPage.bind(d1, viewerId, values, `${replies ? "replies" : "top"}-${after ? "after" : "first"}`),
-    ...(replies ? [threadParent.bind(d1, viewerId, values)] : []),
-  ];
-  const [target, rows, parent] = await d1.batch<Record<string, unknown>>(statements);
-  if (!target?.results.length || (replies && !parent?.results.length)) throw new AppError("NOT_FOUND");
-  return toPage(
-    (rows!.results as { json: string }[]).map((r) => toComment(r.json)),
-    query.limit,
-    (last) => ({ id: last.id }),
+  const row = await commentPage.first<{ ok: number; page: string }>(
+    deps.env.DB,
+    viewerId,
+    {
+      givenId: givenPostId,
+      parentId: query.parentId ?? "",
+      after: after ? String(after.id) : "",
+      k: query.limit + 1,
+    },
+    `${replies ? "replies" : "top"}-${after ? "after" : "first"}`,
   );
+  if (!row?.ok) throw new AppError("NOT_FOUND");
+  return toPage((JSON.parse(row.page) as RawComment[]).map(commentFrom), query.limit, (last) => ({
+    id: last.id,
+  }));
 }
 
 export async function getComment(deps: Deps, viewerId: string | undefined, id: string): Promise<Comment> {
