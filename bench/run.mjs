@@ -178,7 +178,7 @@ if (need("realtime")) {
 }
 
 console.log(`\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
-if (!quick && !a["no-docs"]) {
+if (!quick && !a.routes && !a["no-docs"]) {
   const file = writeDocs(resultsDir);
   console.log(`wrote ${file}`);
 } else {
