@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests } from "../../src/lib/clock";
+import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
 import { newId } from "../../src/lib/ids";
+import { startOfFreshWindow } from "../support/clock";
 import {
   clientId,
   conversationOf,
@@ -174,6 +175,7 @@ describe("POST /api/v1/conversations/{id}/messages", () => {
   it("allows 50 messages a minute per member, then answers 429 with Retry-After", async () => {
     const [a, b] = await createUsers(2);
     const id = await directConversation(a!, b!);
+    startOfFreshWindow(MINUTE);
     for (let i = 0; i < 50; i++) {
       const res = await send(a!, id, { clientId: `burst-${i}`, text: `${i}` });
       expect(res.status).toBe(201);

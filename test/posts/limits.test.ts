@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { MINUTE } from "../../src/lib/clock";
+import { startOfFreshWindow } from "../support/clock";
 import { get, post } from "../support/http";
 import { createPost } from "../support/posts";
 import { createUser } from "../support/users";
@@ -21,6 +23,7 @@ describe("rate limits (PRODUCT.md)", () => {
   it("allows 60 reactions a minute, then answers 429 (a burst of 61)", async () => {
     const [author, fan] = await Promise.all([createUser(), createUser()]);
     const p = await createPost(author);
+    startOfFreshWindow(MINUTE);
     const types = ["LIKE", "LOVE", "FUNNY"];
     const results = await Promise.all(
       Array.from({ length: 61 }, (_, i) =>

@@ -1,7 +1,8 @@
 import { env, runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClockForTests } from "../../src/lib/clock";
+import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
 import { disconnectUser, pushToUser } from "../../src/modules/realtime/hub";
+import { startOfFreshWindow } from "../support/clock";
 import { clientId, directConversation, groupConversation, history, sendHttp } from "../support/conversations";
 import { block, waitForDomainEvent } from "../support/graph";
 import { patch, post } from "../support/http";
@@ -293,6 +294,7 @@ describe("messaging over the socket", () => {
     const [a, b] = await createUsers(2);
     const id = await directConversation(a!, b!);
     const [t1, t2] = await Promise.all([socket(a!.token), socket(a!.token)]);
+    startOfFreshWindow(MINUTE);
     for (let i = 0; i < 50; i++) {
       const tab = i % 2 ? t1 : t2;
       expect(

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { MINUTE } from "../../src/lib/clock";
 import { RANKED_WINDOW } from "../../src/modules/search/query";
+import { startOfFreshWindow } from "../support/clock";
 import { get } from "../support/http";
 import { editProfile } from "../support/profiles";
 import {
@@ -315,6 +317,7 @@ describe("validation and access", () => {
 
   it("allows 30 searches per minute per member, then 429 with Retry-After", async () => {
     const reader = await createUser();
+    startOfFreshWindow(MINUTE);
     for (let i = 0; i < 30; i++) {
       expect((await search(reader, `q${i}`, { type: "jobs" })).status).toBe(200);
     }

@@ -101,7 +101,8 @@ export async function followingFeed(
  *   affinity   = 1 + 2 (connection) + 1 (followed) + 0.5 (own post) + 0.2 × min(past interactions, 10)
  *                + 0.5 (carries a followed hashtag) + 0.5 (reposted by the network)
  *                where past interactions = the viewer's reactions and comments on the author's content
- *                in the last 30 days (counted for the AFFINITY_AUTHORS members with the most)
+ *                among their latest RECENT_REACTIONS reactions and RECENT_COMMENTS comments of the last
+ *                30 days (counted for the AFFINITY_AUTHORS members with the most)
  *   engagement = 1 + E/(E+5) + E/(E+50) + E/(E+500), E = reactions + 2 × comments + 3 × reposts
  *                (grows roughly like a logarithm: each tenfold more engagement adds about one; capped at 4)
  *   recency    = 1 / (1 + age / 12 h)
@@ -119,6 +120,9 @@ export const RECENCY_HALF_MS = 12 * 60 * 60 * 1000;
 const PER_SOURCE = 5;
 /** Members the viewer interacts with most whose posts become candidates (and get the interaction lift). */
 const AFFINITY_AUTHORS = 20;
+/** The viewer's latest reactions and comments (of the last 30 days) that count as past interactions. */
+const RECENT_REACTIONS = 100;
+const RECENT_COMMENTS = 50;
 /** The hot pool's best posts by engagement × recency that compete for a page (of HOT_POOL_SIZE). */
 const HOT_CANDIDATES = 60;
 
@@ -148,10 +152,13 @@ const forYouPage = new CompiledSql<
   return sql`
     WITH authors(id, w, conn) AS (${networkAuthors(v)}),
     src_tags(id) AS (${followedTags(v)}),
+    -- The viewer's latest interactions only, so a very active member costs no more than an ordinary one.
     inter(id, n) AS (
-      SELECT owner_id, COUNT(*) FROM reactions WHERE user_id = ${vr} AND created_at > ${p.affinitySince} GROUP BY owner_id
-      UNION ALL SELECT post_author_id, COUNT(*) FROM comments
-        WHERE author_id = ${vr} AND created_at > ${p.affinitySince} AND deleted_at IS NULL GROUP BY post_author_id),
+      SELECT owner_id, COUNT(*) FROM (SELECT owner_id FROM reactions WHERE user_id = ${vr} AND created_at > ${p.affinitySince}
+        ORDER BY created_at DESC LIMIT ${RECENT_REACTIONS}) GROUP BY owner_id
+      UNION ALL SELECT post_author_id, COUNT(*) FROM (SELECT post_author_id FROM comments
+        WHERE author_id = ${vr} AND created_at > ${p.affinitySince} AND deleted_at IS NULL
+        ORDER BY created_at DESC LIMIT ${RECENT_COMMENTS}) GROUP BY post_author_id),
     -- The members interacted with most, ranked before the per-member checks (an active member interacts
     -- with hundreds of authors a month); twice as many as needed, so blocked or gone ones can drop out.
     top_inter(id, n) AS (
