@@ -107,10 +107,10 @@ export async function followingFeed(
  *                (grows roughly like a logarithm: each tenfold more engagement adds about one; capped at 4)
  *   recency    = 1 / (1 + age / 12 h)
  * Candidates: the last 7 days of posts by the network and by the AFFINITY_AUTHORS members the viewer
- * interacts with most (at most PER_SOURCE per member), with followed hashtags, originals reposted by the network, and the HOT_CANDIDATES
- * best of the hot pool by engagement × recency (the pool: public posts with the most engagement in the
- * last 3 days, refreshed hourly). Plain reposts are not
- * items: they lift their original. Pages share the ranking moment `asOf` (in the cursor) and continue
+ * interacts with most (at most PER_SOURCE per member), with followed hashtags, originals reposted by the
+ * network, and the HOT_CANDIDATES best of the hot pool by engagement × recency (the pool: public posts
+ * with the most engagement in the last 3 days, refreshed hourly). Plain reposts are not items: they lift
+ * their original. Pages share the ranking moment `asOf` (in the cursor) and continue
  * after the last (score, id), so a page never repeats an earlier one's posts unless their engagement
  * changed in between; posts published after `asOf` can still show up on later pages.
  */
