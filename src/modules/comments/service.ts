@@ -13,6 +13,7 @@ import { detectTextDirection, extractMentions } from "../../lib/text";
 import { assertEmailVerified } from "../auth/service";
 import { postVisibleTo } from "../posts/policy";
 import { REACTION_COLUMNS, reactionCountsOf } from "../posts/read";
+import { actionTargetSql } from "../posts/reposts";
 import {
   insertMentions,
   linkMentions,
@@ -56,12 +57,15 @@ function commentFrom({ r, createdAt, editedAt, ...rest }: RawComment): Comment {
   };
 }
 
-/** SQL: the post that comments on `givenId` go to (a plain repost stands for its original), if visible. */
+/** FROM/WHERE: `t` is the post comments on `givenId` go to (a plain repost stands for its original), if visible. */
+const targetPostFrom = (viewerId: string | undefined, givenId: string | SQL) => sql`
+  FROM posts g JOIN posts t ON t.id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END
+  WHERE g.id = ${givenId} AND ${postVisibleTo(viewerId, "g")}`;
+
 function targetPostQuery(deps: Deps, viewerId: string | undefined, givenId: string) {
-  return deps.db.get<{ postId: string; postAuthorId: string; visibility: string } | undefined>(sql`
-    SELECT t.id AS postId, t.author_id AS postAuthorId, t.visibility
-    FROM posts g JOIN posts t ON t.id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END
-    WHERE g.id = ${givenId} AND ${postVisibleTo(viewerId, "g")}`);
+  return deps.db.get<{ postId: string; postAuthorId: string; visibility: string } | undefined>(
+    sql`SELECT t.id AS postId, t.author_id AS postAuthorId, t.visibility ${targetPostFrom(viewerId, givenId)}`,
+  );
 }
 
 /** Placeholders that keep a batch's shape when a query is not needed: no rows / no row. */
@@ -101,7 +105,7 @@ export async function createComment(
   await assertEmailVerified(deps, user);
   const { db, now } = deps;
   const usernames = mentionedUsernames(extractMentions(input.content));
-  const post = sql`(SELECT CASE WHEN kind = 'REPOST' THEN repost_of_id ELSE id END FROM posts WHERE id = ${givenPostId})`;
+  const post = actionTargetSql(givenPostId);
   const [target, parent, candidates] = (await runAll(db, [
     targetPostQuery(deps, user.id, givenPostId),
     input.parentId
@@ -185,9 +189,6 @@ export async function createComment(
 
 type CommentPageVariant = `${"top" | "replies"}-${"first" | "after"}`;
 
-const commentedPost = (givenId: SQL) =>
-  sql`(SELECT CASE WHEN kind = 'REPOST' THEN repost_of_id ELSE id END FROM posts WHERE id = ${givenId})`;
-
 /**
  * A page of comments as ONE statement and one row: whether the post (and for replies, the thread's
  * comment) is visible, and the page's comments as one JSON array (parsed once).
@@ -198,15 +199,14 @@ const commentPage = new CompiledSql<
 >((viewerId, p, variant) => {
   const replies = variant.startsWith("replies");
   const after = variant.endsWith("after");
-  const target = sql`EXISTS (SELECT 1 FROM posts g JOIN posts t ON t.id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END
-    WHERE g.id = ${p.givenId} AND ${postVisibleTo(viewerId, "g")})`;
+  const target = sql`EXISTS (SELECT 1 ${targetPostFrom(viewerId, p.givenId)})`;
   const parent = replies
-    ? sql`EXISTS (SELECT 1 FROM comments c WHERE c.id = ${p.parentId} AND c.post_id = ${commentedPost(p.givenId)}
+    ? sql`EXISTS (SELECT 1 FROM comments c WHERE c.id = ${p.parentId} AND c.post_id = ${actionTargetSql(p.givenId)}
         AND ${commentVisibleTo(viewerId, "c")})`
     : sql`1`;
   return sql`SELECT ${target} AND ${parent} AS ok, (SELECT json_group_array(json(j)) FROM (
       SELECT ${commentJsonSql(viewerId)} AS j FROM comments c
-      WHERE c.post_id = ${commentedPost(p.givenId)} AND ${replies ? sql`c.parent_id = ${p.parentId}` : sql`c.parent_id IS NULL`}
+      WHERE c.post_id = ${actionTargetSql(p.givenId)} AND ${replies ? sql`c.parent_id = ${p.parentId}` : sql`c.parent_id IS NULL`}
         ${after ? (replies ? sql`AND c.id > ${p.after}` : sql`AND c.id < ${p.after}`) : sql``}
         AND ${commentVisibleTo(viewerId, "c")}
       ORDER BY c.id ${sql.raw(replies ? "ASC" : "DESC")}

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { CompiledSql } from "../../db/compiled";
 import { DAY } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
@@ -130,6 +130,10 @@ const HOT_CANDIDATES = 60;
 const engagementFactor = (e: string) =>
   `(1.0 + ${e} / (${e} + 5.0) + ${e} / (${e} + 50.0) + ${e} / (${e} + 500.0))`;
 
+/** 1 / recency of the posts row `alias` at `asOf`: 1 + age / 12 h. */
+const recencyDivisor = (asOf: SQL, alias: string) =>
+  sql`(1.0 + MAX(0, ${asOf} - ${sql.raw(alias)}.created_at) * 1.0 / ${RECENCY_HALF_MS})`;
+
 /** E = reactions + 2 × comments + 3 × reposts of the posts row `alias`, as SQL text. */
 export function engagementExpr(alias: string): string {
   const reactions = REACTION_COLUMNS.map((c) => `${alias}.${c}`).join(" + ");
@@ -177,7 +181,7 @@ const forYouPage = new CompiledSql<
       UNION SELECT z.post_id, 0, 0 FROM src_tags t JOIN post_hashtags z ON z.hashtag_id = t.id
         AND z.post_id >= COALESCE((SELECT w.post_id FROM post_hashtags w WHERE w.hashtag_id = t.id AND w.post_id > ${p.floor} ORDER BY w.post_id DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${p.floor})
       UNION SELECT * FROM (SELECT h.post_id, 0, 0 FROM hot_posts h JOIN posts hp ON hp.id = h.post_id
-        ORDER BY ${sql.raw(engagementFactor("h.engagement"))} / (1.0 + MAX(0, ${p.asOf} - hp.created_at) * 1.0 / ${RECENCY_HALF_MS}) DESC
+        ORDER BY ${sql.raw(engagementFactor("h.engagement"))} / ${recencyDivisor(p.asOf, "hp")} DESC
         LIMIT ${HOT_CANDIDATES})),
     scored(id, score) AS (
       SELECT p.id,
@@ -185,7 +189,7 @@ const forYouPage = new CompiledSql<
           + (CASE WHEN EXISTS (SELECT 1 FROM post_hashtags ph WHERE ph.post_id = p.id AND ph.hashtag_id IN (SELECT id FROM src_tags)) THEN 0.5 ELSE 0 END)
           + 0.5 * c.lifted)
         * ${sql.raw(engagementFactor("p.e"))}
-        / (1.0 + MAX(0, ${p.asOf} - p.created_at) * 1.0 / ${RECENCY_HALF_MS})
+        / ${recencyDivisor(p.asOf, "p")}
       FROM (SELECT id, MAX(checked) AS checked, MAX(lifted) AS lifted FROM cand GROUP BY id) c
         JOIN (SELECT p.*, ${sql.raw(engagementExpr("p"))} AS e FROM posts p) p ON p.id = c.id
         LEFT JOIN authors a ON a.id = p.author_id

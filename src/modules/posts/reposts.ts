@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { changed } from "../../db/batch";
 import type { AuthUser } from "../../env";
 import type { Deps } from "../../lib/deps";
@@ -25,7 +25,7 @@ import {
  * SQL for "the post an action on `givenId` is really about": a plain repost stands for its original
  * (reacting to, commenting on, bookmarking or reposting a plain repost acts on the original).
  */
-export function actionTargetSql(givenId: string) {
+export function actionTargetSql(givenId: string | SQL) {
   return sql`(SELECT CASE WHEN kind = 'REPOST' THEN repost_of_id ELSE id END FROM posts WHERE id = ${givenId})`;
 }
 
