@@ -39,6 +39,14 @@ export const RATE_LIMITS = {
     ],
   },
   "auth-code": { subject: "ip", rules: [{ limit: 20, windowMs: 15 * MINUTE }] },
+  // Routes that check a signed-in member's password (change password, delete account), per member.
+  "auth-password": {
+    subject: "user",
+    rules: [
+      { limit: 5, windowMs: 15 * MINUTE },
+      { limit: 20, windowMs: DAY },
+    ],
+  },
   // Per member.
   posts: { subject: "user", rules: [{ limit: 100, windowMs: 15 * MINUTE }] },
   reactions: { subject: "user", rules: [{ limit: 60, windowMs: MINUTE }] },

@@ -1,5 +1,7 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
+import { hashPassword } from "../../src/lib/password";
 import { freshIp, get, post } from "../support/http";
 import { createUser, registerUser } from "../support/users";
 
@@ -63,6 +65,40 @@ describe("POST /api/v1/auth/login", () => {
     expect((await attempt(user.password)).status).toBe(200);
   });
 
+  it("locks after concurrent failures: 12 wrong passwords at once, then the right one is refused", async () => {
+    const user = await registerUser();
+    const attempt = (password: string) =>
+      post("/api/v1/auth/login", { identifier: user.username, password }, { ip: freshIp() });
+    const burst = await Promise.all(Array.from({ length: 12 }, () => attempt("wrong-password-123")));
+    // Each failure is counted once, so the 5th locks; every answer is a refusal.
+    expect(burst.every((r) => r.status === 401 || r.status === 429)).toBe(true);
+    expect(burst.filter((r) => r.status === 401).length).toBeLessThanOrEqual(4);
+    const right = await attempt(user.password);
+    expect(right.status).toBe(429);
+    expect(right.body.error.code).toBe("ACCOUNT_LOCKED");
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(14 * 60);
+    advanceClockForTests(15 * MINUTE + 1000);
+    expect((await attempt(user.password)).status).toBe(200);
+  });
+
+  it("a right password racing a wrong one never undoes the lock the wrong one takes", async () => {
+    // Several members at once, so the race is likely to land both ways.
+    const members = await Promise.all(Array.from({ length: 4 }, () => registerUser()));
+    await Promise.all(
+      members.map(async (user) => {
+        const attempt = (password: string) =>
+          post("/api/v1/auth/login", { identifier: user.username, password }, { ip: freshIp() });
+        for (let i = 0; i < 4; i++) expect((await attempt("wrong-password-123")).status).toBe(401);
+        const [right, wrong] = await Promise.all([attempt(user.password), attempt("wrong-password-123")]);
+        // Either the success came first (count forgotten, then one failure) or the 5th failure did (locked,
+        // and the right password refused); never a session while the account ends up locked.
+        if (right.status === 200) expect(wrong.status).toBe(401);
+        else expect([right.status, wrong.status]).toEqual([429, 429]);
+        expect((await attempt(user.password)).status).toBe(right.status === 200 ? 200 : 429);
+      }),
+    );
+  });
+
   it("forgets earlier failures after a successful login", async () => {
     const user = await registerUser();
     const attempt = (password: string) =>
@@ -71,6 +107,33 @@ describe("POST /api/v1/auth/login", () => {
     expect((await attempt(user.password)).status).toBe(200);
     for (let i = 0; i < 4; i++) expect((await attempt("wrong-password-123")).status).toBe(401);
     expect((await attempt(user.password)).status).toBe(200);
+  });
+
+  it("re-hashes an older, cheaper hash on sign-in and records every attempt", async () => {
+    const user = await registerUser();
+    await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
+      .bind(await hashPassword(user.password, 500), user.id)
+      .run();
+    const attempt = (password: string) =>
+      post("/api/v1/auth/login", { identifier: user.username, password }, { ip: freshIp() });
+    expect((await attempt("wrong-password-123")).status).toBe(401);
+    expect((await attempt(user.password)).status).toBe(200);
+    const row = await env.DB.prepare("SELECT password_hash AS h, failed_logins AS f FROM users WHERE id = ?")
+      .bind(user.id)
+      .first<{ h: string; f: number }>();
+    expect(row!.h).toMatch(/^pbkdf2-sha256\$1000\$/);
+    expect(row!.f).toBe(0);
+    expect((await attempt(user.password)).status).toBe(200);
+    const history = await env.DB.prepare(
+      "SELECT success, reason FROM login_history WHERE user_id = ? ORDER BY id",
+    )
+      .bind(user.id)
+      .all<{ success: number; reason: string | null }>();
+    expect(history.results).toEqual([
+      { success: 0, reason: "BAD_PASSWORD" },
+      { success: 1, reason: null },
+      { success: 1, reason: null },
+    ]);
   });
 
   it("limits login attempts per IP", async () => {

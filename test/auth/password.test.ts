@@ -1,11 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
 import { hashPassword, passwordProblems, verifyPassword } from "../../src/lib/password";
-import { del, freshIp, get, post } from "../support/http";
+import { startOfFreshWindow } from "../support/clock";
+import { del, freshIp, get, post, waitForEmail } from "../support/http";
 import { createUser } from "../support/users";
 
 const login = (identifier: string, password: string) =>
   post("/api/v1/auth/login", { identifier, password }, { ip: freshIp() });
+
+const reset = (token: string, newPassword: string) =>
+  post("/api/v1/auth/reset-password", { token, newPassword }, { ip: freshIp() });
+
+/** Asks for a reset link and returns the email (the first one after `after`). */
+async function requestReset(email: string, after = "") {
+  expect((await post("/api/v1/auth/forgot-password", { email }, { ip: freshIp() })).status).toBe(202);
+  return waitForEmail(email, "reset-password", { after });
+}
 
 describe("password hashing", () => {
   it("verifies the right password only, and asks for a re-hash when the cost went up", async () => {
@@ -38,7 +48,6 @@ describe("password hashing", () => {
 
 describe("forgot / reset password", () => {
   it("emails a single-use link; resetting revokes every session and the new password works", async () => {
-    const { waitForEmail } = await import("../support/http");
     const user = await createUser();
     expect(
       (await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() })).status,
@@ -64,7 +73,6 @@ describe("forgot / reset password", () => {
   });
 
   it("refuses an expired token and a weak new password (token stays usable after a weak one)", async () => {
-    const { waitForEmail } = await import("../support/http");
     const user = await createUser();
     await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() });
     const mail = await waitForEmail(user.email, "reset-password");
@@ -81,6 +89,30 @@ describe("forgot / reset password", () => {
       { ip: freshIp() },
     );
     expect(expired.body.error.code).toBe("INVALID_RESET_TOKEN");
+  });
+
+  it("a successful reset voids every other outstanding reset link of the member", async () => {
+    const user = await createUser();
+    const older = await requestReset(user.email);
+    const newer = await requestReset(user.email, older.id);
+    expect(newer.token).not.toBe(older.token);
+    expect((await reset(newer.token!, "brand-new-passphrase")).status).toBe(204);
+    const stale = await reset(older.token!, "attacker-passphrase-9");
+    expect(stale.status).toBe(400);
+    expect(stale.body.error.code).toBe("INVALID_RESET_TOKEN");
+    expect((await login(user.username, "attacker-passphrase-9")).status).toBe(401);
+    expect((await login(user.username, "brand-new-passphrase")).status).toBe(200);
+  });
+
+  it("two links used at the same time: only one reset happens", async () => {
+    const user = await createUser();
+    const a = await requestReset(user.email);
+    const b = await requestReset(user.email, a.id);
+    const results = await Promise.all([
+      reset(a.token!, "first-new-passphrase"),
+      reset(b.token!, "second-new-passphrase"),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([204, 400]);
   });
 
   it("answers forgot-password identically for unknown addresses", async () => {
@@ -116,6 +148,46 @@ describe("change password", () => {
     expect((await login(user.username, "fresh-passphrase-22")).status).toBe(200);
   });
 
+  it("counts wrong current passwords toward the login lockout, and refuses the change while locked", async () => {
+    const user = await createUser();
+    const change = (currentPassword: string) =>
+      post(
+        "/api/v1/auth/change-password",
+        { currentPassword, newPassword: "fresh-passphrase-22" },
+        { token: user.token, ip: freshIp() },
+      );
+    for (let i = 0; i < 4; i++) expect((await change("nope-nope-nope")).status).toBe(401);
+    const fifth = await login(user.username, "nope-nope-nope");
+    expect(fifth.body.error.code).toBe("ACCOUNT_LOCKED");
+    const locked = await change(user.password);
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe("ACCOUNT_LOCKED");
+    advanceClockForTests(15 * MINUTE + 1000);
+    // The access token expired meanwhile: sign in again, then the change goes through.
+    const again = (await login(user.username, user.password)).body;
+    const ok = await post(
+      "/api/v1/auth/change-password",
+      { currentPassword: user.password, newPassword: "fresh-passphrase-22" },
+      { token: again.accessToken, ip: freshIp() },
+    );
+    expect(ok.status).toBe(204);
+  });
+
+  it("voids every outstanding reset link of the member", async () => {
+    const user = await createUser();
+    const mail = await requestReset(user.email);
+    const ok = await post(
+      "/api/v1/auth/change-password",
+      { currentPassword: user.password, newPassword: "fresh-passphrase-22" },
+      { token: user.token },
+    );
+    expect(ok.status).toBe(204);
+    const stale = await reset(mail.token!, "attacker-passphrase-9");
+    expect(stale.status).toBe(400);
+    expect(stale.body.error.code).toBe("INVALID_RESET_TOKEN");
+    expect((await login(user.username, "fresh-passphrase-22")).status).toBe(200);
+  });
+
   it("requires authentication", async () => {
     expect(
       (await post("/api/v1/auth/change-password", { currentPassword: "a", newPassword: "b" })).status,
@@ -145,6 +217,57 @@ describe("DELETE /api/v1/auth/me", () => {
       { ip: freshIp() },
     );
     expect(again.status).toBe(409);
+  });
+
+  it("counts wrong passwords toward the login lockout, and refuses the right one while locked", async () => {
+    const user = await createUser();
+    const burst = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        del("/api/v1/auth/me", { password: "wrong-password-1" }, { token: user.token }),
+      ),
+    );
+    expect(burst.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    // The 5th failure, at login, locks the account for every password check.
+    const fifth = await login(user.username, "wrong-password-1");
+    expect(fifth.status).toBe(429);
+    expect(fifth.body.error.code).toBe("ACCOUNT_LOCKED");
+    const locked = await del("/api/v1/auth/me", { password: user.password }, { token: user.token });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe("ACCOUNT_LOCKED");
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(14 * 60);
+    expect((await get("/api/v1/auth/me", { token: user.token })).status).toBe(200);
+    expect((await login(user.username, user.password)).status).toBe(429);
+  });
+
+  it("locks after concurrent wrong passwords (12 at once)", async () => {
+    const user = await createUser();
+    // Those beyond the per-member rate limit are refused before any hash; the others count toward the lock.
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        del("/api/v1/auth/me", { password: "wrong-password-1" }, { token: user.token }),
+      ),
+    );
+    expect(burst.every((r) => r.status === 401 || r.status === 429)).toBe(true);
+    expect(burst.filter((r) => r.status === 401).length).toBeLessThanOrEqual(4);
+    const right = await login(user.username, user.password);
+    expect(right.status).toBe(429);
+    expect(right.body.error.code).toBe("ACCOUNT_LOCKED");
+  });
+
+  it("is rate limited per member (429 RATE_LIMITED with Retry-After), and the OpenAPI document says so", async () => {
+    startOfFreshWindow(15 * MINUTE);
+    const user = await createUser();
+    const wrong = () => del("/api/v1/auth/me", { password: "wrong-password-1" }, { token: user.token });
+    for (let i = 0; i < 4; i++) expect((await wrong()).status).toBe(401);
+    // A successful login forgets the failures, so what refuses next is the rate limit, not the lockout.
+    expect((await login(user.username, user.password)).status).toBe(200);
+    expect((await wrong()).status).toBe(401);
+    const limited = await wrong();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe("RATE_LIMITED");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    const doc = await get("/openapi.json");
+    expect(Object.keys(doc.body.paths["/api/v1/auth/me"].delete.responses)).toContain("429");
   });
 
   it("is purged by the cron after 30 days", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
-import { freshIp, get, post, waitForEmail } from "../support/http";
+import { env, freshIp, get, post, waitForEmail } from "../support/http";
 import { registerUser } from "../support/users";
 
 const verify = (email: string, code: string) =>
@@ -30,6 +30,27 @@ describe("email verification", () => {
       expect(res.body.error.code).toBe("INVALID_CODE");
     }
     expect((await verify(user.email, code!)).status).toBe(400);
+  });
+
+  it("counts concurrent wrong codes: 15 at once, then the right one is refused", async () => {
+    const user = await registerUser();
+    const { code } = await waitForEmail(user.email, "verify-email");
+    const burst = await Promise.all(Array.from({ length: 15 }, () => verify(user.email, wrongCode(code!))));
+    expect(burst.every((r) => r.status === 400 && r.body.error.code === "INVALID_CODE")).toBe(true);
+    const right = await verify(user.email, code!);
+    expect(right.status).toBe(400);
+    expect(right.body.error.code).toBe("INVALID_CODE");
+    const row = await env.DB.prepare("SELECT email_verified_at AS at FROM users WHERE id = ?")
+      .bind(user.id)
+      .first<{ at: number | null }>();
+    expect(row!.at).toBeNull();
+  });
+
+  it("the right code on the 5th attempt still verifies", async () => {
+    const user = await registerUser();
+    const { code } = await waitForEmail(user.email, "verify-email");
+    for (let i = 0; i < 4; i++) expect((await verify(user.email, wrongCode(code!))).status).toBe(400);
+    expect((await verify(user.email, code!)).body).toEqual({ verified: true });
   });
 
   it("refuses a code after 15 minutes; resending issues a fresh one", async () => {

@@ -193,9 +193,10 @@ export const authRoutes = createRouter()
       method: "post",
       path: "/change-password",
       tags,
-      summary: "Change the password; other sessions end, this one stays",
+      summary:
+        "Change the password; other sessions end, this one stays. Wrong current passwords count toward the sign-in lockout",
       security: bearer,
-      middleware: [requireAuth] as const,
+      middleware: [requireAuth, rateLimit("auth-password")] as const,
       request: { body: jsonBody(z.object({ currentPassword: PASSWORD, newPassword: PASSWORD })) },
       responses: { 204: { description: "Password changed" }, ...errors(400, 401, 429) },
     }),
@@ -203,7 +204,7 @@ export const authRoutes = createRouter()
       const user = currentUser(c);
       await enforceRateLimit(c, "auth-code", `ip:${clientIp(c)}`);
       const { currentPassword, newPassword } = c.req.valid("json");
-      await auth.changePassword(depsOf(c), user.id, user.sessionId, currentPassword, newPassword);
+      await auth.changePassword(depsOf(c), user.id, user.sessionId, currentPassword, newPassword, client(c));
       return c.body(null, 204);
     },
   )
@@ -224,14 +225,15 @@ export const authRoutes = createRouter()
       method: "delete",
       path: "/me",
       tags,
-      summary: "Delete the account (password required). Hidden at once, purged after 30 days",
+      summary:
+        "Delete the account (password required). Hidden at once, purged after 30 days. Wrong passwords count toward the sign-in lockout",
       security: bearer,
-      middleware: [requireAuth] as const,
+      middleware: [requireAuth, rateLimit("auth-password")] as const,
       request: { body: jsonBody(z.object({ password: PASSWORD })) },
-      responses: { 204: { description: "Deleted" }, ...errors(400, 401) },
+      responses: { 204: { description: "Deleted" }, ...errors(400, 401, 429) },
     }),
     async (c) => {
-      await auth.deleteAccount(depsOf(c), currentUser(c).id, c.req.valid("json").password);
+      await auth.deleteAccount(depsOf(c), currentUser(c).id, c.req.valid("json").password, client(c));
       return c.body(null, 204);
     },
   );

@@ -28,13 +28,20 @@ import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../lib/tokens";
 import { queueEmail } from "../email/service";
 import { disconnectUser } from "../realtime/hub";
 import { queueIndex } from "../search/queue";
+import {
+  type ClientInfo,
+  checkMemberPassword,
+  countFailure,
+  explainRefusal,
+  isLocked,
+  lockedError,
+  notLockedSql,
+} from "./lockout";
 
 export const VERIFICATION_TTL_MS = 15 * MINUTE;
 export const VERIFICATION_MAX_ATTEMPTS = 5;
 export const RESET_TTL_MS = 15 * MINUTE;
 export const REFRESH_TTL_MS = 7 * DAY;
-export const LOCKOUT_THRESHOLD = 5;
-export const LOCKOUT_MS = 15 * MINUTE;
 export const LOGIN_HISTORY_TTL_MS = 90 * DAY;
 export const ACCOUNT_PURGE_AFTER_MS = 30 * DAY;
 
@@ -165,6 +172,11 @@ export async function register(deps: Deps, input: RegisterInput) {
   return toUser(row);
 }
 
+/**
+ * The attempt is counted before the code is compared, in one conditional UPDATE (at most
+ * VERIFICATION_MAX_ATTEMPTS comparisons per code, whatever arrives at the same time): only an update
+ * that found the code unexpired and under the limit gets its hash back to compare with.
+ */
 export async function verifyEmail(deps: Deps, email: string, code: string) {
   const { db, now } = deps;
   const user = await db.query.users.findFirst({
@@ -172,22 +184,21 @@ export async function verifyEmail(deps: Deps, email: string, code: string) {
   });
   if (!user) throw new AppError("INVALID_CODE");
   if (user.emailVerifiedAt !== null) return { verified: true };
-  const pending = await db.query.emailVerifications.findFirst({
-    where: eq(emailVerifications.userId, user.id),
-  });
-  if (!pending || pending.expiresAt <= now || pending.attempts >= VERIFICATION_MAX_ATTEMPTS) {
-    throw new AppError("INVALID_CODE");
-  }
-  if (!timingSafeEqual(pending.codeHash, await codeHash(user.id, code))) {
-    await db
-      .update(emailVerifications)
-      .set({ attempts: pending.attempts + 1 })
-      .where(eq(emailVerifications.userId, user.id));
+  const attempt = await deps.env.DB.prepare(
+    `UPDATE email_verifications SET attempts = attempts + 1
+    WHERE user_id = ?1 AND attempts < ?2 AND expires_at > ?3
+    RETURNING code_hash AS codeHash`,
+  )
+    .bind(user.id, VERIFICATION_MAX_ATTEMPTS, now)
+    .first<{ codeHash: string }>();
+  if (!attempt || !timingSafeEqual(attempt.codeHash, await codeHash(user.id, code))) {
     throw new AppError("INVALID_CODE");
   }
   await db.batch([
     db.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, user.id)),
-    db.delete(emailVerifications).where(eq(emailVerifications.userId, user.id)),
+    db
+      .delete(emailVerifications)
+      .where(and(eq(emailVerifications.userId, user.id), eq(emailVerifications.codeHash, attempt.codeHash))),
   ]);
   await queueEmail(deps.env, `welcome:${user.id}`, {
     to: user.email,
@@ -206,35 +217,49 @@ export async function resendVerification(deps: Deps, email: string): Promise<voi
   if (user && user.emailVerifiedAt === null) await issueVerificationCode(deps, user);
 }
 
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-}
-
-async function createSession(deps: Deps, user: UserRow, client: ClientInfo) {
-  const { db, now } = deps;
+/**
+ * Signs in after a right password: the session, its refresh token, the history row and the reset of the
+ * failure count are one batch, and the session is inserted only if the member is still active and not
+ * locked at that moment (a concurrent failure may have locked the account while this hash was checked);
+ * the other statements follow the session. `rehash` replaces a hash made with fewer iterations.
+ */
+async function createSession(deps: Deps, user: UserRow, client: ClientInfo, rehash: string | null) {
+  const { now } = deps;
+  const db = deps.env.DB;
   const sessionId = newId(now);
   const refreshToken = randomToken(32);
-  await db.batch([
-    db.insert(sessions).values({
-      id: sessionId,
-      userId: user.id,
-      userAgent: client.userAgent?.slice(0, 300) ?? null,
-      ip: client.ip,
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt: now + REFRESH_TTL_MS,
-    }),
-    db.insert(refreshTokens).values({ tokenHash: await sha256Hex(refreshToken), sessionId, createdAt: now }),
-    db.insert(loginHistory).values({
-      id: newId(now),
-      userId: user.id,
-      success: true,
-      ip: client.ip,
-      userAgent: client.userAgent?.slice(0, 300) ?? null,
-      createdAt: now,
-    }),
+  const userAgent = client.userAgent?.slice(0, 300) ?? null;
+  const sessionMade = "EXISTS (SELECT 1 FROM sessions WHERE id = ?2)";
+  const [made] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO sessions (id, user_id, user_agent, ip, created_at, last_used_at, expires_at)
+        SELECT ?2, ?1, ?3, ?4, ?5, ?5, ?6 FROM users u
+        WHERE u.id = ?1 AND u.status = 'ACTIVE' AND ${notLockedSql("u", "?5")}`,
+      )
+      .bind(user.id, sessionId, userAgent, client.ip, now, now + REFRESH_TTL_MS),
+    db
+      .prepare(
+        `INSERT INTO refresh_tokens (token_hash, session_id, created_at) SELECT ?1, ?2, ?3 WHERE ${sessionMade}`,
+      )
+      .bind(await sha256Hex(refreshToken), sessionId, now),
+    db
+      .prepare(
+        `INSERT INTO login_history (id, user_id, success, reason, ip, user_agent, created_at)
+        SELECT ?1, ?3, 1, NULL, ?4, ?5, ?6 WHERE ${sessionMade}`,
+      )
+      .bind(newId(now), sessionId, user.id, client.ip, userAgent, now),
+    db
+      .prepare(
+        `UPDATE users SET failed_logins = 0, locked_until = NULL, password_hash = COALESCE(?3, password_hash)
+        WHERE id = ?1 AND ${sessionMade} AND (failed_logins <> 0 OR locked_until IS NOT NULL OR ?3 IS NOT NULL)`,
+      )
+      .bind(user.id, sessionId, rehash),
   ]);
+  if (made!.meta.changes !== 1) {
+    await recordFailure(deps, user.id, "LOCKED", client);
+    await explainRefusal(deps, user.id, new AppError("INVALID_CREDENTIALS"));
+  }
   return tokenPair(deps, user, sessionId, refreshToken);
 }
 
@@ -259,12 +284,6 @@ async function recordFailure(deps: Deps, userId: string | null, reason: string, 
   });
 }
 
-function lockedError(lockedUntil: number, now: number): AppError {
-  return new AppError("ACCOUNT_LOCKED", undefined, {
-    "Retry-After": String(Math.max(1, Math.ceil((lockedUntil - now) / 1000))),
-  });
-}
-
 export async function login(deps: Deps, identifier: string, password: string, client: ClientInfo) {
   const { db, now } = deps;
   const iterations = configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS);
@@ -277,43 +296,14 @@ export async function login(deps: Deps, identifier: string, password: string, cl
     await recordFailure(deps, null, "UNKNOWN_ACCOUNT", client);
     throw new AppError("INVALID_CREDENTIALS");
   }
-  if (user.lockedUntil !== null && user.lockedUntil > now) {
+  if (isLocked(user, now)) {
     await recordFailure(deps, user.id, "LOCKED", client);
-    throw lockedError(user.lockedUntil, now);
+    throw lockedError(user.lockedUntil!, now);
   }
   const result = await verifyPassword(password, user.passwordHash, iterations);
-  if (!result.ok) {
-    const failures = user.failedLogins + 1;
-    const locked = failures >= LOCKOUT_THRESHOLD;
-    await db.batch([
-      db
-        .update(users)
-        .set(locked ? { failedLogins: 0, lockedUntil: now + LOCKOUT_MS } : { failedLogins: failures })
-        .where(eq(users.id, user.id)),
-      db.insert(loginHistory).values({
-        id: newId(now),
-        userId: user.id,
-        success: false,
-        reason: locked ? "LOCKED_NOW" : "BAD_PASSWORD",
-        ip: client.ip,
-        userAgent: client.userAgent?.slice(0, 300) ?? null,
-        createdAt: now,
-      }),
-    ]);
-    if (locked) throw lockedError(now + LOCKOUT_MS, now);
-    throw new AppError("INVALID_CREDENTIALS");
-  }
-  if (user.failedLogins > 0 || user.lockedUntil !== null || result.needsRehash) {
-    await db
-      .update(users)
-      .set({
-        failedLogins: 0,
-        lockedUntil: null,
-        ...(result.needsRehash ? { passwordHash: await hashPassword(password, iterations) } : {}),
-      })
-      .where(eq(users.id, user.id));
-  }
-  return createSession(deps, user, client);
+  if (!result.ok) return countFailure(deps, user.id, client, null);
+  const rehash = result.needsRehash ? await hashPassword(password, iterations) : null;
+  return createSession(deps, user, client, rehash);
 }
 
 export async function refresh(deps: Deps, refreshToken: string) {
@@ -440,6 +430,12 @@ export async function forgotPassword(deps: Deps, email: string): Promise<void> {
   });
 }
 
+/**
+ * A reset link works once, and a successful reset voids every other outstanding link of the member.
+ * The password write is guarded by the token being unused and unexpired; the claim that follows in the
+ * same batch marks every unused token of the member used, guarded by the new hash being in place (a
+ * fresh random salt makes it unique to this request). Of two links used at once, only one resets.
+ */
 export async function resetPassword(deps: Deps, token: string, newPassword: string): Promise<void> {
   const { db, now } = deps;
   const hash = await sha256Hex(token);
@@ -458,21 +454,35 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
     throw new AppError("INVALID_RESET_TOKEN");
   }
   weakPassword(newPassword, found.user);
-  const claimed = await db
-    .update(passwordResets)
-    .set({ usedAt: now })
-    .where(and(eq(passwordResets.tokenHash, hash), isNull(passwordResets.usedAt)))
-    .run();
-  if (claimed.meta.changes !== 1) throw new AppError("INVALID_RESET_TOKEN");
   const passwordHash = await hashPassword(
     newPassword,
     configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS),
   );
-  await db
-    .update(users)
-    .set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now })
-    .where(eq(users.id, found.user.id));
-  await revokeAllSessions(deps, found.user.id, "PASSWORD_RESET");
+  const userId = found.user.id;
+  const d1 = deps.env.DB;
+  const [written] = await d1.batch([
+    d1
+      .prepare(
+        // Proving control of the email also lifts a lock.
+        `UPDATE users SET password_hash = ?2, failed_logins = 0, locked_until = NULL, updated_at = ?4
+        WHERE id = ?1 AND status = 'ACTIVE' AND EXISTS (SELECT 1 FROM password_resets r
+          WHERE r.token_hash = ?3 AND r.user_id = ?1 AND r.used_at IS NULL AND r.expires_at > ?4)`,
+      )
+      .bind(userId, passwordHash, hash, now),
+    voidResetTokens(d1, userId, passwordHash, now),
+  ]);
+  if (written!.meta.changes !== 1) throw new AppError("INVALID_RESET_TOKEN");
+  await revokeAllSessions(deps, userId, "PASSWORD_RESET");
+}
+
+/** Marks every unused reset token of the member used, if the member's hash is now `newHash`. */
+function voidResetTokens(d1: D1Database, userId: string, newHash: string, now: number) {
+  return d1
+    .prepare(
+      `UPDATE password_resets SET used_at = ?3 WHERE user_id = ?1 AND used_at IS NULL
+      AND EXISTS (SELECT 1 FROM users WHERE id = ?1 AND password_hash = ?2)`,
+    )
+    .bind(userId, newHash, now);
 }
 
 async function requireActiveUser(deps: Deps, userId: string): Promise<UserRow> {
@@ -483,23 +493,35 @@ async function requireActiveUser(deps: Deps, userId: string): Promise<UserRow> {
   return user;
 }
 
+/**
+ * Needs the current password (refused while locked; a wrong one counts toward the lockout). The new hash
+ * is written only if the account is still unlocked and its hash is still the one checked (a reset or
+ * another change may have landed meanwhile); in the same batch every outstanding reset link is voided.
+ */
 export async function changePassword(
   deps: Deps,
   userId: string,
   sessionId: string,
   currentPassword: string,
   newPassword: string,
+  client: ClientInfo,
 ): Promise<void> {
   const iterations = configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS);
   const user = await requireActiveUser(deps, userId);
-  if (!(await verifyPassword(currentPassword, user.passwordHash, iterations)).ok) {
-    throw new AppError("INVALID_CREDENTIALS");
-  }
+  await checkMemberPassword(deps, user, currentPassword, client, "CHANGE_PASSWORD");
   weakPassword(newPassword, user);
-  await deps.db
-    .update(users)
-    .set({ passwordHash: await hashPassword(newPassword, iterations), updatedAt: deps.now })
-    .where(eq(users.id, userId));
+  const passwordHash = await hashPassword(newPassword, iterations);
+  const d1 = deps.env.DB;
+  const [written] = await d1.batch([
+    d1
+      .prepare(
+        `UPDATE users SET password_hash = ?2, failed_logins = 0, locked_until = NULL, updated_at = ?4
+        WHERE id = ?1 AND status = 'ACTIVE' AND password_hash = ?3 AND ${notLockedSql("users", "?4")}`,
+      )
+      .bind(userId, passwordHash, user.passwordHash, deps.now),
+    voidResetTokens(d1, userId, passwordHash, deps.now),
+  ]);
+  if (written!.meta.changes !== 1) await explainRefusal(deps, userId, new AppError("INVALID_CREDENTIALS"));
   // Every other device signs in again; this one keeps working.
   await revokeAllSessions(deps, userId, "PASSWORD_CHANGED", sessionId);
 }
@@ -508,16 +530,26 @@ export async function getMe(deps: Deps, userId: string) {
   return toUser(await requireActiveUser(deps, userId));
 }
 
-/** Soft delete: hidden at once, sessions revoked, rows purged by the daily cron after 30 days. */
-export async function deleteAccount(deps: Deps, userId: string, password: string): Promise<void> {
-  const iterations = configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS);
+/**
+ * Soft delete: hidden at once, sessions revoked, rows purged by the daily cron after 30 days. The
+ * password check is the same as for changing the password (refused while locked, failures counted);
+ * the route limits attempts per member.
+ */
+export async function deleteAccount(
+  deps: Deps,
+  userId: string,
+  password: string,
+  client: ClientInfo,
+): Promise<void> {
   const user = await requireActiveUser(deps, userId);
-  if (!(await verifyPassword(password, user.passwordHash, iterations)).ok)
-    throw new AppError("INVALID_CREDENTIALS");
-  await deps.db
-    .update(users)
-    .set({ status: "DELETED", deletedAt: deps.now, updatedAt: deps.now })
-    .where(eq(users.id, userId));
+  await checkMemberPassword(deps, user, password, client, "DELETE_ACCOUNT");
+  const deleted = await deps.env.DB.prepare(
+    `UPDATE users SET status = 'DELETED', deleted_at = ?3, updated_at = ?3
+    WHERE id = ?1 AND status = 'ACTIVE' AND password_hash = ?2 AND ${notLockedSql("users", "?3")}`,
+  )
+    .bind(userId, user.passwordHash, deps.now)
+    .run();
+  if (deleted.meta.changes !== 1) await explainRefusal(deps, userId, new AppError("INVALID_CREDENTIALS"));
   deps.waitUntil(queueIndex(deps.env, "people", userId));
   await revokeAllSessions(deps, userId, "ACCOUNT_DELETED");
 }

@@ -1,0 +1,116 @@
+import { MINUTE } from "../../lib/clock";
+import type { Deps } from "../../lib/deps";
+import { AppError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { configuredIterations, verifyPassword } from "../../lib/password";
+
+/**
+ * The account lockout, the one owner of `users.failed_logins` and `users.locked_until`.
+ *
+ * Rules:
+ * - every check of a member's password (sign-in, change password, delete account) counts its failures
+ *   toward one lockout, and every such check is refused while the account is locked, even with the
+ *   right password (`429 ACCOUNT_LOCKED` + `Retry-After`);
+ * - the 5th consecutive failure locks the account for 15 minutes and starts a fresh count for after;
+ * - a failure is counted by ONE conditional UPDATE (the database serializes them), so failures sent at
+ *   the same time are each counted once and the 5th always locks; failures while locked change nothing;
+ * - a success forgets the count only when the account is not locked at that moment: the statement that
+ *   acts on the success (session insert, password change, deletion) carries the `notLocked` guard, so a
+ *   lock taken by a concurrent failure while the hash was being checked still holds.
+ */
+export const LOCKOUT_THRESHOLD = 5;
+export const LOCKOUT_MS = 15 * MINUTE;
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** SQL: the `users` row named `alias` is not locked at the time bound to the parameter `nowParam`. */
+export const notLockedSql = (alias: string, nowParam: string) =>
+  `(${alias}.locked_until IS NULL OR ${alias}.locked_until <= ${nowParam})`;
+
+export function isLocked(user: { lockedUntil: number | null }, now: number): boolean {
+  return user.lockedUntil !== null && user.lockedUntil > now;
+}
+
+export function lockedError(lockedUntil: number, now: number): AppError {
+  return new AppError("ACCOUNT_LOCKED", undefined, {
+    "Retry-After": String(Math.max(1, Math.ceil((lockedUntil - now) / 1000))),
+  });
+}
+
+/**
+ * Counts one failed password check and throws: `ACCOUNT_LOCKED` when the account is locked after it
+ * (by this failure or a concurrent one), otherwise `INVALID_CREDENTIALS`. The count and the history row
+ * are one batch; the count is a single UPDATE whose new values depend only on the row it updates.
+ * `via` names the route in the history row (null for sign-in).
+ */
+export async function countFailure(
+  deps: Deps,
+  userId: string,
+  client: ClientInfo,
+  via: string | null,
+): Promise<never> {
+  const db = deps.env.DB;
+  const suffix = via ? `:${via}` : "";
+  const [counted] = await db.batch<{ lockedUntil: number | null }>([
+    db
+      .prepare(
+        `UPDATE users SET
+          failed_logins = CASE WHEN NOT ${notLockedSql("users", "?2")} THEN failed_logins
+            WHEN failed_logins + 1 >= ?3 THEN 0 ELSE failed_logins + 1 END,
+          locked_until = CASE WHEN NOT ${notLockedSql("users", "?2")} THEN locked_until
+            WHEN failed_logins + 1 >= ?3 THEN ?2 + ?4 ELSE NULL END
+        WHERE id = ?1
+        RETURNING locked_until AS lockedUntil`,
+      )
+      .bind(userId, deps.now, LOCKOUT_THRESHOLD, LOCKOUT_MS),
+    db
+      .prepare(
+        `INSERT INTO login_history (id, user_id, success, reason, ip, user_agent, created_at)
+        SELECT ?1, ?2, 0, CASE WHEN ${notLockedSql("u", "?6")} THEN ?3 ELSE ?4 END, ?5, ?7, ?6
+        FROM users u WHERE u.id = ?2`,
+      )
+      .bind(
+        newId(deps.now),
+        userId,
+        `BAD_PASSWORD${suffix}`,
+        `LOCKED_NOW${suffix}`,
+        client.ip,
+        deps.now,
+        client.userAgent?.slice(0, 300) ?? null,
+      ),
+  ]);
+  const lockedUntil = counted?.results[0]?.lockedUntil ?? null;
+  if (lockedUntil !== null && lockedUntil > deps.now) throw lockedError(lockedUntil, deps.now);
+  throw new AppError("INVALID_CREDENTIALS");
+}
+
+/**
+ * The password check of a signed-in member (change password, delete account): refused while locked,
+ * a wrong password counts toward the lockout. The write that follows a success must itself require
+ * `notLocked` and the checked hash unchanged in its statement (a lock or a reset may land meanwhile).
+ */
+export async function checkMemberPassword(
+  deps: Deps,
+  user: { id: string; passwordHash: string; lockedUntil: number | null },
+  password: string,
+  client: ClientInfo,
+  via: string,
+): Promise<void> {
+  if (isLocked(user, deps.now)) throw lockedError(user.lockedUntil!, deps.now);
+  const iterations = configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS);
+  if (!(await verifyPassword(password, user.passwordHash, iterations)).ok) {
+    await countFailure(deps, user.id, client, via);
+  }
+}
+
+/** After a guarded write changed nothing: the lock (if one was taken meanwhile) or `otherwise`. */
+export async function explainRefusal(deps: Deps, userId: string, otherwise: AppError): Promise<never> {
+  const row = await deps.env.DB.prepare("SELECT locked_until AS lockedUntil FROM users WHERE id = ?")
+    .bind(userId)
+    .first<{ lockedUntil: number | null }>();
+  if (row && isLocked(row, deps.now)) throw lockedError(row.lockedUntil!, deps.now);
+  throw otherwise;
+}
