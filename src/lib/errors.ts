@@ -116,6 +116,11 @@ const CATALOG = {
   MESSAGE_DELETED: [409, "This message was deleted.", "تم حذف هذه الرسالة."],
   // Notifications and Web Push.
   INVALID_LINK: [400, "This link is invalid.", "هذا الرابط غير صالح."],
+  PUSH_ENDPOINT_TAKEN: [
+    409,
+    "This browser's push subscription belongs to another account: unsubscribe it and subscribe again.",
+    "اشتراك الإشعارات في هذا المتصفح مرتبط بحساب آخر: ألغِ الاشتراك ثم اشترك من جديد.",
+  ],
   PUSH_NOT_CONFIGURED: [
     404,
     "Web Push is not configured on this server.",

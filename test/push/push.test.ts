@@ -1,9 +1,11 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
+import { HOUR } from "../../src/lib/clock";
 import { base64url, fromBase64url } from "../../src/lib/encoding";
 import { encryptPushPayload } from "../../src/modules/push/ece";
 import { endpointAllowed, MAX_SUBSCRIPTIONS_PER_USER } from "../../src/modules/push/service";
 import { parseVapidSecrets, vapidAuthorization, vapidKeys } from "../../src/modules/push/vapid";
+import { startOfFreshWindow } from "../support/clock";
 import { follow } from "../support/graph";
 import { del, get, patch, post } from "../support/http";
 import {
@@ -212,32 +214,95 @@ describe("push subscriptions", () => {
     ).toBe(204);
   });
 
-  it("a browser registered by another account moves to the new one; nobody can remove another's", async () => {
+  it("an endpoint registered by one member cannot be taken over, changed or removed by another", async () => {
     const [a, b] = await createUsers(2);
     const sub = await browserSubscription();
-    await register(a!, sub);
+    expect((await register(a!, sub)).status).toBe(201);
+    const before = await env.DB.prepare("SELECT * FROM push_subscriptions WHERE endpoint = ?")
+      .bind(sub.endpoint)
+      .first();
     expect(
       (await del("/api/v1/push/unregister", { endpoint: sub.endpoint }, { token: b!.token })).status,
     ).toBe(204);
-    expect(await subscriptionCount(a!.id)).toBe(1);
-    expect((await register(b!, sub)).status).toBe(200);
-    expect(await subscriptionCount(a!.id)).toBe(0);
+    // B knows A's endpoint (a leak) and registers it with B's own keys.
+    const theirs = await browserSubscription();
+    const taken = await post(
+      "/api/v1/push/register",
+      { endpoint: sub.endpoint, keys: theirs.keys },
+      { token: b!.token, lang: "ar" },
+    );
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe("PUSH_ENDPOINT_TAKEN");
+    expect(taken.body.error.message).toMatch(/[\u0600-\u06FF]/);
+    const parallel = await Promise.all([register(b!, sub), register(b!, sub), register(b!, sub)]);
+    expect(parallel.map((r) => r.status)).toEqual([409, 409, 409]);
+    // A's row is exactly as it was: same owner, same keys; B has nothing.
+    const after = await env.DB.prepare("SELECT * FROM push_subscriptions WHERE endpoint = ?")
+      .bind(sub.endpoint)
+      .first();
+    expect(after).toEqual(before);
+    expect(await subscriptionCount(b!.id)).toBe(0);
+    // A's pushes still reach A's browser, encrypted for A's keys.
+    capture = capturePush();
+    await runNotify([event({ type: "follow", actorId: b!.id, recipientId: a!.id })]);
+    const [request] = await waitFor(() => {
+      const sent = capture!.captured.filter((c) => c.url === sub.endpoint);
+      return sent.length > 0 ? sent : undefined;
+    });
+    expect(
+      JSON.parse(await decryptPush(request!.body, sub.privateKey, sub.publicRaw, sub.authSecret)).type,
+    ).toBe("follow");
+    // Once A lets it go, the browser may be registered by B.
+    expect(
+      (await del("/api/v1/push/unregister", { endpoint: sub.endpoint }, { token: a!.token })).status,
+    ).toBe(204);
+    expect((await register(b!, sub)).status).toBe(201);
     expect(await subscriptionCount(b!.id)).toBe(1);
   });
 
-  it(`keeps the newest ${MAX_SUBSCRIPTIONS_PER_USER} subscriptions of a member`, async () => {
+  it(`keeps the newest ${MAX_SUBSCRIPTIONS_PER_USER} subscriptions of a member, evicting the oldest`, async () => {
+    // The registrations of one window of the push rate limit, then more in the next window.
+    startOfFreshWindow(HOUR);
     const user = await createUser();
     const subs = await Promise.all(
       Array.from({ length: MAX_SUBSCRIPTIONS_PER_USER }, () => browserSubscription()),
     );
     for (const s of subs) expect((await register(user, s)).status).toBe(201);
-    const rows = await env.DB.prepare("SELECT endpoint FROM push_subscriptions WHERE user_id = ?")
-      .bind(user.id)
-      .all();
-    expect(rows.results).toHaveLength(MAX_SUBSCRIPTIONS_PER_USER);
+    expect(await subscriptionCount(user.id)).toBe(MAX_SUBSCRIPTIONS_PER_USER);
     const limited = await register(user, await browserSubscription());
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBeTruthy();
+
+    // Next window: the access token expired too, so sign in again.
+    startOfFreshWindow(HOUR);
+    const fresh = await post(
+      "/api/v1/auth/login",
+      { identifier: user.username, password: user.password },
+      { ip: user.ip },
+    );
+    const again = { ...user, token: fresh.body.accessToken as string };
+    const newest = await browserSubscription();
+    expect((await register(again, newest)).status).toBe(201);
+    const endpoints = async () =>
+      (
+        await env.DB.prepare("SELECT endpoint FROM push_subscriptions WHERE user_id = ?")
+          .bind(user.id)
+          .all<{ endpoint: string }>()
+      ).results.map((r) => r.endpoint);
+    let kept = await endpoints();
+    expect(kept).toHaveLength(MAX_SUBSCRIPTIONS_PER_USER);
+    expect(kept).toContain(newest.endpoint);
+    expect(kept).not.toContain(subs[0]!.endpoint);
+
+    // Registrations at once never leave more than the cap, and the newest ones stay.
+    const burst = await Promise.all(Array.from({ length: 6 }, () => browserSubscription()));
+    const answers = await Promise.all(burst.map((s) => register(again, s)));
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(201));
+    kept = await endpoints();
+    expect(kept).toHaveLength(MAX_SUBSCRIPTIONS_PER_USER);
+    for (const s of burst) expect(kept).toContain(s.endpoint);
+    expect(kept).toContain(newest.endpoint);
+    for (const s of subs.slice(0, 7)) expect(kept).not.toContain(s.endpoint);
   });
 
   it("rejects endpoints the server must not call and malformed keys", async () => {

@@ -37,14 +37,15 @@ export const pushRoutes = createRouter()
       method: "post",
       path: "/register",
       tags,
-      summary: "Register this browser's push subscription (PushSubscription.toJSON())",
+      summary:
+        "Register this browser's push subscription (PushSubscription.toJSON()); an endpoint another account registered is 409 PUSH_ENDPOINT_TAKEN",
       security: bearer,
       middleware: [requireAuth, rateLimit("push")] as const,
       request: { body: jsonBody(PushSubscriptionInput) },
       responses: {
         201: json(PushSubscriptionSchema, "Registered"),
         200: json(PushSubscriptionSchema, "Already registered (keys updated)"),
-        ...errors(400, 401, 429),
+        ...errors(400, 401, 409, 429),
       },
     }),
     async (c) => {

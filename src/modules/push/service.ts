@@ -11,9 +11,13 @@ import { vapidAuthorization, vapidKeys, vapidSubject } from "./vapid";
 
 /**
  * Web Push subscriptions and delivery. A subscription is what the browser's PushManager.subscribe()
- * returns ({endpoint, keys: {p256dh, auth}}); the endpoint is unique, so the same browser registering
- * again (or under another account) updates the one row. Endpoints must be https URLs of a known push
- * service (PUSH_ENDPOINT_HOSTS), because the server POSTs to them.
+ * returns ({endpoint, keys: {p256dh, auth}}); the endpoint is unique. An endpoint belongs to the member
+ * who registered it until that member unregisters it (or the push service says it is gone): the same
+ * member registering again updates its keys, another member is refused with 409 PUSH_ENDPOINT_TAKEN and
+ * changes nothing, so a leaked endpoint neither redirects nor silences the owner's pushes. A browser
+ * shared by two accounts unsubscribes on sign-out and subscribes again, which gives a new endpoint.
+ * Endpoints must be https URLs of a known push service (PUSH_ENDPOINT_HOSTS), because the server POSTs
+ * to them.
  */
 export const MAX_SUBSCRIPTIONS_PER_USER = 20;
 const DEFAULT_PUSH_HOSTS = "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com";
@@ -89,12 +93,13 @@ export async function registerSubscription(deps: Deps, userId: string, input: Pu
   }
   const db = deps.env.DB;
   const id = newId(deps.now);
-  const [upserted] = await db.batch<{ id: string; createdAt: number; userId: string }>([
+  // One batch (one transaction): the upsert, which touches only the caller's own row, and the eviction
+  // of the caller's oldest subscriptions beyond the cap, so no interleaving leaves more than the cap.
+  const [upserted] = await db.batch<{ id: string; createdAt: number }>([
     db
       .prepare(
         `INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-        ON CONFLICT (endpoint) DO UPDATE SET user_id = ?2, p256dh = ?4, auth = ?5,
-          created_at = CASE WHEN push_subscriptions.user_id = ?2 THEN push_subscriptions.created_at ELSE ?6 END
+        ON CONFLICT (endpoint) DO UPDATE SET p256dh = ?4, auth = ?5 WHERE push_subscriptions.user_id = ?2
         RETURNING id, created_at AS createdAt`,
       )
       .bind(id, userId, input.endpoint, input.keys.p256dh, input.keys.auth, deps.now),
@@ -106,7 +111,8 @@ export async function registerSubscription(deps: Deps, userId: string, input: Pu
       )
       .bind(userId, MAX_SUBSCRIPTIONS_PER_USER),
   ]);
-  const row = upserted!.results[0]!;
+  const row = upserted!.results[0];
+  if (!row) throw new AppError("PUSH_ENDPOINT_TAKEN");
   return {
     created: row.id === id,
     subscription: { id: row.id, endpoint: input.endpoint, createdAt: isoAt(row.createdAt) },
