@@ -133,6 +133,30 @@ describe("saved searches", () => {
   });
 });
 
+describe("saved searches at the cap", () => {
+  it("saves made at once never pass 50: the count and the insert are one statement", async () => {
+    const member = await createUser();
+    const now = Date.now();
+    await env.DB.batch(
+      Array.from({ length: 47 }, (_, i) =>
+        env.DB.prepare(
+          "INSERT INTO saved_searches (id, user_id, name, query, type, filters, created_at) VALUES (?, ?, ?, ?, 'posts', '{}', ?)",
+        ).bind(newId(now + i), member.id, `s${i}`, `s${i}`, now),
+      ),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => save(member, { q: `at once ${i}`, type: "posts" })),
+    );
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(3);
+    const refused = answers.filter((r) => r.status !== 201);
+    expect(refused.map((r) => r.body.error.code)).toEqual(Array(3).fill("SAVED_SEARCH_LIMIT"));
+    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM saved_searches WHERE user_id = ?")
+      .bind(member.id)
+      .first<{ n: number }>();
+    expect(row!.n).toBe(50);
+  });
+});
+
 describe("alerts", () => {
   it("INSTANT: the hourly cron notifies new visible matches once", async () => {
     const mark = marker();
