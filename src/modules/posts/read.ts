@@ -37,7 +37,7 @@ function fieldsJsonSql(viewerId: string | undefined, alias: string): SQL {
         WHERE pl.post_id = ${a("id")} AND v.user_id = ${viewer}) END`
     : sql`'myReaction', NULL, 'bookmarked', 0, 'reposted', 0, 'myVote', NULL`;
   return sql`'id', ${a("id")}, 'kind', ${a("kind")}, 'authorId', ${a("author_id")},
-    'author', json(${userCardJsonSql(a("author_id"))}),
+    'author', json(${userCardJsonSql(a("author_id"), viewerId ? viewer : undefined)}),
     'content', ${a("content")}, 'textDirection', ${a("text_direction")}, 'visibility', ${a("visibility")},
     'hashtags', json(${a("hashtags")}), 'mentions', json(${a("mentions")}),
     'media', CASE WHEN ${a("media_count")} > 0 THEN json((SELECT json_group_array(json_object('id', m.id, 'kind', m.kind,
