@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { block, connect } from "../support/graph";
 import { env, get, post } from "../support/http";
 import { createUser, type TestUser, uniqueName } from "../support/users";
-import { members, setStatus } from "./helpers";
+import { members, setPrivacy, setStatus } from "./helpers";
 
 /** Profile rows written directly: how the profiles module fills them is not under test here. */
 let seq = 0;
@@ -129,5 +129,92 @@ describe("GET /api/v1/connections/suggestions", () => {
     const refused = await suggest(me);
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBeTruthy();
+  });
+});
+
+describe("suggestions use only what the viewer may know", () => {
+  it("never uses the company, school or skills of a profile the viewer may not see in full", async () => {
+    const [me, priv, conn, pub, friendOfConn] = await members(5);
+    const tag = uniqueName("k");
+    await setPrivacy(priv, { visibility: "PRIVATE" });
+    await setPrivacy(conn, { visibility: "CONNECTIONS" });
+    for (const u of [me, priv, conn, pub]) {
+      await worksAt(u, "STC", `stc${tag}`);
+      await studiedAt(u, "KFUPM", `kfupm${tag}`);
+      await hasSkills(u, [`rust${tag}`, `k8s${tag}`]);
+    }
+    // A connection of the CONNECTIONS member sees their full profile: for them the reasons stand.
+    await connect(friendOfConn, conn);
+    await worksAt(friendOfConn, "STC", `stc${tag}`);
+
+    const res = await suggest(me);
+    // Neither a reason nor a candidate: suggesting them at all would reveal their employer, school or skills.
+    expect(suggestedIds(res)).toEqual([pub.id, friendOfConn.id]);
+    expect(res.body.data[0].reasons).toEqual([
+      { type: "SAME_COMPANY", count: 1, name: "STC" },
+      { type: "SAME_SCHOOL", count: 1, name: "KFUPM" },
+      { type: "SHARED_SKILLS", count: 2 },
+    ]);
+    const theirs = await suggest(friendOfConn);
+    expect(suggestedIds(theirs)).toContain(pub.id);
+    expect(suggestedIds(theirs)).not.toContain(priv.id);
+    // conn is already their connection, so never suggested; me and pub are found by the company.
+    expect(suggestedIds(theirs)).not.toContain(conn.id);
+
+    // A PRIVATE profile stays out even when the viewer is connected to someone it is connected to.
+    const hub = (await members(1))[0];
+    await connect(me, hub);
+    await connect(hub, priv);
+    expect(suggestedIds(await suggest(me))).not.toContain(priv.id);
+  });
+
+  it("counts a mutual connection only when both members let the viewer see their connections", async () => {
+    const [me, open, hidden, privateBridge, viaOpen, viaHidden, viaPrivate, candidateHides, candidateConn] =
+      await members(9);
+    await connect(me, open);
+    await connect(me, hidden);
+    await connect(me, privateBridge);
+    await setPrivacy(hidden, { showConnections: false });
+    await setPrivacy(privateBridge, { visibility: "PRIVATE" });
+    await connect(open, viaOpen);
+    await connect(hidden, viaHidden);
+    await connect(privateBridge, viaPrivate);
+    // viaOpen is reachable through open (counted) and hidden (not counted).
+    await connect(hidden, viaOpen);
+    // Candidates whose own connections are hidden from the viewer.
+    await connect(open, candidateHides);
+    await setPrivacy(candidateHides, { showConnections: false });
+    await connect(open, candidateConn);
+    await setPrivacy(candidateConn, { visibility: "CONNECTIONS" });
+
+    const res = await suggest(me);
+    expect(suggestedIds(res)).toEqual([viaOpen.id]);
+    expect(res.body.data[0]).toMatchObject({
+      mutualConnections: 1,
+      score: 10,
+      reasons: [{ type: "MUTUAL_CONNECTIONS", count: 1 }],
+    });
+
+    // A candidate who hides their connections can still be suggested for what their profile shows.
+    const tag = uniqueName("k");
+    await worksAt(me, "Tamara", `tamara${tag}`);
+    await worksAt(candidateHides, "Tamara", `tamara${tag}`);
+    const again = await suggest(me);
+    expect(suggestedIds(again)).toEqual([viaOpen.id, candidateHides.id]);
+    expect(again.body.data[1]).toMatchObject({
+      mutualConnections: 0,
+      score: 6,
+      reasons: [{ type: "SAME_COMPANY", count: 1, name: "Tamara" }],
+    });
+  });
+
+  it("uses a CONNECTIONS-only connection as a bridge: the viewer sees their network", async () => {
+    const [me, friend, theirFriend] = await members(3);
+    await setPrivacy(friend, { visibility: "CONNECTIONS" });
+    await connect(me, friend);
+    await connect(friend, theirFriend);
+    const res = await suggest(me);
+    expect(suggestedIds(res)).toEqual([theirFriend.id]);
+    expect(res.body.data[0].mutualConnections).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import { advanceClockForTests, resetClockForTests } from "../../src/lib/clock";
 import { block } from "../support/graph";
 import { del, get } from "../support/http";
 import { docx, fetchMedia, mp4, pdf, png, upload, waitForMedia } from "../support/media";
+import { createPost } from "../support/posts";
 import { createUser, type TestUser } from "../support/users";
 
 async function readyMedia(
@@ -19,15 +20,18 @@ async function readyMedia(
 }
 
 describe("GET /api/v1/media/{id}", () => {
-  it("shows the owner every state; others see only READY public media, never documents or resumes", async () => {
+  it("shows the owner every state; others only READY media attached to what they see, never documents or resumes alone", async () => {
     const [owner, other] = [await createUser(), await createUser()];
     const image = await readyMedia(owner, "POST_IMAGE", await png(20, 20));
+    // A draft: the owner's alone.
+    expect((await get(`/api/v1/media/${image.id}`, { token: other.token })).status).toBe(404);
+    const shown = await createPost(owner, { content: "صورة", visibility: "PUBLIC", mediaIds: [image.id] });
     const seen = await get(`/api/v1/media/${image.id}`, { token: other.token });
     expect(seen.status).toBe(200);
     expect(seen.body).toMatchObject({
       id: image.id,
       status: "READY",
-      url: image.url,
+      url: shown.media[0].url,
       failureReason: null,
       filename: null,
     });
@@ -54,6 +58,7 @@ describe("GET /api/v1/media/{id}", () => {
       await createUser(),
     ];
     const image = await readyMedia(owner, "POST_IMAGE", await png(20, 20));
+    await createPost(owner, { content: "صورة", visibility: "PUBLIC", mediaIds: [image.id] });
     await block(blocker, owner);
     await block(owner, blocked);
     expect((await get(`/api/v1/media/${image.id}`, { token: blocker.token })).status).toBe(404);

@@ -80,7 +80,8 @@ describe("image processing through the Images binding", () => {
     });
     const bigReady = await waitForMedia(user.token, big.body.id);
     expect(bigReady).toMatchObject({ status: "READY", width: 1200, height: 600, altText: "منظر" });
-    expect(bigReady.thumbnailUrl).toMatch(/_thumb\.webp$/);
+    // A draft's image: its URLs are signed (media/policy.ts).
+    expect(bigReady.thumbnailUrl).toMatch(/_thumb\.webp\?expires=\d+&sig=/);
     const thumb = await fetchMedia(bigReady.thumbnailUrl);
     expect(await imageInfo(thumb.bytes)).toMatchObject({ format: "image/webp", width: 300, height: 150 });
     const smallReady = await waitForMedia(user.token, small.body.id);

@@ -1,25 +1,25 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { AppError } from "../../lib/errors";
 import type { UserCard } from "../profiles/card";
-import { blockedEitherWaySql, connectedSql } from "./policy";
+import { blockedEitherWaySql, cardHeadlineSql, networkVisibleSql } from "./policy";
 
 /**
- * Who may see a member's followers, following and connections lists: the member; anyone else only when
- * the profile is PUBLIC (or CONNECTIONS and the viewer is a connection) AND showConnections is on.
+ * Who may see a member's followers, following and connections lists: the network rule of policy.ts
+ * (`networkVisibleSql`: the member; anyone else who may see the full profile, when showConnections is on).
  * A blocked (either way), deleted or unknown member is 404; a visible member whose lists are private is 403.
  *
  * Returns a query to put in the same db.batch as the list query (one round trip), then `assertNetworkAccess`.
  */
 export function networkAccessQuery(db: Db, viewerId: string, ownerId: string) {
+  const owner = { id: sql`u.id`, visibility: sql`p.visibility`, showConnections: sql`p.show_connections` };
   return db.get<{ access: "OK" | "PRIVATE" | "HIDDEN" } | undefined>(sql`
     SELECT CASE
-      WHEN ${blockedEitherWaySql(viewerId, ownerId)} THEN 'HIDDEN'
-      WHEN p.show_connections = 1
-        AND (p.visibility = 'PUBLIC' OR (p.visibility = 'CONNECTIONS' AND ${connectedSql(viewerId, ownerId)})) THEN 'OK'
+      WHEN ${blockedEitherWaySql(viewerId, sql`u.id`)} THEN 'HIDDEN'
+      WHEN ${networkVisibleSql(viewerId, owner)} THEN 'OK'
       ELSE 'PRIVATE' END AS access
-    FROM users u JOIN profiles p ON p.user_id = u.id
+    FROM users u LEFT JOIN profiles p ON p.user_id = u.id
     WHERE u.id = ${ownerId} AND u.status = 'ACTIVE'`);
 }
 
@@ -41,10 +41,19 @@ export async function readNetworkList<T>(
   return rows as T[];
 }
 
-/** Card columns for raw SQL lists: alias users `u` and profiles `p`. */
-export const cardColumnsSql = sql.raw(
-  "u.id AS id, u.username AS username, u.display_name AS displayName, p.headline AS headline, p.avatar_url AS avatarUrl",
-);
+/**
+ * Card columns for raw SQL lists (the card of profiles/card.ts): alias users `u` and profiles `p`. The
+ * headline follows the card rule (`cardHeadlineSql`); with a viewer, a PRIVATE member's own card keeps
+ * their headline.
+ */
+export function cardColumnsFor(viewer: SQL | string | undefined): SQL {
+  return sql`u.id AS id, u.username AS username, u.display_name AS displayName,
+    ${cardHeadlineSql(viewer, { id: sql`u.id`, visibility: sql`p.visibility` }, sql`p.headline`)} AS headline,
+    p.avatar_url AS avatarUrl`;
+}
+
+/** Card columns for lists that do not name their viewer (a PRIVATE member's headline is always null). */
+export const cardColumnsSql = cardColumnsFor(undefined);
 
 export interface CardRow {
   id: string;

@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { CompiledSql } from "../../db/compiled";
 import type { Deps } from "../../lib/deps";
 import { type CardRow, cardColumnsSql, toCard } from "./network";
-import { notBlocked } from "./policy";
+import { fullProfileVisibleSql, networkVisibleSql, notBlocked } from "./policy";
 
 /** Weights of the "people you may know" score (documented in docs/DESIGN.md). */
 export const SUGGESTION_WEIGHTS = { mutual: 10, company: 6, school: 5, skill: 2, maxSkills: 10 } as const;
@@ -17,35 +18,67 @@ interface SuggestionRow extends CardRow {
 }
 
 /**
- * People you may know, in ONE statement: candidates are connections of connections, and members sharing
- * a company (experiences.company_key), a school (educations.school_key) or a skill (skills.name_key)
- * with the viewer. Never the viewer, existing connections, members with an open request either way,
- * blocked (either way) or inactive members.
+ * Keeps the rows of `grouped` (one per member, column `id`) whose member passes `rule`, evaluated with
+ * the member's profiles row joined (so the rule reads its columns without a lookup per use).
+ */
+function onlyMembers(
+  grouped: SQL,
+  rule: (member: { id: SQL; visibility: SQL; showConnections: SQL }) => SQL,
+): SQL {
+  return sql`SELECT g.* FROM (${grouped}) g LEFT JOIN profiles gp ON gp.user_id = g.id
+    WHERE ${rule({ id: sql`g.id`, visibility: sql`gp.visibility`, showConnections: sql`gp.show_connections` })}`;
+}
+
+/**
+ * People you may know, in ONE statement (compiled once; the viewer is ?1): candidates are connections of
+ * connections, and members sharing a company (experiences.company_key), a school (educations.school_key)
+ * or a skill (skills.name_key) with the viewer. Never the viewer, existing connections, members with an
+ * open request either way, blocked (either way) or inactive members.
+ *
+ * Only what the viewer may know is used, by the rules of policy.ts:
+ * - a member's experience, education and skills count (as a reason, and to make them a candidate at all)
+ *   only when the viewer may see that member's full profile (`fullProfileVisibleSql`);
+ * - a connection X of the viewer counts as a mutual connection with candidate C only when the viewer may
+ *   know both X's and C's network (`networkVisibleSql`: full profile visible and showConnections on). An
+ *   edge X–C is thus used only when both of its members let the viewer see their connections, so a member
+ *   who hides their connections (or whose profile the viewer may not see) is never a bridge, never
+ *   suggested through one, and never counted.
  *
  * score = 10 × mutual connections + 6 × shared companies + 5 × shared schools + 2 × min(shared skills, 10);
  * ties go to the newer member.
  */
-export async function suggestions(deps: Deps, me: string, limit: number) {
-  const { db, now } = deps;
+const suggestionsSql = new CompiledSql<{ now: number; limit: number }>((viewerId, p) => {
+  const me = viewerId!;
   const w = SUGGESTION_WEIGHTS;
-  const rows = await db.all<SuggestionRow>(sql`
+  const networkKnown = (m: { id: SQL; visibility: SQL; showConnections: SQL }) => networkVisibleSql(me, m);
+  const profileKnown = (m: { id: SQL; visibility: SQL }) => fullProfileVisibleSql(me, m);
+  return sql`
     WITH
     mine AS (SELECT other_id AS id FROM connections WHERE user_id = ${me}),
-    mutual AS (
-      SELECT c.other_id AS id, COUNT(*) AS n FROM mine JOIN connections c ON c.user_id = mine.id
-      WHERE c.other_id != ${me} GROUP BY c.other_id),
-    company AS (
-      SELECT o.user_id AS id, COUNT(DISTINCT o.company_key) AS n, MIN(e.company) AS name
-      FROM experiences e JOIN experiences o ON o.company_key = e.company_key
-      WHERE e.user_id = ${me} AND e.company_key != '' AND o.user_id != ${me} GROUP BY o.user_id),
-    school AS (
-      SELECT o.user_id AS id, COUNT(DISTINCT o.school_key) AS n, MIN(e.school) AS name
-      FROM educations e JOIN educations o ON o.school_key = e.school_key
-      WHERE e.user_id = ${me} AND e.school_key != '' AND o.user_id != ${me} GROUP BY o.user_id),
-    skill AS (
-      SELECT o.user_id AS id, COUNT(*) AS n
-      FROM skills s JOIN skills o ON o.name_key = s.name_key
-      WHERE s.user_id = ${me} AND o.user_id != ${me} GROUP BY o.user_id),
+    bridges AS (${onlyMembers(sql`SELECT id FROM mine`, networkKnown)}),
+    mutual AS (${onlyMembers(
+      sql`SELECT c.other_id AS id, COUNT(*) AS n FROM bridges JOIN connections c ON c.user_id = bridges.id
+        WHERE c.other_id != ${me} GROUP BY c.other_id`,
+      networkKnown,
+    )}),
+    company AS (${onlyMembers(
+      sql`SELECT o.user_id AS id, COUNT(DISTINCT o.company_key) AS n, MIN(e.company) AS name
+        FROM experiences e JOIN experiences o ON o.company_key = e.company_key
+        WHERE e.user_id = ${me} AND e.company_key != '' AND o.user_id != ${me} GROUP BY o.user_id`,
+      profileKnown,
+    )}),
+    school AS (${onlyMembers(
+      sql`SELECT o.user_id AS id, COUNT(DISTINCT o.school_key) AS n, MIN(e.school) AS name
+        FROM educations e JOIN educations o ON o.school_key = e.school_key
+        WHERE e.user_id = ${me} AND e.school_key != '' AND o.user_id != ${me} GROUP BY o.user_id`,
+      profileKnown,
+    )}),
+    skill AS (${onlyMembers(
+      sql`SELECT o.user_id AS id, COUNT(*) AS n
+        FROM skills s JOIN skills o ON o.name_key = s.name_key
+        WHERE s.user_id = ${me} AND o.user_id != ${me} GROUP BY o.user_id`,
+      profileKnown,
+    )}),
     candidates AS (
       SELECT id FROM mutual UNION SELECT id FROM company UNION SELECT id FROM school UNION SELECT id FROM skill),
     scored AS (
@@ -59,16 +92,20 @@ export async function suggestions(deps: Deps, me: string, limit: number) {
       WHERE k.id NOT IN (SELECT id FROM mine)
         AND NOT EXISTS (SELECT 1 FROM connection_requests r
           WHERE r.pair_key = CASE WHEN k.id < ${me} THEN k.id || ':' || ${me} ELSE ${me} || ':' || k.id END
-            AND r.status IN ('PENDING', 'IGNORED') AND r.expires_at > ${now})
+            AND r.status IN ('PENDING', 'IGNORED') AND r.expires_at > ${p.now})
         AND ${notBlocked(me, sql`k.id`)})
     SELECT ${cardColumnsSql}, s.mutual, s.companies, s.companyName, s.schools, s.schoolName, s.skills,
-      ${w.mutual} * s.mutual + ${w.company} * s.companies + ${w.school} * s.schools
-        + ${w.skill} * MIN(s.skills, ${w.maxSkills}) AS score
+      ${sql.raw(String(w.mutual))} * s.mutual + ${sql.raw(String(w.company))} * s.companies
+        + ${sql.raw(String(w.school))} * s.schools + ${sql.raw(String(w.skill))} * MIN(s.skills, ${sql.raw(String(w.maxSkills))}) AS score
     FROM scored s
     JOIN users u ON u.id = s.candidateId AND u.status = 'ACTIVE'
     LEFT JOIN profiles p ON p.user_id = u.id
     ORDER BY score DESC, u.id DESC
-    LIMIT ${limit}`);
+    LIMIT ${p.limit}`;
+});
+
+export async function suggestions(deps: Deps, me: string, limit: number) {
+  const rows = await suggestionsSql.all<SuggestionRow>(deps.env.DB, me, { now: deps.now, limit });
   return rows.map((r) => ({
     user: toCard(r),
     mutualConnections: r.mutual,

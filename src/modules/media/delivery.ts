@@ -1,18 +1,70 @@
+import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { CompiledSql } from "../../db/compiled";
 import type { AppEnv } from "../../env";
 import { AppError, notFound } from "../../lib/errors";
+import { mediaPublicSql } from "./policy";
 import { verifyDownload } from "./signing";
-import { IMMUTABLE_PREFIXES, PRIVATE_PREFIXES, PUBLIC_PREFIXES } from "./storage";
+import { ATTACHED_PREFIXES, mediaIdOfAttachedKey, PRIVATE_PREFIXES, PUBLIC_PREFIXES } from "./storage";
 
 /**
  * GET/HEAD /media/{key}: objects straight from R2 with Content-Type, ETag (304 on If-None-Match),
- * Last-Modified, single byte ranges (206, 416), immutable caching for objects whose key never changes,
- * and nosniff. Documents and resumes need `?expires=&sig=` (signed, expiring) and download as
- * attachments. raw/ uploads are never served.
+ * Last-Modified, single byte ranges (206, 416) and nosniff. Who gets an object:
+ * - avatars and banners (public by design): anyone, cached for good (the key never changes content);
+ * - post images and videos: by their plain URL only while the media is public (media/policy.ts: an
+ *   avatar, a banner, or media of a live PUBLIC post of an active member), cached for an hour so a post
+ *   edited away from PUBLIC or deleted stops being served soon even from shared caches; otherwise only
+ *   with a valid `?expires=&sig=` (minted for viewers who may see the post), cached privately until it
+ *   expires;
+ * - documents and résumés: only signed, never cached, downloaded as attachments.
+ * raw/ uploads are never served.
  */
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,200}$/;
 const IMMUTABLE = "public, max-age=31536000, immutable";
+/** Public media of posts: shared caches may keep them this long after the post stops being PUBLIC. */
+export const PUBLIC_ATTACHED_CACHE = "public, max-age=3600";
+
+/** Whether the media an attached object belongs to is public (one indexed lookup, compiled once). */
+const publicObject = new CompiledSql<{ id: string; key: string }>(
+  (_viewer, p) => sql`SELECT ${mediaPublicSql("m")} AS public FROM media m
+    WHERE m.id = ${p.id} AND ${p.key} IN (m.variant_key, m.thumbnail_key, m.original_key)`,
+);
+
+interface Delivery {
+  cacheControl: string;
+  crossOrigin: boolean;
+  attachment: boolean;
+}
+
+/** Decides whether this request may have the object, and how the answer may be cached. */
+async function authorize(c: Context<AppEnv>, key: string): Promise<Delivery> {
+  if (PUBLIC_PREFIXES.some((p) => key.startsWith(p))) {
+    return { cacheControl: IMMUTABLE, crossOrigin: true, attachment: false };
+  }
+  const isPrivate = PRIVATE_PREFIXES.some((p) => key.startsWith(p));
+  const sig = c.req.query("sig");
+  if (isPrivate || sig !== undefined) {
+    const expires = Number(c.req.query("expires"));
+    if (!sig || !Number.isSafeInteger(expires) || !(await verifyDownload(c.env, key, expires, sig))) {
+      throw new AppError("INVALID_SIGNATURE");
+    }
+    const now = c.var.clock.now();
+    if (expires <= now) throw new AppError("SIGNED_URL_EXPIRED");
+    return isPrivate
+      ? { cacheControl: "private, no-store", crossOrigin: false, attachment: true }
+      : {
+          cacheControl: `private, max-age=${Math.floor((expires - now) / 1000)}`,
+          crossOrigin: true,
+          attachment: false,
+        };
+  }
+  const id = mediaIdOfAttachedKey(key);
+  if (!id) throw notFound();
+  const row = await publicObject.first<{ public: number }>(c.env.DB, undefined, { id, key });
+  if (!row?.public) throw notFound();
+  return { cacheControl: PUBLIC_ATTACHED_CACHE, crossOrigin: true, attachment: false };
+}
 
 interface ByteRange {
   start: number;
@@ -58,33 +110,27 @@ function contentDisposition(key: string, encodedName: string | undefined): strin
 async function serve(c: Context<AppEnv>): Promise<Response> {
   const key = c.req.path.replace(/^\/media\//, "");
   if (!KEY.test(key) || key.includes("..")) throw notFound();
-  const isPrivate = PRIVATE_PREFIXES.some((p) => key.startsWith(p));
-  if (!isPrivate && !PUBLIC_PREFIXES.some((p) => key.startsWith(p))) throw notFound();
-  if (isPrivate) {
-    const expires = Number(c.req.query("expires"));
-    const sig = c.req.query("sig");
-    if (!sig || !Number.isSafeInteger(expires) || !(await verifyDownload(c.env, key, expires, sig))) {
-      throw new AppError("INVALID_SIGNATURE");
-    }
-    if (expires <= c.var.clock.now()) throw new AppError("SIGNED_URL_EXPIRED");
-  }
+  const known = [...PUBLIC_PREFIXES, ...ATTACHED_PREFIXES, ...PRIVATE_PREFIXES];
+  if (!known.some((p) => key.startsWith(p))) throw notFound();
 
-  const meta = await c.env.MEDIA.head(key);
+  // The access decision and the object's metadata are read at the same time.
+  const metaRead = c.env.MEDIA.head(key);
+  metaRead.catch(() => {}); // awaited below once access is granted
+  const delivery = await authorize(c, key);
+  const meta = await metaRead;
   if (!meta) throw notFound();
   const headers = new Headers({
     "Content-Type": meta.httpMetadata?.contentType ?? "application/octet-stream",
     ETag: meta.httpEtag,
     "Last-Modified": meta.uploaded.toUTCString(),
     "Accept-Ranges": "bytes",
-    "Cache-Control": isPrivate
-      ? "private, no-store"
-      : IMMUTABLE_PREFIXES.some((p) => key.startsWith(p))
-        ? IMMUTABLE
-        : "public, max-age=300",
+    "Cache-Control": delivery.cacheControl,
     "Content-Security-Policy": "default-src 'none'; sandbox",
-    "Cross-Origin-Resource-Policy": isPrivate ? "same-site" : "cross-origin",
+    "Cross-Origin-Resource-Policy": delivery.crossOrigin ? "cross-origin" : "same-site",
   });
-  if (isPrivate) headers.set("Content-Disposition", contentDisposition(key, meta.customMetadata?.filename));
+  if (delivery.attachment) {
+    headers.set("Content-Disposition", contentDisposition(key, meta.customMetadata?.filename));
+  }
 
   if (etagMatches(c.req.header("if-none-match"), meta.httpEtag))
     return new Response(null, { status: 304, headers });

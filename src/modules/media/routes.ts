@@ -83,7 +83,9 @@ export const mediaRoutes = createRouter()
       path: "/{id}",
       tags,
       summary:
-        "Media metadata: yours in any state; others' only when READY and public (not documents or resumes)",
+        "Media metadata: yours in any state; others' only when READY and attached to something they may see",
+      description:
+        "Others see a media item only when it is READY, its owner is active and not blocked either way, and it is an avatar or banner, attached to a post the caller may see, or the picture of a group the caller is in; otherwise 404. URLs are plain only for public media (avatars, banners, media of PUBLIC posts); everything else gets signed URLs that expire (urlExpiresAt).",
       security: bearer,
       middleware: [requireAuth] as const,
       request: { params: IdParam },

@@ -7,7 +7,6 @@ import { AppError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { cleanText } from "../../lib/openapi";
 import { assertEmailVerified } from "../auth/service";
-import { activeUserSql, blockedEitherWaySql } from "../graph/policy";
 import {
   checkOfficeEntries,
   decideFormat,
@@ -17,12 +16,12 @@ import {
   formatOfMime,
   KIND_RULES,
   MAX_UPLOAD_BYTES,
-  PRIVATE_KINDS,
   SNIFF_BYTES,
   zipCentralDirectory,
 } from "./formats";
 import { enqueueMediaJob } from "./jobs";
 import { boundaryOf, MultipartReader } from "./multipart";
+import { mediaPublicSql, mediaVisibleTo } from "./policy";
 import { type MediaView, UploadFields } from "./schemas";
 import { signUpload, UPLOAD_URL_TTL_MS, verifyUpload } from "./signing";
 import { originalKeyFor, R2StreamWriter, readRange } from "./storage";
@@ -338,24 +337,25 @@ export async function completeSignedUpload(
 }
 
 /**
- * GET /media/{id}. The owner sees every state (and the failure reason). Other members see only READY
- * avatars, banners, post images and videos of active members they have not blocked (and who have not
- * blocked them); documents and resumes stay private. Everything else is 404.
+ * GET /media/{id}: the media rule of policy.ts (`mediaVisibleTo`). The owner sees every state (and the
+ * failure reason and file name); anyone else only READY media attached to something they may see (a post,
+ * a group they are in) or an avatar or banner; everything else is 404. URLs are plain only for public
+ * media, signed and expiring otherwise.
  */
 export async function getMedia(deps: Deps, viewerId: string, id: string): Promise<MediaView> {
   const [row] = await deps.db
     .select({
       ...getTableColumns(media),
-      hidden: sql<number>`(${blockedEitherWaySql(viewerId, media.ownerId)}) OR NOT ${activeUserSql(media.ownerId)}`,
+      visible: sql<number>`${mediaVisibleTo(viewerId, "media")}`,
+      isPublic: sql<number>`${mediaPublicSql("media")}`,
     })
     .from(media)
     .where(eq(media.id, id))
     .limit(1);
   if (!row) throw notFound();
-  const { hidden, ...item } = row;
-  const owner = item.ownerId === viewerId;
-  if (!owner && (hidden || item.status !== "READY" || PRIVATE_KINDS.includes(item.kind))) throw notFound();
-  return toView(deps.env, item, { owner, now: deps.now });
+  const { visible, isPublic, ...item } = row;
+  if (!visible) throw notFound();
+  return toView(deps.env, item, { owner: item.ownerId === viewerId, now: deps.now, public: !!isPublic });
 }
 
 /** Every R2 object a media row may own. */

@@ -9,6 +9,15 @@ import { isLocalEnvironment } from "../../lib/tokens";
 export const UPLOAD_URL_TTL_MS = 15 * 60_000;
 export const DOWNLOAD_URL_TTL_MS = 15 * 60_000;
 
+/**
+ * Signed URLs of restricted images and videos (media of non-PUBLIC posts, drafts, group pictures) expire
+ * at the end of the next whole window: they live 15 to 30 minutes, and every URL minted for an object
+ * within one window is the same, so clients and their caches can reuse it.
+ */
+export const RESTRICTED_URL_WINDOW_MS = 15 * 60_000;
+export const restrictedUrlExpiry = (now: number) =>
+  (Math.floor(now / RESTRICTED_URL_WINDOW_MS) + 2) * RESTRICTED_URL_WINDOW_MS;
+
 /** Used only when ENVIRONMENT is development or test, so local runs need no set-up. */
 const DEV_SECRET = "majlis-local-media-signing-secret-not-for-production";
 
@@ -39,7 +48,7 @@ export async function verifyUpload(env: Bindings, grant: UploadGrant, signature:
   return timingSafeEqual(await signUpload(env, grant), signature);
 }
 
-/** Path and query of a private object's URL, valid until `expiresAt`. */
+/** Path and query of a private or restricted object's URL, valid until `expiresAt`. */
 export async function signedDownloadPath(env: Bindings, key: string, expiresAt: number): Promise<string> {
   const sig = await hmacSign(secret(env), downloadMessage(key, expiresAt));
   return `/media/${key}?expires=${expiresAt}&sig=${sig}`;

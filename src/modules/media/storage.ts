@@ -37,11 +37,21 @@ export function variantKeysFor(
   return { main: `posts/${id}.webp`, thumb: `posts/${id}_thumb.webp` };
 }
 
-/** Prefixes served to anyone who has the URL; everything else needs a signature (raw/ is never served). */
-export const PUBLIC_PREFIXES = ["avatars/", "banners/", "posts/", "videos/"];
+/** Objects public by design: served to anyone with the URL, cached for good (keys never change content). */
+export const PUBLIC_PREFIXES = ["avatars/", "banners/"];
+/**
+ * Objects that follow what they are attached to (media/policy.ts): served by their plain URL only while the
+ * media is public (e.g. shown in a PUBLIC post), otherwise only through a signed URL.
+ */
+export const ATTACHED_PREFIXES = ["posts/", "videos/"];
+/** Objects served only through signed URLs (raw/ is never served). */
 export const PRIVATE_PREFIXES = ["documents/", "resumes/"];
-/** Objects whose bytes never change under their key (so clients may cache them forever). */
-export const IMMUTABLE_PREFIXES = ["avatars/", "banners/", "posts/", "videos/"];
+
+/** The media id in the key of an attached object: posts/{id}.webp, posts/{id}_thumb.webp, videos/{id}/original.*. */
+export function mediaIdOfAttachedKey(key: string): string | null {
+  const m = /^(?:posts\/([^/_.]+)(?:_thumb)?\.webp|videos\/([^/]+)\/original\.[a-z0-9]+)$/.exec(key);
+  return m ? (m[1] ?? m[2] ?? null) : null;
+}
 
 /** R2 multipart parts must be at least 5 MiB and (except the last) all the same size. */
 export const PART_SIZE = 5 * 1024 * 1024;

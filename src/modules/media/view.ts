@@ -5,25 +5,39 @@ import { logError } from "../../lib/log";
 import { type LiveEvent, pushToUser } from "../realtime/hub";
 import { PRIVATE_KINDS } from "./formats";
 import type { MediaView } from "./schemas";
-import { DOWNLOAD_URL_TTL_MS, signedDownloadPath } from "./signing";
+import { DOWNLOAD_URL_TTL_MS, restrictedUrlExpiry, signedDownloadPath } from "./signing";
 
 export type MediaRow = typeof media.$inferSelect;
 
 const base = (env: Pick<Bindings, "APP_URL">) => env.APP_URL.replace(/\/+$/, "");
 
-/** The absolute URL of a public object (avatars, banners, post images, videos). */
+/** The absolute URL of a public object (avatars, banners, media of public posts). */
 export function publicMediaUrl(env: Pick<Bindings, "APP_URL">, key: string): string {
   return `${base(env)}/media/${key}`;
 }
 
 /**
- * The URLs of a READY media item for someone allowed to see it. Private kinds get a signed URL that
- * expires; other modules that show media (posts, profiles, applications) use this too.
+ * How the URLs are made for one viewer. `public`: the media is public (media/policy.ts, e.g. shown in a
+ * PUBLIC post), so plain URLs work for everyone; otherwise images and videos get signed URLs that expire.
+ * `owner`: the viewer owns the media (their restricted video may then play from Stream's HLS too).
+ */
+export interface MediaAccess {
+  public: boolean;
+  owner?: boolean;
+}
+
+/**
+ * The URLs of a READY media item for someone allowed to see it (the caller decided that, e.g. through
+ * postVisibleTo or mediaVisibleTo). Documents and résumés always get a signed URL (15 minutes); avatars
+ * and banners are public by design; post images and videos get plain URLs only when `access.public`,
+ * signed ones (15 to 30 minutes) otherwise. Other modules that show media (posts, profiles,
+ * applications, chat) use this too.
  */
 export async function mediaUrls(
   env: Bindings,
   row: Pick<MediaRow, "kind" | "status" | "originalKey" | "variantKey" | "thumbnailKey" | "playbackUrl">,
   now: number,
+  access: MediaAccess,
 ): Promise<{
   url: string | null;
   urlExpiresAt: number | null;
@@ -41,23 +55,35 @@ export async function mediaUrls(
       urlExpiresAt: expiresAt,
     };
   }
+  const open = access.public || row.kind === "AVATAR" || row.kind === "BANNER";
+  const expiresAt = open ? null : restrictedUrlExpiry(now);
+  const urlOf = async (key: string | null) =>
+    !key
+      ? null
+      : expiresAt === null
+        ? publicMediaUrl(env, key)
+        : base(env) + (await signedDownloadPath(env, key, expiresAt));
   if (row.kind === "VIDEO") {
-    const url = row.originalKey ? publicMediaUrl(env, row.originalKey) : null;
-    return { ...none, url, playbackUrl: row.playbackUrl ?? url };
+    const url = await urlOf(row.originalKey);
+    const stream = open || access.owner ? row.playbackUrl : null;
+    return { ...none, url, urlExpiresAt: url ? expiresAt : null, playbackUrl: stream ?? url };
   }
+  const url = await urlOf(row.variantKey);
   return {
     ...none,
-    url: row.variantKey ? publicMediaUrl(env, row.variantKey) : null,
-    thumbnailUrl: row.thumbnailKey ? publicMediaUrl(env, row.thumbnailKey) : null,
+    url,
+    urlExpiresAt: url ? expiresAt : null,
+    thumbnailUrl: await urlOf(row.thumbnailKey),
   };
 }
 
+/** The media as GET /api/v1/media/{id} shows it; `public` tells whether its plain URLs may be given. */
 export async function toView(
   env: Bindings,
   row: MediaRow,
-  opts: { owner: boolean; now: number },
+  opts: { owner: boolean; now: number; public?: boolean },
 ): Promise<MediaView> {
-  const urls = await mediaUrls(env, row, opts.now);
+  const urls = await mediaUrls(env, row, opts.now, { public: opts.public ?? false, owner: opts.owner });
   return {
     id: row.id,
     ownerId: row.ownerId,

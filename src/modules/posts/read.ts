@@ -37,7 +37,7 @@ function fieldsJsonSql(viewerId: string | undefined, alias: string): SQL {
         WHERE pl.post_id = ${a("id")} AND v.user_id = ${viewer}) END`
     : sql`'myReaction', NULL, 'bookmarked', 0, 'reposted', 0, 'myVote', NULL`;
   return sql`'id', ${a("id")}, 'kind', ${a("kind")}, 'authorId', ${a("author_id")},
-    'author', json(${userCardJsonSql(a("author_id"))}),
+    'author', json(${userCardJsonSql(a("author_id"), viewerId ? viewer : undefined)}),
     'content', ${a("content")}, 'textDirection', ${a("text_direction")}, 'visibility', ${a("visibility")},
     'hashtags', json(${a("hashtags")}), 'mentions', json(${a("mentions")}),
     'media', CASE WHEN ${a("media_count")} > 0 THEN json((SELECT json_group_array(json_object('id', m.id, 'kind', m.kind,
@@ -128,10 +128,19 @@ export function toPoll(
   };
 }
 
-async function mediaOf(env: Bindings, items: RawMedia[], now: number): Promise<Post["media"]> {
+/**
+ * The media of a post for a viewer who may read it: plain URLs when the post is PUBLIC (its media are
+ * then public, media/policy.ts), signed expiring URLs otherwise, so they reach only this post's readers.
+ */
+async function mediaOf(
+  env: Bindings,
+  items: RawMedia[],
+  now: number,
+  access: { public: boolean; owner: boolean },
+): Promise<Post["media"]> {
   return Promise.all(
     items.map(async (m) => {
-      const urls = await mediaUrls(env, m, now);
+      const urls = await mediaUrls(env, m, now, access);
       return {
         id: m.id,
         kind: m.kind,
@@ -163,7 +172,13 @@ async function toEmbedded(
     visibility: raw.visibility,
     hashtags: raw.hashtags,
     mentions: raw.mentions,
-    media: raw.media.length > 0 ? await mediaOf(env, raw.media, now) : [],
+    media:
+      raw.media.length > 0
+        ? await mediaOf(env, raw.media, now, {
+            public: raw.visibility === "PUBLIC",
+            owner: viewerId !== undefined && viewerId === raw.authorId,
+          })
+        : [],
     poll: raw.poll ? toPoll(raw.poll, raw.authorId, viewerId, raw.myVote, now) : null,
     reactionCounts,
     reactionCount: raw.r.reduce((a, b) => a + b, 0),

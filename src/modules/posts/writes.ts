@@ -5,7 +5,7 @@ import type { StoredMention } from "../../db/schema";
 import { HOUR } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { type ExtractedHashtag, type ExtractedMention, extractMentions } from "../../lib/text";
-import { blockedEitherWaySql, connectedSql } from "../graph/policy";
+import { blockedEitherWaySql, connectedSql, fullProfileVisibleSql } from "../graph/policy";
 import { LIMITS } from "./schemas";
 
 /**
@@ -78,9 +78,10 @@ export interface MentionCandidate {
 }
 
 /**
- * Who may be mentioned: an active member, not blocked by or blocking the actor, whose profile visibility
- * admits the actor (PUBLIC: anyone; CONNECTIONS: their connections; PRIVATE: nobody). `canSee` tells
- * whether the member may read a post of `postAuthorId` with `visibility`.
+ * Who may be mentioned: a member whose full profile the actor may see (the profile rule of
+ * graph/policy.ts, `fullProfileVisibleSql`: active, not blocked either way, and PUBLIC: anyone;
+ * CONNECTIONS: their connections; PRIVATE: nobody but themselves). `canSee` tells whether the member may
+ * read a post of `postAuthorId` with `visibility`.
  */
 export function mentionCandidatesQuery(
   db: Db,
@@ -90,9 +91,7 @@ export function mentionCandidatesQuery(
 ) {
   return db.all<MentionCandidate>(sql`
     SELECT u.id AS id, u.username AS username,
-      (u.id = ${actorId} OR ((COALESCE(pr.visibility, 'PUBLIC') = 'PUBLIC'
-          OR (pr.visibility = 'CONNECTIONS' AND ${connectedSql(actorId, sql`u.id`)}))
-        AND NOT ${blockedEitherWaySql(actorId, sql`u.id`)})) AS allowed,
+      ${fullProfileVisibleSql(actorId, { id: sql`u.id`, visibility: sql`pr.visibility` })} AS allowed,
       (u.id = ${post.authorId} OR ((${post.visibility} = 'PUBLIC'
           OR (${post.visibility} = 'CONNECTIONS' AND ${connectedSql(post.authorId, sql`u.id`)}))
         AND NOT ${blockedEitherWaySql(post.authorId, sql`u.id`)})) AS canSee

@@ -1,17 +1,22 @@
 import { z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { profiles, users } from "../../db/schema";
+import { cardHeadlineSql } from "../graph/policy";
 
 /**
  * The compact member representation used wherever a member appears next to something else (post
- * authors, followers, connections, suggestions, conversation members). One definition for all lists.
+ * authors, followers, connections, suggestions, conversation members, notifications, search hits). One
+ * definition for all lists, in three forms (drizzle columns here, a JSON object here, raw columns in
+ * graph/network.ts); what it shows is the card rule of graph/policy.ts (`cardHeadlineSql`): the headline
+ * is null for a PRIVATE profile, except on the member's own card when the card knows its viewer.
  */
 export const UserCardSchema = z
   .object({
     id: z.string(),
     username: z.string(),
     displayName: z.string(),
-    headline: z.string().nullable(),
+    headline: z.string().nullable().openapi({ description: "null when the profile is PRIVATE" }),
     avatarUrl: z.string().nullable(),
   })
   .openapi("UserCard");
@@ -22,14 +27,24 @@ export const userCardColumns = {
   id: users.id,
   username: users.username,
   displayName: users.displayName,
-  headline: profiles.headline,
+  headline: sql<
+    string | null
+  >`${cardHeadlineSql(undefined, { id: users.id, visibility: profiles.visibility }, profiles.headline)}`,
   avatarUrl: profiles.avatarUrl,
 };
 
-/** The same card as a JSON object built in SQL, for queries that embed the author in a row. */
-export function userCardJsonSql(userIdColumn: unknown) {
+/**
+ * The same card as a JSON object built in SQL, for queries that embed the author in a row. `viewerId`,
+ * when given, lets the member's own card show their headline even when their profile is PRIVATE.
+ */
+export function userCardJsonSql(userIdColumn: SQL | SQLiteColumn | string, viewerId?: SQL | string) {
   // Aliases unlikely to collide with the outer query's, so a correlated column always means the outer one.
+  const headline = cardHeadlineSql(
+    viewerId,
+    { id: sql`card_u.id`, visibility: sql`card_p.visibility` },
+    sql`card_p.headline`,
+  );
   return sql<string>`(SELECT json_object('id', card_u.id, 'username', card_u.username,
-    'displayName', card_u.display_name, 'headline', card_p.headline, 'avatarUrl', card_p.avatar_url)
+    'displayName', card_u.display_name, 'headline', ${headline}, 'avatarUrl', card_p.avatar_url)
     FROM users card_u LEFT JOIN profiles card_p ON card_p.user_id = card_u.id WHERE card_u.id = ${userIdColumn})`;
 }

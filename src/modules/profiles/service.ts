@@ -5,22 +5,31 @@ import { DAY, isoAt } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { notFound } from "../../lib/errors";
 import { publishEvents } from "../../lib/events";
-import { activeUserSql, blockedEitherWaySql, connectedSql, notBlocked } from "../graph/policy";
+import {
+  activeUserSql,
+  blockedEitherWaySql,
+  cardHeadlineSql,
+  connectedSql,
+  fullProfileVisibleSql,
+  networkVisibleSql,
+  notBlocked,
+} from "../graph/policy";
 import { type UserCard, userCardColumns } from "./card";
 import { completeness } from "./completeness";
 import { type ProfileRefKind, profileRef, profileRefSqlOf } from "./lookup";
 import type { FullProfile, LimitedProfile } from "./schemas";
 
 /**
- * Reading profiles. Who sees what (docs/DESIGN.md, "Profiles"):
- * - the owner sees everything, plus email, privacy settings, view count and completeness;
- * - PUBLIC profiles are shown in full to everyone, signed in or not;
- * - CONNECTIONS profiles in full to connections only; PRIVATE profiles to nobody but the owner;
- * - everyone else gets the limited card (id, username, displayName, avatarUrl, headline only for
- *   CONNECTIONS profiles, limited: true) with their relationship to the member;
+ * Reading profiles. Who sees what is decided by the rules of graph/policy.ts, evaluated in the statement:
+ * - the full profile when `fullProfileVisibleSql` allows it (the owner; PUBLIC: everyone, signed in or not;
+ *   CONNECTIONS: connections; PRIVATE: nobody else). Experience, education and skills are not even read
+ *   for anyone else;
+ * - everyone else gets the limited profile, which is the member's card (id, username, displayName,
+ *   avatarUrl, the headline as `cardHeadlineSql` allows it, limited: true) with their relationship;
  * - a block in either direction, or a deleted/suspended account, is 404.
- * The email is shown to others only when showEmail is on, the viewer is signed in and sees the full
- * profile; connectionCount is null for others when showConnections is off.
+ * The owner also gets email, privacy settings, view count and completeness. The email is shown to others
+ * only when showEmail is on, the viewer is signed in and sees the full profile; connectionCount is null
+ * when `networkVisibleSql` hides the member's network from the viewer.
  */
 
 function followsSql(follower: string | SQL, target: string | SQL): SQL {
@@ -75,6 +84,9 @@ interface ProfileRow {
   createdAt: number;
   p: Omit<typeof profiles.$inferSelect, "userId" | "updatedAt"> | null;
   blocked: boolean;
+  full: boolean;
+  cardHeadline: string | null;
+  networkVisible: boolean;
   connected: boolean;
   following: boolean;
   followedBy: boolean;
@@ -93,6 +105,9 @@ const profileById = new CompiledSql<{ asId: string; asUsername: string; now: num
   (viewerId, p, kind) => {
     const v = viewerId ?? "";
     const target = sql`u.id`;
+    const member = { id: target, visibility: sql`pr.visibility`, showConnections: sql`pr.show_connections` };
+    const full = fullProfileVisibleSql(viewerId, member);
+    const onlyIfFull = (list: SQL) => sql`CASE WHEN ${full} THEN json(${list}) ELSE json('[]') END`;
     const endorsedByMe = jsonBool(
       sql`EXISTS (SELECT 1 FROM endorsements e WHERE e.skill_id = t.id AND e.endorser_id = ${v})`,
     );
@@ -107,12 +122,14 @@ const profileById = new CompiledSql<{ asId: string; asUsername: string; now: num
         'showEmail', ${jsonBool("pr.show_email")}, 'showConnections', ${jsonBool("pr.show_connections")},
         'followerCount', pr.follower_count, 'followingCount', pr.following_count,
         'connectionCount', pr.connection_count, 'viewCount', pr.view_count) END,
-      'blocked', ${jsonBool(blockedEitherWaySql(v, target))}, 'connected', ${jsonBool(connectedSql(v, target))},
+      'blocked', ${jsonBool(blockedEitherWaySql(v, target))}, 'full', ${jsonBool(full)},
+      'cardHeadline', ${cardHeadlineSql(viewerId, member, sql`pr.headline`)},
+      'networkVisible', ${jsonBool(networkVisibleSql(viewerId, member))}, 'connected', ${jsonBool(connectedSql(v, target))},
       'following', ${jsonBool(followsSql(v, target))}, 'followedBy', ${jsonBool(followsSql(target, v))},
       'request', ${pendingRequestSql(v, target, p.now)},
-      'experience', json(${listJsonSql("experiences", EXPERIENCE_FIELDS, target)}),
-      'education', json(${listJsonSql("educations", EDUCATION_FIELDS, target)}),
-      'skills', json(${listJsonSql("skills", SKILL_FIELDS, target, sql`'endorsedByMe', ${endorsedByMe}`)})
+      'experience', ${onlyIfFull(listJsonSql("experiences", EXPERIENCE_FIELDS, target))},
+      'education', ${onlyIfFull(listJsonSql("educations", EDUCATION_FIELDS, target))},
+      'skills', ${onlyIfFull(listJsonSql("skills", SKILL_FIELDS, target, sql`'endorsedByMe', ${endorsedByMe}`))}
     ) AS json
     FROM users u LEFT JOIN profiles pr ON pr.user_id = u.id
     WHERE u.id = ${profileRefSqlOf(kind, p)} AND u.status = 'ACTIVE'`;
@@ -150,15 +167,14 @@ export async function getProfile(
   };
   if (viewerId && !isSelf) deps.waitUntil(recordView(deps, row.id, viewerId));
 
-  const full = isSelf || visibility === "PUBLIC" || (visibility === "CONNECTIONS" && row.connected);
-  if (!full) {
+  if (!row.full) {
     return {
       limited: true,
       id: row.id,
       username: row.username,
       displayName: row.displayName,
       avatarUrl: p?.avatarUrl ?? null,
-      headline: visibility === "CONNECTIONS" ? (p?.headline ?? null) : null,
+      headline: row.cardHeadline ?? null,
       relationship,
     };
   }
@@ -183,7 +199,7 @@ export async function getProfile(
     languages: p?.languages ?? [],
     followerCount: p?.followerCount ?? 0,
     followingCount: p?.followingCount ?? 0,
-    connectionCount: isSelf || (p?.showConnections ?? true) ? (p?.connectionCount ?? 0) : null,
+    connectionCount: row.networkVisible ? (p?.connectionCount ?? 0) : null,
     createdAt: isoAt(row.createdAt),
     relationship,
   };

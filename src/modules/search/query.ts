@@ -3,7 +3,8 @@ import { DAY } from "../../lib/clock";
 import type { Deps } from "../../lib/deps";
 import { logError } from "../../lib/log";
 import { searchQueryForms } from "../../lib/text";
-import { connectedSql, notBlocked } from "../graph/policy";
+import { type CardRow, cardColumnsFor, toCard } from "../graph/network";
+import { cardShowsHeadlineSql, fullProfileVisibleSql, notBlocked } from "../graph/policy";
 import { postVisibleTo, viewerRef } from "../posts/policy";
 import { postJsonSql, toPosts } from "../posts/read";
 import { bm25Sql, matchExpression } from "./fts";
@@ -17,10 +18,11 @@ import { INDEXES, type IndexedType, isIndexed, type SearchType } from "./types";
  * visibility rule of GET /profiles plus the block filter and active accounts. So a search never returns a
  * CONNECTIONS post to a stranger, a PRIVATE or deleted post, a blocked member (either way) or a deleted one.
  *
- * People are matched per member on what the viewer may see of them: every column for a full profile
- * (self, PUBLIC, CONNECTIONS to a connection), name and headline for a CONNECTIONS profile seen by a
- * stranger, the name only for a PRIVATE profile. The three cases are three MATCH branches; the SQL keeps,
- * for each member, only the branch their profile allows for this viewer.
+ * People are matched per member on what the viewer may see of them (graph/policy.ts): every column for
+ * a full profile (`fullProfileVisibleSql`), otherwise what the card shows: name and headline when
+ * `cardShowsHeadlineSql` allows the headline (a CONNECTIONS profile seen by a stranger), the name only
+ * (a PRIVATE profile). The three cases are three MATCH branches; the SQL keeps, for each member, only the
+ * branch their profile allows for this viewer. A hit is the member's card (graph/network.ts).
  */
 export interface SearchRequest {
   q: string;
@@ -235,27 +237,23 @@ async function meiliCandidates(target: MeiliTarget, viewerId: string, plan: Plan
  */
 async function people(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
   const v = viewerRef(viewerId);
-  const full = sql`(u.id = ${v} OR COALESCE(p.visibility, 'PUBLIC') = 'PUBLIC'
-    OR (p.visibility = 'CONNECTIONS' AND ${connectedSql(v, sql`u.id`)}))`;
-  const rows = await deps.db.all<{
-    id: string;
-    username: string;
-    displayName: string;
-    headline: string | null;
-    avatarUrl: string | null;
-  }>(sql`WITH m AS (${candidates})
-    SELECT u.id, u.username, u.display_name AS displayName,
-      CASE WHEN p.visibility = 'CONNECTIONS' OR ${full} THEN p.headline END AS headline, p.avatar_url AS avatarUrl
+  // The profile rules of graph/policy.ts: which branch a member may match on is what the viewer may see of
+  // them (the full profile, else the card with or without its headline), and the hit is the card.
+  const member = { id: sql`u.id`, visibility: sql`p.visibility` };
+  const full = fullProfileVisibleSql(v, member);
+  const headline = cardShowsHeadlineSql(v, member);
+  const rows = await deps.db.all<CardRow>(sql`WITH m AS (${candidates})
+    SELECT ${cardColumnsFor(v)}
     FROM (SELECT id, branch, score FROM m ORDER BY score, id LIMIT ${MAX_CANDIDATES_RANKED}) m
       CROSS JOIN users u ON u.id = m.id AND u.status = 'ACTIVE' LEFT JOIN profiles p ON p.user_id = u.id
     WHERE ${notBlocked(viewerId, sql`u.id`)}
       AND ((m.branch = ${FULL} AND ${full})
-        OR (m.branch = ${NAME_AND_HEADLINE} AND p.visibility = 'CONNECTIONS' AND NOT ${full})
-        OR (m.branch = ${NAME_ONLY} AND p.visibility = 'PRIVATE' AND NOT ${full}))
+        OR (m.branch = ${NAME_AND_HEADLINE} AND NOT ${full} AND ${headline})
+        OR (m.branch = ${NAME_ONLY} AND NOT ${full} AND NOT ${headline}))
       ${plan.from !== undefined ? sql`AND u.created_at >= ${plan.from}` : sql``}
       ${plan.to !== undefined ? sql`AND u.created_at < ${plan.to}` : sql``}
     LIMIT ${plan.limit + 1} OFFSET ${plan.offset}`);
-  return rows.map((user) => ({ type: "people" as const, user }));
+  return rows.map((row) => ({ type: "people" as const, user: toCard(row) }));
 }
 
 async function posts(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
