@@ -1,9 +1,17 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { readAuth } from "./lib/auth";
+import { configurationProblems, reportConfigurationProblems } from "./lib/environment";
 import { AppError, type ErrorCode, errorBody, errorStatus } from "./lib/errors";
 import { logError } from "./lib/log";
-import { corsAllowlist, JSON_BODY_LIMIT, limitBody, requestContext, securityHeaders } from "./lib/middleware";
+import {
+  corsAllowlist,
+  JSON_BODY_LIMIT,
+  limitBody,
+  requestContext,
+  requireConfiguration,
+  securityHeaders,
+} from "./lib/middleware";
 import { createRouter } from "./lib/openapi";
 import { authRoutes } from "./modules/auth/routes";
 import { bookmarkRoutes } from "./modules/bookmarks/routes";
@@ -36,13 +44,19 @@ export function buildApp() {
   const jsonLimit = limitBody(JSON_BODY_LIMIT);
   app.use(
     "/api/*",
+    requireConfiguration,
     (c, next) => (STREAMED_UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)),
     readAuth,
   );
+  app.use("/media/*", requireConfiguration);
 
-  app.get("/health", (c) =>
-    c.json({ status: "ok", version: VERSION, time: new Date(c.var.clock.now()).toISOString() }),
-  );
+  app.get("/health", (c) => {
+    const time = new Date(c.var.clock.now()).toISOString();
+    const problems = configurationProblems(c.env);
+    if (problems.length === 0) return c.json({ status: "ok", version: VERSION, time });
+    reportConfigurationProblems(problems);
+    return c.json({ status: "misconfigured", version: VERSION, time, problems }, 503);
+  });
 
   const routes = app
     .route("/api/v1/auth", authRoutes)

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { AppEnv } from "../env";
 import { systemClock } from "./clock";
+import { ConfigurationError, configurationProblems, reportConfigurationProblems } from "./environment";
 import { AppError } from "./errors";
 import { negotiateLocale } from "./i18n";
 import { newId } from "./ids";
@@ -97,3 +98,16 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
     },
   });
 }
+
+/**
+ * A Worker whose secrets are missing or too short (lib/environment.ts) serves nothing that would need them:
+ * 503 SERVICE_MISCONFIGURED, and one error line naming the settings. /health reports the same problems.
+ */
+export const requireConfiguration: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const problems = configurationProblems(c.env);
+  if (problems.length > 0) {
+    reportConfigurationProblems(problems);
+    throw new ConfigurationError(problems);
+  }
+  await next();
+};
