@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { readAuth } from "./lib/auth";
 import { configurationProblems, reportConfigurationProblems } from "./lib/environment";
@@ -18,6 +17,7 @@ import { bookmarkRoutes } from "./modules/bookmarks/routes";
 import { commentRoutes, postCommentRoutes } from "./modules/comments/routes";
 import { conversationRoutes } from "./modules/conversations/routes";
 import { devRoutes } from "./modules/dev/routes";
+import { docsPage } from "./modules/docs/page";
 import { feedRoutes } from "./modules/feed/routes";
 import { blockRoutes, connectionRoutes, followRoutes } from "./modules/graph/routes";
 import { hashtagRoutes } from "./modules/hashtags/routes";
@@ -99,7 +99,7 @@ export function buildApp() {
         "Arabic-first social and professional network. Errors use {error:{code,message,details?}} with messages in Arabic or English by Accept-Language. Lists use cursor pagination: ?cursor=&limit= (default 20, max 100) answering {data,nextCursor}. Text offsets (mentions) count UTF-16 code units.",
     },
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Majlis API" }));
+  app.get("/docs", docsPage);
 
   app.notFound((c) => c.json(errorBody("ROUTE_NOT_FOUND", c.var.locale ?? "ar"), 404));
   app.onError((err, c) => {

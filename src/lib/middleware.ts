@@ -34,9 +34,12 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   });
 };
 
+/**
+ * The JSON API's CSP: nothing may load, run, frame or submit. An HTML page sets its own policy, no wider than
+ * the page needs, next to its markup (src/modules/docs/page.ts, src/modules/notifications/unsubscribe-page.ts);
+ * this one applies to every answer that has none.
+ */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const DOCS_CSP =
-  "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; connect-src 'self'; font-src https://cdn.jsdelivr.net data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
@@ -47,8 +50,7 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   h.set("Referrer-Policy", "strict-origin-when-cross-origin");
   h.set("Cross-Origin-Opener-Policy", "same-origin");
   h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
-  if (!h.has("Content-Security-Policy"))
-    h.set("Content-Security-Policy", c.req.path === "/docs" ? DOCS_CSP : API_CSP);
+  if (!h.has("Content-Security-Policy")) h.set("Content-Security-Policy", API_CSP);
 };
 
 /** CORS for the origins listed in CORS_ORIGINS (comma-separated); everything else gets no CORS headers. */
