@@ -80,8 +80,9 @@ async function startMiniflare() {
   const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
   const mf = new Miniflare({
     ...workerOptions,
-    // One log line per request would cost the server more than some of the work being measured.
-    bindings: { ...workerOptions.bindings, LOG_REQUESTS: "false" },
+    // One log line per request would cost the server more than some of the work being measured. Development
+    // mode: the members' tokens below are signed with the development key.
+    bindings: { ...workerOptions.bindings, ENVIRONMENT: "development", LOG_REQUESTS: "false" },
     modules: true,
     scriptPath: join(dir, "dist", "index.js"),
     modulesRoot: join(dir, "dist"),

@@ -1,4 +1,5 @@
-// `npm start`: apply local D1 migrations, seed demo data when the database is empty, run `wrangler dev`.
+// `npm start`: apply local D1 migrations, seed demo data when the database is empty, run `wrangler dev` in
+// development mode.
 import { spawn, spawnSync } from "node:child_process";
 import { WRANGLER_ENV } from "./lib/env.mjs";
 import { openLocalD1 } from "./lib/local-d1.mjs";
@@ -22,10 +23,22 @@ if (fresh) {
   console.log(`› database has ${count} members: not seeding (run \`npm run seed -- --users N\` to add more)`);
 }
 
-console.log("› starting wrangler dev on http://127.0.0.1:8787");
+// wrangler.toml says production; local runs are the one place development mode (public fallback keys,
+// the outbox route) is turned on.
+console.log("› starting wrangler dev on http://127.0.0.1:8787 (ENVIRONMENT=development)");
 const dev = spawn(
   "npx",
-  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", ...process.argv.slice(2)],
+  [
+    "wrangler",
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    "8787",
+    "--var",
+    "ENVIRONMENT:development",
+    ...process.argv.slice(2),
+  ],
   {
     stdio: "inherit",
     env: WRANGLER_ENV,

@@ -1,15 +1,23 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { readAuth } from "./lib/auth";
+import { configurationProblems, reportConfigurationProblems } from "./lib/environment";
 import { AppError, type ErrorCode, errorBody, errorStatus } from "./lib/errors";
 import { logError } from "./lib/log";
-import { corsAllowlist, JSON_BODY_LIMIT, limitBody, requestContext, securityHeaders } from "./lib/middleware";
+import {
+  corsAllowlist,
+  JSON_BODY_LIMIT,
+  limitBody,
+  requestContext,
+  requireConfiguration,
+  securityHeaders,
+} from "./lib/middleware";
 import { createRouter } from "./lib/openapi";
 import { authRoutes } from "./modules/auth/routes";
 import { bookmarkRoutes } from "./modules/bookmarks/routes";
 import { commentRoutes, postCommentRoutes } from "./modules/comments/routes";
 import { conversationRoutes } from "./modules/conversations/routes";
 import { devRoutes } from "./modules/dev/routes";
+import { docsPage } from "./modules/docs/page";
 import { feedRoutes } from "./modules/feed/routes";
 import { blockRoutes, connectionRoutes, followRoutes } from "./modules/graph/routes";
 import { hashtagRoutes } from "./modules/hashtags/routes";
@@ -36,13 +44,19 @@ export function buildApp() {
   const jsonLimit = limitBody(JSON_BODY_LIMIT);
   app.use(
     "/api/*",
+    requireConfiguration,
     (c, next) => (STREAMED_UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)),
     readAuth,
   );
+  app.use("/media/*", requireConfiguration);
 
-  app.get("/health", (c) =>
-    c.json({ status: "ok", version: VERSION, time: new Date(c.var.clock.now()).toISOString() }),
-  );
+  app.get("/health", (c) => {
+    const time = new Date(c.var.clock.now()).toISOString();
+    const problems = configurationProblems(c.env);
+    if (problems.length === 0) return c.json({ status: "ok", version: VERSION, time });
+    reportConfigurationProblems(problems);
+    return c.json({ status: "misconfigured", version: VERSION, time, problems }, 503);
+  });
 
   const routes = app
     .route("/api/v1/auth", authRoutes)
@@ -85,7 +99,7 @@ export function buildApp() {
         "Arabic-first social and professional network. Errors use {error:{code,message,details?}} with messages in Arabic or English by Accept-Language. Lists use cursor pagination: ?cursor=&limit= (default 20, max 100) answering {data,nextCursor}. Text offsets (mentions) count UTF-16 code units.",
     },
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Majlis API" }));
+  app.get("/docs", docsPage);
 
   app.notFound((c) => c.json(errorBody("ROUTE_NOT_FOUND", c.var.locale ?? "ar"), 404));
   app.onError((err, c) => {

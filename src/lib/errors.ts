@@ -140,6 +140,11 @@ const CATALOG = {
   UPGRADE_REQUIRED: [426, "Open this endpoint as a WebSocket.", "افتح هذه الواجهة عبر WebSocket."],
   RATE_LIMITED: [429, "Too many requests. Slow down.", "طلبات كثيرة جداً. يرجى التمهل."],
   INTERNAL: [500, "Something went wrong on our side.", "حدث خطأ من جهتنا."],
+  SERVICE_MISCONFIGURED: [
+    503,
+    "The service is not configured correctly. Try again later.",
+    "الخدمة غير مُعدّة بشكل صحيح. حاول لاحقاً.",
+  ],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof CATALOG;

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { AppEnv } from "../env";
 import { systemClock } from "./clock";
+import { ConfigurationError, configurationProblems, reportConfigurationProblems } from "./environment";
 import { AppError } from "./errors";
 import { negotiateLocale } from "./i18n";
 import { newId } from "./ids";
@@ -33,9 +34,12 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   });
 };
 
+/**
+ * The JSON API's CSP: nothing may load, run, frame or submit. An HTML page sets its own policy, no wider than
+ * the page needs, next to its markup (src/modules/docs/page.ts, src/modules/notifications/unsubscribe-page.ts);
+ * this one applies to every answer that has none.
+ */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const DOCS_CSP =
-  "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; connect-src 'self'; font-src https://cdn.jsdelivr.net data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
@@ -46,8 +50,7 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   h.set("Referrer-Policy", "strict-origin-when-cross-origin");
   h.set("Cross-Origin-Opener-Policy", "same-origin");
   h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
-  if (!h.has("Content-Security-Policy"))
-    h.set("Content-Security-Policy", c.req.path === "/docs" ? DOCS_CSP : API_CSP);
+  if (!h.has("Content-Security-Policy")) h.set("Content-Security-Policy", API_CSP);
 };
 
 /** CORS for the origins listed in CORS_ORIGINS (comma-separated); everything else gets no CORS headers. */
@@ -97,3 +100,16 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
     },
   });
 }
+
+/**
+ * A Worker whose secrets are missing or too short (lib/environment.ts) serves nothing that would need them:
+ * 503 SERVICE_MISCONFIGURED, and one error line naming the settings. /health reports the same problems.
+ */
+export const requireConfiguration: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const problems = configurationProblems(c.env);
+  if (problems.length > 0) {
+    reportConfigurationProblems(problems);
+    throw new ConfigurationError(problems);
+  }
+  await next();
+};

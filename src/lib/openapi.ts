@@ -114,7 +114,24 @@ export function cleanText(value: string): string {
   );
 }
 
+/** Line breaks and tabs: CR, LF, TAB, NEL and the Unicode line and paragraph separators. */
+const LINE_BREAKS = /[\t\n\r\u0085\u2028\u2029]+/g;
+
+/**
+ * One-line text: cleanText, and each run of line breaks or tabs becomes one space. Names, titles and
+ * headlines travel into email subjects and headers, notification titles and HTML attributes, where a line
+ * break could start a new header or line.
+ */
+export function cleanLine(value: string): string {
+  return cleanText(value.replace(LINE_BREAKS, " "));
+}
+
 /** A free-text field: control characters removed, trimmed, then limited (in UTF-16 code units, like JS). */
 export function text(max: number, min = 0) {
   return z.string().overwrite(cleanText).min(min).max(max);
+}
+
+/** A one-line text field (names, titles, queries): like text(), without line breaks or tabs. */
+export function line(max: number, min = 0) {
+  return z.string().overwrite(cleanLine).min(min).max(max);
 }

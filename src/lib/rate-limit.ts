@@ -72,8 +72,14 @@ export const RATE_LIMITS = {
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
+/**
+ * The client's address as the platform reports it: CF-Connecting-IP, which Cloudflare sets on every request
+ * (replacing any value the client sent) and Miniflare/wrangler dev set from the socket. No header a client
+ * can choose (X-Real-IP, X-Forwarded-For) is read: it would give every request a fresh per-IP budget.
+ * Absent only when a local runtime has no entry worker in front (the bench); those requests share one budget.
+ */
 export function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local";
+  return c.req.header("cf-connecting-ip") ?? "local";
 }
 
 function rulesOf(name: RateLimitName): RateRule[] {

@@ -1,37 +1,33 @@
-import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { type JWTVerifyOptions, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { AuthUser, Bindings } from "../env";
-import { sha256Hex } from "./crypto";
 import { utf8 } from "./encoding";
+import { jwtSigningSecret, jwtVerificationSecrets } from "./environment";
 import { AppError } from "./errors";
 
 /**
- * Access tokens: HS256 JWTs (algorithm pinned on verify), 15 minutes, with a `kid` so the secret can be
- * rotated: JWT_SECRET signs, JWT_SECRET_PREVIOUS still verifies until the old tokens have expired.
+ * Access tokens: HS256 JWTs (algorithm pinned on verify), 15 minutes. JWT_SECRET signs; during a rotation
+ * JWT_SECRET_PREVIOUS still verifies until the old tokens have expired. The keys come from
+ * lib/environment.ts (required and at least 32 bytes outside development mode).
+ *
+ * Tokens carry no key id: an id computed from the secret (e.g. a prefix of its hash) would let anyone
+ * holding a token test guesses of the secret offline without a single signature. A token is checked
+ * against the current key, then the previous one; the verified-token memory below keeps that cheap.
  */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ALG = "HS256";
 const ISSUER = "majlis";
-/** Used only when ENVIRONMENT is development or test, so local runs need no set-up. */
-const DEV_SECRET = "majlis-local-development-secret-not-for-production";
+type TokenEnv = Pick<Bindings, "JWT_SECRET" | "JWT_SECRET_PREVIOUS" | "ENVIRONMENT">;
 
-interface SigningKey {
-  kid: string;
-  key: CryptoKey;
-}
+const keyCache = new Map<string, Promise<CryptoKey>>();
 
-const keyCache = new Map<string, Promise<SigningKey>>();
-
-/** The key id and the imported HMAC key of a secret, once per isolate (importing costs on every call). */
-function signingKey(secret: string): Promise<SigningKey> {
+/** The imported HMAC key of a secret, once per isolate (importing costs on every call). */
+function hmacKeyOf(secret: string): Promise<CryptoKey> {
   let cached = keyCache.get(secret);
   if (!cached) {
-    cached = Promise.all([
-      sha256Hex(secret),
-      crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-        "sign",
-        "verify",
-      ]),
-    ]).then(([digest, key]) => ({ kid: digest.slice(0, 12), key }));
+    cached = crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
     keyCache.set(secret, cached);
   }
   return cached;
@@ -40,32 +36,46 @@ function signingKey(secret: string): Promise<SigningKey> {
 /**
  * Tokens this isolate has already verified, until they expire: a member's app sends the same access token
  * with every request for up to 15 minutes, and checking its signature again each time was a visible part
- * of a cheap read's CPU. Keyed by the whole token string, so only the exact token that passed is let
- * through; failures are never remembered. Revocation is still checked per request (lib/auth.ts).
+ * of a cheap read's CPU. Kept per set of keys and keyed by the whole token string, so only the exact token
+ * that passed under the same keys is let through; failures are never remembered. Revocation is still
+ * checked per request (lib/auth.ts).
  */
-const verified = new Map<string, { user: AuthUser; expiresAtMs: number }>();
+type Verified = Map<string, { user: AuthUser; expiresAtMs: number }>;
+const verifiedByKeys = new Map<string, Verified>();
 const VERIFIED_CACHE_MAX = 10_000;
 const CLOCK_TOLERANCE_S = 5;
 
-function secrets(env: Pick<Bindings, "JWT_SECRET" | "JWT_SECRET_PREVIOUS" | "ENVIRONMENT">): string[] {
-  const current = env.JWT_SECRET ?? (isLocalEnvironment(env) ? DEV_SECRET : undefined);
-  if (!current) throw new Error("JWT_SECRET is not configured");
-  return env.JWT_SECRET_PREVIOUS ? [current, env.JWT_SECRET_PREVIOUS] : [current];
+function verifiedUnder(secrets: string[]): Verified {
+  const id = secrets.join("\n");
+  let verified = verifiedByKeys.get(id);
+  if (!verified) {
+    // One set of keys per deployment; more only in tests that switch configurations.
+    if (verifiedByKeys.size >= 4) verifiedByKeys.clear();
+    verified = new Map();
+    verifiedByKeys.set(id, verified);
+  }
+  return verified;
 }
 
-export function isLocalEnvironment(env: Pick<Bindings, "ENVIRONMENT">): boolean {
-  return env.ENVIRONMENT === "development" || env.ENVIRONMENT === "test";
+/** Verifies with the first key whose signature matches; claim errors (expiry) of that key propagate. */
+async function verifyWithAny(token: string, secrets: string[], options: JWTVerifyOptions) {
+  let failure: unknown = new AppError("INVALID_TOKEN");
+  for (const secret of secrets) {
+    try {
+      return await jwtVerify(token, await hmacKeyOf(secret), options);
+    } catch (err) {
+      if (!(err instanceof joseErrors.JWSSignatureVerificationFailed)) throw err;
+      failure = err;
+    }
+  }
+  throw failure;
 }
 
-export async function signAccessToken(
-  env: Pick<Bindings, "JWT_SECRET" | "JWT_SECRET_PREVIOUS" | "ENVIRONMENT">,
-  user: AuthUser,
-  nowMs: number,
-): Promise<string> {
-  const { kid, key } = await signingKey(secrets(env)[0]!);
+export async function signAccessToken(env: TokenEnv, user: AuthUser, nowMs: number): Promise<string> {
+  const key = await hmacKeyOf(jwtSigningSecret(env));
   const iat = Math.floor(nowMs / 1000);
   return new SignJWT({ sid: user.sessionId, role: user.role, ev: user.emailVerified })
-    .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
+    .setProtectedHeader({ alg: ALG, typ: "JWT" })
     .setSubject(user.id)
     .setIssuer(ISSUER)
     .setIssuedAt(iat)
@@ -73,28 +83,22 @@ export async function signAccessToken(
     .sign(key);
 }
 
-export async function verifyAccessToken(
-  env: Pick<Bindings, "JWT_SECRET" | "JWT_SECRET_PREVIOUS" | "ENVIRONMENT">,
-  token: string,
-  nowMs: number,
-): Promise<AuthUser> {
+export async function verifyAccessToken(env: TokenEnv, token: string, nowMs: number): Promise<AuthUser> {
+  const secrets = jwtVerificationSecrets(env);
+  const verified = verifiedUnder(secrets);
   const known = verified.get(token);
   if (known) {
     if (known.expiresAtMs > nowMs) return known.user;
     verified.delete(token);
     throw new AppError("TOKEN_EXPIRED");
   }
-  const keys = await Promise.all(secrets(env).map(signingKey));
   try {
-    const { payload } = await jwtVerify(
-      token,
-      async (header) => {
-        const match = keys.find((k) => k.kid === header.kid);
-        if (!match) throw new AppError("INVALID_TOKEN");
-        return match.key;
-      },
-      { algorithms: [ALG], issuer: ISSUER, currentDate: new Date(nowMs), clockTolerance: CLOCK_TOLERANCE_S },
-    );
+    const { payload } = await verifyWithAny(token, secrets, {
+      algorithms: [ALG],
+      issuer: ISSUER,
+      currentDate: new Date(nowMs),
+      clockTolerance: CLOCK_TOLERANCE_S,
+    });
     if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.exp !== "number")
       throw new AppError("INVALID_TOKEN");
     const user: AuthUser = Object.freeze({

@@ -87,12 +87,8 @@ describe("email verification", () => {
 describe("GET /api/v1/dev/outbox", () => {
   it("is refused outside development", async () => {
     const { app } = await import("../../src/app");
-    const { env } = await import("cloudflare:test");
-    const res = await app.request(
-      "/api/v1/dev/outbox?to=a@b.example",
-      {},
-      { ...env, ENVIRONMENT: "production" },
-    );
+    const { productionEnv } = await import("../support/production");
+    const res = await app.request("/api/v1/dev/outbox?to=a@b.example", {}, productionEnv());
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("DEV_ONLY");
   });

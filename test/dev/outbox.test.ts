@@ -1,7 +1,7 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { get, post, waitForEmail } from "../support/http";
+import { productionEnv } from "../support/production";
 import { registerUser } from "../support/users";
 
 describe("GET /api/v1/dev/outbox", () => {
@@ -19,11 +19,7 @@ describe("GET /api/v1/dev/outbox", () => {
   });
 
   it("is refused outside development and needs ?to=", async () => {
-    const res = await app.request(
-      "/api/v1/dev/outbox?to=a@b.example",
-      {},
-      { ...env, ENVIRONMENT: "production" },
-    );
+    const res = await app.request("/api/v1/dev/outbox?to=a@b.example", {}, productionEnv());
     expect(res.status).toBe(403);
     expect((await get("/api/v1/dev/outbox")).status).toBe(400);
   });

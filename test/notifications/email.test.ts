@@ -131,7 +131,7 @@ describe("notification emails and unsubscribe links", () => {
       ),
     );
     const other = await unsubscribeToken(
-      { ...env, UNSUBSCRIBE_SECRET: "someone-elses-secret" },
+      { ...env, UNSUBSCRIBE_SECRET: "someone-elses-secret-of-at-least-32-bytes" },
       victim!.id,
       "mention",
     );

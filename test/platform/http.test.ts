@@ -39,6 +39,28 @@ describe("cross-cutting HTTP behaviour", () => {
     expect(docs.headers.get("content-security-policy")).toContain("script-src");
   });
 
+  it("counts per-IP limits by the platform's CF-Connecting-IP only, never a client-chosen X-Real-IP", async () => {
+    // Without CF-Connecting-IP (a local runtime with nothing in front), inventing X-Real-IP values must
+    // not give each request a fresh budget.
+    const refresh = (realIp: string) =>
+      SELF.fetch("http://x/api/v1/auth/refresh", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-real-ip": realIp, "x-forwarded-for": realIp },
+        body: JSON.stringify({ refreshToken: "not-a-real-refresh-token" }),
+      });
+    const first = await refresh("198.51.100.1");
+    const second = await refresh("198.51.100.2");
+    expect(first.status).toBe(401);
+    const remaining = (r: Response) => Number(r.headers.get("ratelimit-remaining"));
+    expect(remaining(second)).toBe(remaining(first) - 1);
+    // CF-Connecting-IP does separate clients.
+    const other = await call("POST", "/api/v1/auth/refresh", {
+      body: { refreshToken: "not-a-real-refresh-token" },
+      ip: "198.51.100.3",
+    });
+    expect(Number(other.headers.get("ratelimit-remaining"))).toBeGreaterThan(remaining(second));
+  });
+
   it("allows CORS only for configured origins", async () => {
     const allowed = await call("OPTIONS", "/api/v1/auth/login", {
       headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },

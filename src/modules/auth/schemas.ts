@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { text } from "../../lib/openapi";
+import { line } from "../../lib/openapi";
 
 export const USERNAME = z
   .string()
@@ -41,7 +41,7 @@ export const RegisterBody = z
     username: USERNAME,
     email: EMAIL,
     password: PASSWORD,
-    displayName: text(100, 1).openapi({ example: "سارة أحمد" }),
+    displayName: line(100, 1).openapi({ example: "سارة أحمد" }),
     locale: LOCALE.optional(),
   })
   .openapi("RegisterRequest");

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { orNull, text } from "../../lib/openapi";
+import { line, orNull, text } from "../../lib/openapi";
 import { UserCardSchema } from "../profiles/card";
 import { MAX_ATTACHMENTS, MAX_NAME, MAX_TEXT } from "./rules";
 
@@ -135,7 +135,7 @@ export const HistorySchema = z
 export const CreateConversationInput = z
   .object({
     memberIds: z.array(ID).min(1).max(255),
-    name: text(MAX_NAME, 1).optional(),
+    name: line(MAX_NAME, 1).optional(),
   })
   .refine((v) => new Set(v.memberIds).size === v.memberIds.length, {
     message: "memberIds must be distinct",
@@ -145,7 +145,7 @@ export const CreateConversationInput = z
 
 export const UpdateConversationInput = z
   .object({
-    name: text(MAX_NAME, 1).nullable().optional(),
+    name: line(MAX_NAME, 1).nullable().optional(),
     avatarMediaId: ID.nullable().optional(),
   })
   .refine((v) => v.name !== undefined || v.avatarMediaId !== undefined, { message: "nothing to change" })

@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { emailOutbox } from "../../db/schema";
 import { isoAt } from "../../lib/clock";
 import { depsOf } from "../../lib/deps";
+import { isDevelopmentMode } from "../../lib/environment";
 import { AppError } from "../../lib/errors";
 import { createRouter, errors, json } from "../../lib/openapi";
 
@@ -21,7 +22,7 @@ const OutboxMessage = z
   })
   .openapi("OutboxMessage");
 
-/** A local mail catcher: only when ENVIRONMENT=development (refused everywhere else). */
+/** A local mail catcher: only in development mode (lib/environment.ts); refused everywhere else. */
 export const devRoutes = createRouter().openapi(
   createRoute({
     method: "get",
@@ -32,7 +33,7 @@ export const devRoutes = createRouter().openapi(
     responses: { 200: json(z.object({ data: z.array(OutboxMessage) })), ...errors(400, 403) },
   }),
   async (c) => {
-    if (c.env.ENVIRONMENT !== "development") throw new AppError("DEV_ONLY");
+    if (!isDevelopmentMode(c.env)) throw new AppError("DEV_ONLY");
     const { db } = depsOf(c);
     const rows = await db
       .select()

@@ -1,6 +1,7 @@
 import { PermanentError } from "../../../queues/framework";
 import type { Bindings } from "../../env";
 import { newId } from "../../lib/ids";
+import { exactHeaderValue, oneLineHeader } from "./headers";
 
 /**
  * Email delivery adapters, chosen by EMAIL_PROVIDER:
@@ -29,10 +30,12 @@ export function emailProviderName(env: Pick<Bindings, "EMAIL_PROVIDER">): EmailP
   throw new PermanentError(`unknown EMAIL_PROVIDER "${name}"`);
 }
 
+/** EMAIL_FROM as name and address; the name is made one line, an address with a line break is refused. */
 export function senderOf(env: Pick<Bindings, "EMAIL_FROM">): { email: string; name: string } {
   const from = env.EMAIL_FROM?.trim() || "Majlis <no-reply@majlis.example>";
-  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(from);
-  return match ? { name: match[1] || "Majlis", email: match[2]! } : { name: "Majlis", email: from };
+  const match = /^\s*([\s\S]*?)\s*<([^>]+)>\s*$/.exec(from);
+  const name = oneLineHeader(match?.[1] ?? "") || "Majlis";
+  return { name, email: exactHeaderValue("From", match ? match[2]! : from) };
 }
 
 /** The outbox row for a message (an INSERT the caller runs, so it commits with the queue receipt). */

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { type EnqueueOptions, enqueue, type Outcome } from "../../../queues/framework";
 import type { Bindings } from "../../env";
+import { withSafeHeaders } from "./headers";
 import {
   emailProviderName,
   type OutgoingEmail,
@@ -42,13 +43,13 @@ function headersOf(message: EmailMessage): Record<string, string> {
  */
 export async function deliverEmail(env: Bindings, message: EmailMessage, now: number): Promise<Outcome> {
   const rendered = renderEmail(message.template, message.locale, message.data);
-  const mail: OutgoingEmail = {
+  const mail: OutgoingEmail = withSafeHeaders({
     to: message.to,
     ...rendered,
     headers: headersOf(message),
     template: message.template,
     data: message.data,
-  };
+  });
   switch (emailProviderName(env)) {
     case "sendgrid":
       await sendWithSendGrid(env, mail);

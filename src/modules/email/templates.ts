@@ -1,4 +1,5 @@
 import type { Locale } from "../../lib/i18n";
+import { oneLineHeader } from "./headers";
 
 /**
  * Email templates in Arabic (right-to-left) and English. Each returns subject, plain text and HTML; every
@@ -213,17 +214,11 @@ function layout(locale: Locale, title: string, body: string): string {
   return `<!doctype html><html lang="${locale}" dir="${dir}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;direction:${dir};text-align:${dir === "rtl" ? "right" : "left"}">\n${body}\n<p style="color:#666">Majlis · مجلس</p></body></html>`;
 }
 
-/** Subjects are one line: newlines and control characters would let a value inject mail headers. */
-function oneLine(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const controls = /[\u0000-\u001F\u007F]+/g;
-  return value.replace(controls, " ").trim().slice(0, 200);
-}
-
 export function renderEmail(template: EmailTemplate, locale: Locale, data: Data): RenderedEmail {
   const strings = TEMPLATES[template][locale];
   const blocks = strings.body(data);
-  const subject = oneLine(strings.subject(data));
+  // The subject is a header: one line (headers.ts).
+  const subject = oneLineHeader(strings.subject(data));
   return {
     subject,
     text: blocks.map(textOf).join("\n\n"),

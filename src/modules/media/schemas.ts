@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { MEDIA_KINDS } from "../../db/schema/media";
-import { text } from "../../lib/openapi";
+import { line } from "../../lib/openapi";
 import { FORMATS, MAX_UPLOAD_BYTES } from "./formats";
 
 export const KIND = z.enum(MEDIA_KINDS).openapi({ example: "POST_IMAGE" });
-export const ALT_TEXT = text(200).openapi({
+export const ALT_TEXT = line(200).openapi({
   description: "Describes the image for screen readers (≤ 200 characters)",
 });
 
@@ -64,7 +64,7 @@ export const UploadTicketBody = z
       .max(MAX_UPLOAD_BYTES)
       .openapi({ description: "Exact size in bytes of the file" }),
     contentType: z.enum(MIME_TYPES).openapi({ example: "video/mp4" }),
-    filename: text(200).optional(),
+    filename: line(200).optional(),
     altText: ALT_TEXT.optional(),
   })
   .openapi("UploadTicketRequest");

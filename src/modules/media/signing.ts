@@ -1,10 +1,11 @@
 import type { Bindings } from "../../env";
 import { hmacSign, timingSafeEqual } from "../../lib/crypto";
-import { isLocalEnvironment } from "../../lib/tokens";
+import { mediaSigningSecret } from "../../lib/environment";
 
 /**
  * HMAC-SHA256 signatures for media URLs: the two-step upload PUT and private downloads. Each signature
- * covers a purpose prefix, so an upload signature can never be replayed as a download one.
+ * covers a purpose prefix, so an upload signature can never be replayed as a download one. The key is
+ * MEDIA_SIGNING_SECRET (lib/environment.ts: required outside development mode, at least 32 bytes).
  */
 export const UPLOAD_URL_TTL_MS = 15 * 60_000;
 export const DOWNLOAD_URL_TTL_MS = 15 * 60_000;
@@ -17,15 +18,6 @@ export const DOWNLOAD_URL_TTL_MS = 15 * 60_000;
 export const RESTRICTED_URL_WINDOW_MS = 15 * 60_000;
 export const restrictedUrlExpiry = (now: number) =>
   (Math.floor(now / RESTRICTED_URL_WINDOW_MS) + 2) * RESTRICTED_URL_WINDOW_MS;
-
-/** Used only when ENVIRONMENT is development or test, so local runs need no set-up. */
-const DEV_SECRET = "majlis-local-media-signing-secret-not-for-production";
-
-function secret(env: Pick<Bindings, "MEDIA_SIGNING_SECRET" | "ENVIRONMENT">): string {
-  const s = env.MEDIA_SIGNING_SECRET ?? (isLocalEnvironment(env) ? DEV_SECRET : undefined);
-  if (!s) throw new Error("MEDIA_SIGNING_SECRET is not configured");
-  return s;
-}
 
 export interface UploadGrant {
   id: string;
@@ -40,8 +32,8 @@ const uploadMessage = (g: UploadGrant) =>
   ["put", g.id, g.ownerId, g.kind, g.size, g.contentType, g.expiresAt].join("\n");
 const downloadMessage = (key: string, expiresAt: number) => ["get", key, expiresAt].join("\n");
 
-export function signUpload(env: Bindings, grant: UploadGrant): Promise<string> {
-  return hmacSign(secret(env), uploadMessage(grant));
+export async function signUpload(env: Bindings, grant: UploadGrant): Promise<string> {
+  return hmacSign(mediaSigningSecret(env), uploadMessage(grant));
 }
 
 export async function verifyUpload(env: Bindings, grant: UploadGrant, signature: string): Promise<boolean> {
@@ -50,7 +42,7 @@ export async function verifyUpload(env: Bindings, grant: UploadGrant, signature:
 
 /** Path and query of a private or restricted object's URL, valid until `expiresAt`. */
 export async function signedDownloadPath(env: Bindings, key: string, expiresAt: number): Promise<string> {
-  const sig = await hmacSign(secret(env), downloadMessage(key, expiresAt));
+  const sig = await hmacSign(mediaSigningSecret(env), downloadMessage(key, expiresAt));
   return `/media/${key}?expires=${expiresAt}&sig=${sig}`;
 }
 
@@ -60,5 +52,5 @@ export async function verifyDownload(
   expiresAt: number,
   signature: string,
 ): Promise<boolean> {
-  return timingSafeEqual(await hmacSign(secret(env), downloadMessage(key, expiresAt)), signature);
+  return timingSafeEqual(await hmacSign(mediaSigningSecret(env), downloadMessage(key, expiresAt)), signature);
 }

@@ -54,9 +54,17 @@ export function donePage(locale: Locale): string {
   return page(locale, t.doneTitle, `<p>${escapeHtml(t.doneBody)}</p>`);
 }
 
+/**
+ * The pages' own Content-Security-Policy (the API's default forbids forms): no script, style, image or
+ * frame; the only thing a page may do is submit its form back to this origin.
+ */
+export const UNSUBSCRIBE_PAGE_CSP =
+  "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /** Runs `work`; an AppError becomes a page with the same status and the catalog's message. */
 export async function htmlOrError(c: Context<AppEnv>, work: () => Promise<string>): Promise<Response> {
   const locale = c.var.locale;
+  c.header("Content-Security-Policy", UNSUBSCRIBE_PAGE_CSP);
   try {
     return c.html(await work(), 200);
   } catch (err) {

@@ -2,8 +2,8 @@ import type { Bindings } from "../../env";
 import { hmacSign, timingSafeEqual } from "../../lib/crypto";
 import type { Deps } from "../../lib/deps";
 import { base64url, fromBase64url, fromUtf8, utf8 } from "../../lib/encoding";
+import { unsubscribeSecret } from "../../lib/environment";
 import { AppError } from "../../lib/errors";
-import { isLocalEnvironment } from "../../lib/tokens";
 import { preferencesUpsert } from "./preferences";
 import { NOTIFICATION_TYPES, type NotificationType } from "./types";
 
@@ -11,27 +11,21 @@ import { NOTIFICATION_TYPES, type NotificationType } from "./types";
  * Unsubscribe links in emails: `GET /api/v1/notifications/unsubscribe?token=` turns off the email channel
  * of one notification type (or the digest) without signing in. The token is `payload.signature`, where
  * payload = base64url("v1:<userId>:<scope>") and signature = HMAC-SHA-256 over it with
- * UNSUBSCRIBE_SECRET (else a key derived from JWT_SECRET; a fixed key only in development), so it cannot
- * be forged or moved to another member or type. It does not expire: old emails keep working.
+ * UNSUBSCRIBE_SECRET, else a key derived from the JWT key in use (lib/environment.ts: never a public key
+ * outside development mode), so it cannot be forged or moved to another member or type. It does not
+ * expire: old emails keep working.
  */
 export type UnsubscribeScope = NotificationType | "digest";
 
-const DEV_SECRET = "majlis-local-unsubscribe-secret-not-for-production";
-
-function secretOf(env: Pick<Bindings, "UNSUBSCRIBE_SECRET" | "JWT_SECRET" | "ENVIRONMENT">): string {
-  if (env.UNSUBSCRIBE_SECRET) return env.UNSUBSCRIBE_SECRET;
-  if (env.JWT_SECRET) return `unsubscribe|${env.JWT_SECRET}`;
-  if (isLocalEnvironment(env)) return DEV_SECRET;
-  throw new Error("UNSUBSCRIBE_SECRET (or JWT_SECRET) is not configured");
-}
+type SigningEnv = Pick<Bindings, "UNSUBSCRIBE_SECRET" | "JWT_SECRET" | "ENVIRONMENT">;
 
 export async function unsubscribeToken(
-  env: Pick<Bindings, "UNSUBSCRIBE_SECRET" | "JWT_SECRET" | "ENVIRONMENT">,
+  env: SigningEnv,
   userId: string,
   scope: UnsubscribeScope,
 ): Promise<string> {
   const payload = base64url(utf8(`v1:${userId}:${scope}`));
-  return `${payload}.${await hmacSign(secretOf(env), payload)}`;
+  return `${payload}.${await hmacSign(unsubscribeSecret(env), payload)}`;
 }
 
 export async function unsubscribeUrl(
@@ -44,12 +38,12 @@ export async function unsubscribeUrl(
 }
 
 export async function verifyUnsubscribeToken(
-  env: Pick<Bindings, "UNSUBSCRIBE_SECRET" | "JWT_SECRET" | "ENVIRONMENT">,
+  env: SigningEnv,
   token: string,
 ): Promise<{ userId: string; scope: UnsubscribeScope }> {
   const [payload, signature, extra] = token.split(".");
   if (!payload || !signature || extra !== undefined) throw new AppError("INVALID_LINK");
-  const expected = await hmacSign(secretOf(env), payload);
+  const expected = await hmacSign(unsubscribeSecret(env), payload);
   if (!timingSafeEqual(expected, signature)) throw new AppError("INVALID_LINK");
   let decoded: string;
   try {

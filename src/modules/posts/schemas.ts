@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { POST_VISIBILITIES, REACTION_TYPES } from "../../db/schema";
-import { orNull, text } from "../../lib/openapi";
+import { line, orNull, text } from "../../lib/openapi";
 import { UserCardSchema } from "../profiles/card";
 
 export const LIMITS = {
@@ -124,7 +124,7 @@ const MediaIds = z
 export const PollInput = z
   .object({
     options: z
-      .array(text(LIMITS.pollOptionText, 1))
+      .array(line(LIMITS.pollOptionText, 1))
       .min(LIMITS.pollOptions.min)
       .max(LIMITS.pollOptions.max)
       .refine(

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { text } from "../../lib/openapi";
+import { line, text } from "../../lib/openapi";
 import { LOCALE } from "../auth/schemas";
 
 /** Limits of the profile fields (seed 000 and LinkedIn's). */
@@ -56,8 +56,8 @@ export function webUrl(httpsOnly: boolean) {
 }
 
 /** Optional free text that may be cleared with null or "" (stored as null). */
-const clearable = (max: number) =>
-  text(max)
+const clearable = (max: number, field = text) =>
+  field(max)
     .nullable()
     .transform((v) => (v ? v : null));
 
@@ -82,10 +82,10 @@ export const SocialLinkSchema = z
   .openapi("SocialLink");
 
 const TRANSLATED_FIELDS = {
-  displayName: text(LIMITS.displayName, 1).optional(),
-  headline: text(LIMITS.headline, 1).optional(),
+  displayName: line(LIMITS.displayName, 1).optional(),
+  headline: line(LIMITS.headline, 1).optional(),
   about: text(LIMITS.about, 1).optional(),
-  location: text(LIMITS.location, 1).optional(),
+  location: line(LIMITS.location, 1).optional(),
 };
 export const TranslationsSchema = z
   .record(LOCALE, z.object(TRANSLATED_FIELDS).strict())
@@ -116,9 +116,9 @@ const endAfterStartIssue = { message: "endDate must not be before startDate", pa
 
 export const ExperienceInput = z
   .object({
-    title: text(LIMITS.shortText, 1),
-    company: text(LIMITS.shortText, 1),
-    location: clearable(LIMITS.location).optional(),
+    title: line(LIMITS.shortText, 1),
+    company: line(LIMITS.shortText, 1),
+    location: clearable(LIMITS.location, line).optional(),
     employmentType: z.enum(EMPLOYMENT_TYPES).nullable().optional(),
     startDate: MONTH,
     endDate: MONTH.nullable().optional().openapi({ description: "null or absent: current position" }),
@@ -129,9 +129,9 @@ export const ExperienceInput = z
 
 export const EducationInput = z
   .object({
-    school: text(LIMITS.shortText, 1),
-    degree: clearable(LIMITS.shortText).optional(),
-    field: clearable(LIMITS.shortText).optional(),
+    school: line(LIMITS.shortText, 1),
+    degree: clearable(LIMITS.shortText, line).optional(),
+    field: clearable(LIMITS.shortText, line).optional(),
     startDate: MONTH.nullable().optional(),
     endDate: MONTH.nullable().optional(),
     description: clearable(LIMITS.entryDescription).optional(),
@@ -141,8 +141,8 @@ export const EducationInput = z
 
 export const CertificationSchema = z
   .object({
-    name: text(LIMITS.shortText, 1),
-    issuer: text(LIMITS.shortText, 1).optional(),
+    name: line(LIMITS.shortText, 1),
+    issuer: line(LIMITS.shortText, 1).optional(),
     issuedAt: MONTH.optional(),
     expiresAt: MONTH.optional(),
     credentialUrl: webUrl(true).optional(),
@@ -162,7 +162,7 @@ export const PROFICIENCIES = [
   "NATIVE",
 ] as const;
 export const LanguageSchema = z
-  .object({ language: text(50, 1), proficiency: z.enum(PROFICIENCIES) })
+  .object({ language: line(50, 1), proficiency: z.enum(PROFICIENCIES) })
   .strict()
   .openapi("LanguageSkill");
 
@@ -184,10 +184,10 @@ export const PrivacySchema = z
 
 export const UpdateProfileBody = z
   .object({
-    displayName: text(LIMITS.displayName, 1),
-    headline: clearable(LIMITS.headline),
+    displayName: line(LIMITS.displayName, 1),
+    headline: clearable(LIMITS.headline, line),
     about: clearable(LIMITS.about),
-    location: clearable(LIMITS.location),
+    location: clearable(LIMITS.location, line),
     website: webUrl(false)
       .nullable()
       .or(z.literal("").transform(() => null)),
@@ -195,7 +195,7 @@ export const UpdateProfileBody = z
     translations: TranslationsSchema,
     experience: z.array(ExperienceInput).max(LIMITS.experience),
     education: z.array(EducationInput).max(LIMITS.education),
-    skills: z.array(text(LIMITS.skillName, 1)).max(LIMITS.skills),
+    skills: z.array(line(LIMITS.skillName, 1)).max(LIMITS.skills),
     certifications: z.array(CertificationSchema).max(LIMITS.certifications),
     languages: z.array(LanguageSchema).max(LIMITS.languages),
     privacy: PrivacySchema.partial().strict(),

@@ -1,6 +1,6 @@
 import type { Bindings } from "../../env";
 import { base64url, fromBase64url, utf8 } from "../../lib/encoding";
-import { isLocalEnvironment } from "../../lib/tokens";
+import { isDevelopmentMode } from "../../lib/environment";
 
 /**
  * VAPID (RFC 8292): the application server identifies itself to push services with an ES256 JWT signed by
@@ -116,7 +116,7 @@ export async function vapidKeys(
     }
     return cached;
   }
-  if (!isLocalEnvironment(env)) return null;
+  if (!isDevelopmentMode(env)) return null;
   let dev = keyCache.get(DEV_KEY);
   if (!dev) {
     dev = devJwk(env).then(importKeys);

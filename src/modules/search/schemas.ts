@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ALERT_FREQUENCIES } from "../../db/schema";
-import { text } from "../../lib/openapi";
+import { line } from "../../lib/openapi";
 import { PostSchema } from "../posts/schemas";
 import { UserCardSchema } from "../profiles/card";
 import { SEARCH_TYPES } from "./types";
@@ -22,10 +22,10 @@ const DateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })])
 /** The `filters` JSON (also stored with saved searches). Unknown keys are refused. */
 export const SearchFiltersSchema = z
   .object({
-    location: text(100, 1)
+    location: line(100, 1)
       .optional()
       .openapi({ description: "people: words of the profile location (matched like the query, no prefix)" }),
-    industry: text(100, 1).optional().openapi({
+    industry: line(100, 1).optional().openapi({
       description:
         "reserved for companies and jobs; accepted and ignored for people and posts (no industry yet)",
     }),
@@ -44,7 +44,7 @@ export const SearchFiltersSchema = z
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 
 export const SearchQuery = z.object({
-  q: text(LIMITS.query, 1).openapi({
+  q: line(LIMITS.query, 1).openapi({
     description: "Search text (1-200 characters). Arabic and Latin are normalized the same way as the index.",
     example: "مهندس بالرياض",
   }),
@@ -114,8 +114,8 @@ export type SavedSearch = z.infer<typeof SavedSearchSchema>;
 
 export const SaveSearchBody = z
   .object({
-    name: text(LIMITS.savedName, 1).optional().openapi({ description: "Defaults to q" }),
-    q: text(LIMITS.query, 1),
+    name: line(LIMITS.savedName, 1).optional().openapi({ description: "Defaults to q" }),
+    q: line(LIMITS.query, 1),
     type: SearchTypeSchema,
     filters: SearchFiltersSchema.optional(),
   })
