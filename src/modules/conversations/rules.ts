@@ -95,6 +95,37 @@ export function preview(text: string | null, deleted: boolean): string | null {
     .join("")}…`;
 }
 
+/**
+ * What one reader may see of a conversation's log. The chat room builds it from the reader's membership
+ * (joinedSeq) and the blocks between members; deleted-for-me is looked up per message.
+ */
+export interface Viewer {
+  userId: string;
+  /** Messages at or before this seq were sent before the reader joined. */
+  joinedSeq: number;
+  /** Members hidden from the reader by a block in either direction. */
+  hiddenMembers: ReadonlySet<string>;
+}
+
+/** Does the reader see what this member does here (their messages, reactions, mentions, typing, receipts)? */
+export function seesMember(viewer: Viewer, userId: string): boolean {
+  return !viewer.hiddenMembers.has(userId);
+}
+
+/**
+ * The one rule of message visibility: a reader sees a message sent after they joined, not deleted for
+ * them, by a member not hidden from them. A message deleted for everyone stays visible as its tombstone.
+ * It decides the message itself, the message a reply quotes, and every event about a message (live,
+ * history and resume alike); reactions and mentions then show only members the reader sees.
+ */
+export function maySee(
+  viewer: Viewer,
+  message: { seq: number; sender_id: string },
+  deletedForViewer: boolean,
+): boolean {
+  return message.seq > viewer.joinedSeq && !deletedForViewer && seesMember(viewer, message.sender_id);
+}
+
 export function isMuted(mutedUntil: number | null, now: number): boolean {
   return mutedUntil !== null && mutedUntil > now;
 }

@@ -72,7 +72,8 @@ export const events = {
     conversationId: string,
     seq: number,
     change: UpdateChange,
-    actorId: string,
+    /** null when a block hides the actor from the reader (a deletion by an admin they blocked). */
+    actorId: string | null,
     message: Message,
     reaction?: { userId: string; emoji: string | null },
   ) => ({
