@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { clientId, groupConversation, history, sendHttp } from "../support/conversations";
+import { clientId, conversationOf, groupConversation, history, sendHttp } from "../support/conversations";
 import { block, connect } from "../support/graph";
-import { del, post, put } from "../support/http";
+import { del, get, patch, post, put } from "../support/http";
 import { createUsers, type TestUser } from "../support/users";
-import { type Event, TestSocket } from "../support/ws";
+import { type Event, eventually, TestSocket } from "../support/ws";
 
 /**
  * What a member may see of a group's log is decided once per reader and message: after they joined,
@@ -202,5 +202,68 @@ describe("reactions follow the reader's rights", () => {
     const fromBlocked = (await history(blocked!, id)).data[0].reactions;
     expect(JSON.stringify(fromBlocked)).not.toContain(blocker!.id);
     expect(JSON.stringify(await replayFor(blocked!, id))).not.toContain(blocker!.id);
+  });
+});
+
+describe("membership as a member is told it", () => {
+  it("counts only the members the reader can see, and tells nobody about members hidden from them", async () => {
+    const [admin, blocked, blocker, newcomer] = await createUsers(4);
+    const id = await groupConversation(admin!, [blocked!, blocker!]);
+    await block(blocker!, blocked!);
+    expect((await conversationOf(admin!, id)).memberCount).toBe(3);
+    expect((await conversationOf(blocker!, id)).memberCount).toBe(2);
+    expect((await conversationOf(blocked!, id)).memberCount).toBe(2);
+    const listed = await get("/api/v1/conversations", { token: blocker!.token });
+    expect(listed.body.data.find((c: any) => c.id === id).memberCount).toBe(2);
+
+    const [sAdmin, sBlocker] = [await socket(admin!), await socket(blocker!)];
+    // The blocked member's role change, removal, return and leaving are not the blocker's business.
+    const role = await patch(
+      `${base(id)}/members/${blocked!.id}`,
+      { role: "ADMIN" },
+      { token: admin!.token },
+    );
+    expect(role.status).toBe(200);
+    expect(await sAdmin.next("conversation.updated")).toMatchObject({
+      change: "role_changed",
+      userIds: [blocked!.id],
+    });
+    expect((await del(`${base(id)}/members/${blocked!.id}`, undefined, { token: admin!.token })).status).toBe(
+      204,
+    );
+    expect(await sAdmin.next("conversation.updated")).toMatchObject({ change: "member_removed" });
+    await connect(admin!, newcomer!);
+    await connect(admin!, blocked!);
+    const added = await post(
+      `${base(id)}/members`,
+      { userIds: [blocked!.id, newcomer!.id] },
+      { token: admin!.token },
+    );
+    expect(added.status).toBe(200);
+    expect((await sAdmin.next("conversation.updated")).userIds).toEqual([blocked!.id, newcomer!.id]);
+    // The blocker hears only about the newcomer.
+    const told = await sBlocker.next("conversation.updated");
+    expect(told).toMatchObject({ change: "members_added", userIds: [newcomer!.id] });
+    await sBlocker.expectNone("conversation.updated", 300);
+    expect(JSON.stringify(sBlocker.received)).not.toContain(blocked!.id);
+    await eventually(async () => (await conversationOf(admin!, id)).memberCount === 4);
+    expect((await conversationOf(blocker!, id)).memberCount).toBe(3);
+    // A hidden member leaving is not announced to the blocker either.
+    expect((await post(`${base(id)}/leave`, undefined, { token: blocked!.token })).status).toBe(204);
+    expect(await sAdmin.next("conversation.updated")).toMatchObject({ change: "member_left" });
+    await sBlocker.expectNone("conversation.updated", 300);
+  });
+
+  it("names the actor of a change only to members who can see them", async () => {
+    const [admin, blocker, other] = await createUsers(3);
+    const id = await groupConversation(admin!, [blocker!, other!]);
+    await block(blocker!, admin!);
+    const [sBlocker, sOther] = [await socket(blocker!), await socket(other!)];
+    expect((await patch(base(id), { name: "renamed" }, { token: admin!.token })).status).toBe(200);
+    expect(await sOther.next("conversation.updated")).toMatchObject({
+      change: "details",
+      actorId: admin!.id,
+    });
+    expect(await sBlocker.next("conversation.updated")).toMatchObject({ change: "details", actorId: null });
   });
 });

@@ -53,9 +53,22 @@ interface SummaryRow {
   peer: string | null;
 }
 
-/** The member's view of their conversations; a 1:1 with a blocked or inactive member is not there. */
+/**
+ * Members of the conversation `c` that a block (either way) hides from the reader: walked from the
+ * reader's own blocks (usually none), each checked by the membership primary key.
+ */
+function hiddenMemberCountSql(userId: string): SQL {
+  return sql`(SELECT count(*) FROM conversation_members hx WHERE hx.conversation_id = c.id AND hx.user_id IN
+    (SELECT blocked_id FROM blocks WHERE blocker_id = ${userId} UNION SELECT blocker_id FROM blocks WHERE blocked_id = ${userId}))`;
+}
+
+/**
+ * The member's view of their conversations; a 1:1 with a blocked or inactive member is not there, and
+ * `memberCount` counts only the members the reader can see (members hidden by a block are not counted).
+ */
 function summarySql(userId: string, where: SQL): SQL {
-  return sql`SELECT c.id, c.type, c.name, c.avatar_media_id AS avatarMediaId, c.member_count AS memberCount,
+  return sql`SELECT c.id, c.type, c.name, c.avatar_media_id AS avatarMediaId,
+      c.member_count - ${hiddenMemberCountSql(userId)} AS memberCount,
       c.last_seq AS lastSeq, c.message_count AS messageCount, c.last_message_seq AS lastMessageSeq,
       c.last_message_sender_id AS lastMessageSenderId, c.last_message_preview AS lastMessagePreview,
       c.last_message_at AS lastMessageAt, c.last_activity_at AS lastActivityAt, c.created_at AS createdAt,
@@ -179,7 +192,7 @@ export async function createConversation(
         .bind(id, memberId, memberId === user.id ? "ADMIN" : "MEMBER", deps.now),
     ),
   ]);
-  notify(deps, others, events.conversationUpdated(id, "created", user.id, others));
+  tellMembers(deps, id, others, "created", user.id, others);
   return { conversation: await getConversation(deps, user.id, id), created: true };
 }
 
@@ -288,6 +301,63 @@ function notify(deps: Deps, userIds: string[], event: Parameters<typeof pushToUs
   deps.waitUntil(pushToUsers(deps.env, userIds, event));
 }
 
+type MembershipEvent = Parameters<typeof events.conversationUpdated>[1];
+
+/**
+ * Tells `recipients` about a change to the conversation (`conversation.updated`), each only what they may
+ * know: members a block (either way) hides from a recipient are left out of `userIds`, a change about
+ * nobody they see is not sent to them at all, and an actor hidden from them shows as null. In the
+ * background: the answer does not wait for it.
+ */
+function tellMembers(
+  deps: Deps,
+  conversationId: string,
+  recipients: string[],
+  change: MembershipEvent,
+  actorId: string,
+  userIds: string[] = [],
+): void {
+  const involved = [...new Set([actorId, ...userIds])];
+  const tell = async () => {
+    const { results } = await deps.env.DB.prepare(
+      `SELECT blocker_id AS a, blocked_id AS b FROM blocks
+        WHERE (blocker_id IN (SELECT value FROM json_each(?1)) AND blocked_id IN (SELECT value FROM json_each(?2)))
+           OR (blocker_id IN (SELECT value FROM json_each(?2)) AND blocked_id IN (SELECT value FROM json_each(?1)))`,
+    )
+      .bind(JSON.stringify(recipients), JSON.stringify(involved))
+      .all<{ a: string; b: string }>();
+    const hiddenFrom = new Map<string, Set<string>>();
+    for (const { a, b } of results) {
+      for (const [reader, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const set = hiddenFrom.get(reader);
+        if (set) set.add(other);
+        else hiddenFrom.set(reader, new Set([other]));
+      }
+    }
+    // Recipients who may know the same thing get the same event (serialized once per distinct view).
+    const byView = new Map<string, { event: ReturnType<typeof events.conversationUpdated>; to: string[] }>();
+    for (const reader of new Set(recipients)) {
+      const hidden = hiddenFrom.get(reader);
+      const shown = hidden ? userIds.filter((id) => !hidden.has(id)) : userIds;
+      if (userIds.length > 0 && shown.length === 0) continue;
+      const actor = hidden?.has(actorId) ? null : actorId;
+      const key = `${actor}|${shown.join(",")}`;
+      const view = byView.get(key);
+      if (view) view.to.push(reader);
+      else
+        byView.set(key, {
+          event: events.conversationUpdated(conversationId, change, actor, shown),
+          to: [reader],
+        });
+    }
+    await Promise.all([...byView.values()].map((v) => pushToUsers(deps.env, v.to, v.event)));
+  };
+  deps.waitUntil(tell());
+}
+
 async function applyChange(deps: Deps, conversationId: string, change: MembershipChange): Promise<void> {
   unwrap(await roomOf(deps.env, conversationId).changeMembers(conversationId, change));
 }
@@ -324,11 +394,7 @@ export async function updateConversation(
       deps.now,
     )
     .run();
-  notify(
-    deps,
-    await memberIds(deps, conversationId),
-    events.conversationUpdated(conversationId, "details", userId),
-  );
+  tellMembers(deps, conversationId, await memberIds(deps, conversationId), "details", userId);
   return getConversation(deps, userId, conversationId);
 }
 
@@ -378,11 +444,7 @@ export async function addMembers(
   if (added.length > 0) {
     if (me.memberCount + added.length > GROUP_MAX_MEMBERS) throw new AppError("GROUP_FULL");
     await applyChange(deps, conversationId, { op: "add", userIds: added, now: deps.now });
-    notify(
-      deps,
-      await memberIds(deps, conversationId),
-      events.conversationUpdated(conversationId, "members_added", userId, added),
-    );
+    tellMembers(deps, conversationId, await memberIds(deps, conversationId), "members_added", userId, added);
   }
   return getConversation(deps, userId, conversationId);
 }
@@ -399,10 +461,13 @@ export async function removeMember(
   if (!members.includes(targetId)) throw new AppError("NOT_FOUND");
   await applyChange(deps, conversationId, { op: "remove", userId: targetId, now: deps.now });
   notify(deps, [targetId], events.conversationRemoved(conversationId, "removed"));
-  notify(
+  tellMembers(
     deps,
+    conversationId,
     members.filter((id) => id !== targetId),
-    events.conversationUpdated(conversationId, "member_removed", userId, [targetId]),
+    "member_removed",
+    userId,
+    [targetId],
   );
 }
 
@@ -411,11 +476,7 @@ export async function leaveConversation(deps: Deps, userId: string, conversation
   if (me.type !== "GROUP") throw new AppError("NOT_A_GROUP");
   await applyChange(deps, conversationId, { op: "remove", userId, now: deps.now });
   notify(deps, [userId], events.conversationRemoved(conversationId, "left"));
-  notify(
-    deps,
-    await memberIds(deps, conversationId),
-    events.conversationUpdated(conversationId, "member_left", userId, [userId]),
-  );
+  tellMembers(deps, conversationId, await memberIds(deps, conversationId), "member_left", userId, [userId]);
 }
 
 export async function setMemberRole(
@@ -437,10 +498,13 @@ export async function setMemberRole(
     if (role === "MEMBER" && results.filter((r) => r.role === "ADMIN").length <= 1)
       throw new AppError("LAST_ADMIN");
     await applyChange(deps, conversationId, { op: "role", userId: targetId, role, now: deps.now });
-    notify(
+    tellMembers(
       deps,
+      conversationId,
       results.map((r) => r.id),
-      events.conversationUpdated(conversationId, "role_changed", userId, [targetId]),
+      "role_changed",
+      userId,
+      [targetId],
     );
   }
   return getConversation(deps, userId, conversationId);

@@ -59,6 +59,13 @@ export type ClientFrame = z.output<typeof ClientFrame>;
 
 export type PresenceStatus = "online" | "away" | "offline";
 export type UpdateChange = "edited" | "deleted" | "reaction";
+export type MembershipChangeKind =
+  | "created"
+  | "details"
+  | "members_added"
+  | "member_removed"
+  | "member_left"
+  | "role_changed";
 
 /** Server events about a conversation's log carry its `seq`; clients resume from the highest they saw. */
 export const events = {
@@ -117,7 +124,13 @@ export const events = {
     status,
     lastSeenAt: lastSeenAt === null ? null : new Date(lastSeenAt).toISOString(),
   }),
-  conversationUpdated: (conversationId: string, change: string, actorId: string, userIds: string[] = []) => ({
+  /** `actorId` is null when a block hides the actor from the recipient (who is told only what they may know). */
+  conversationUpdated: (
+    conversationId: string,
+    change: MembershipChangeKind,
+    actorId: string | null,
+    userIds: string[] = [],
+  ) => ({
     type: "conversation.updated" as const,
     conversationId,
     change,
