@@ -59,6 +59,14 @@ export class RoomLog {
   messageCount: number;
   private readonly spoken = new Set<string>();
 
+  /** The room's stored log, or null when nothing was ever stored (reading does not create storage). */
+  static existing(storage: DurableObjectStorage): RoomLog | null {
+    const found = storage.sql
+      .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log'")
+      .toArray().length;
+    return found > 0 ? new RoomLog(storage) : null;
+  }
+
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
     this.sql.exec(SCHEMA);

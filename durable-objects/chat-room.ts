@@ -100,8 +100,12 @@ const WRITE_BACK_MS = 200;
 const RETRY_MS = 5_000;
 
 export class ChatRoom extends DurableObject<Bindings> {
-  private readonly log: RoomLog;
-  private conversationId: string | null;
+  /**
+   * The stored log; null until D1 confirmed the conversation exists. A room asked about an id that names
+   * no conversation answers NOT_FOUND and never writes storage, so made-up ids leave nothing behind.
+   */
+  private stored: RoomLog | null;
+  private conversationId: string | null = null;
   private state: RoomState | null = null;
   private loading: Promise<RoomState | null> | null = null;
   private loadGeneration = 0;
@@ -110,7 +114,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   private readonly typists = new Map<string, { expiresAt: number; forwardedAt: number }>();
   private alarmAt: number | null = null;
   // Write-back to D1.
-  private syncedSeq: number;
+  private syncedSeq = 0;
   private summaryDirty = false;
   private readonly pendingReads = new Map<string, { seq: number; count: number }>();
   private readonly pendingDelivered = new Map<string, number>();
@@ -119,14 +123,22 @@ export class ChatRoom extends DurableObject<Bindings> {
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
-    this.log = new RoomLog(ctx.storage);
-    this.conversationId = this.log.meta("id") as string | null;
-    this.syncedSeq = Number(this.log.meta("synced") ?? 0);
-    // Stored but not yet written back to D1 when the room stopped: finish it now.
-    if (this.syncedSeq < this.log.lastSeq) {
-      this.summaryDirty = true;
-      this.flushSoon();
+    this.stored = RoomLog.existing(ctx.storage);
+    if (this.stored) {
+      this.conversationId = this.stored.meta("id") as string | null;
+      this.syncedSeq = Number(this.stored.meta("synced") ?? 0);
+      // Stored but not yet written back to D1 when the room stopped: finish it now.
+      if (this.syncedSeq < this.stored.lastSeq) {
+        this.summaryDirty = true;
+        this.flushSoon();
+      }
     }
+  }
+
+  /** The log, for code that runs only once `ready` found the conversation. */
+  private get log(): RoomLog {
+    if (!this.stored) throw new Error("chat room used before its conversation was found");
+    return this.stored;
   }
 
   // ---------------------------------------------------------------- actions (RPC)
@@ -397,7 +409,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   ): Promise<RoomResult<{ seq: number }>> {
     return this.ctx.blockConcurrencyWhile(async () => {
       try {
-        await this.ready(conversationId);
+        if (!(await this.ready(conversationId))) return fail("NOT_FOUND");
         const at = { seq: this.log.lastSeq, messageCount: this.log.messageCount };
         await this.env.DB.batch(membershipStatements(this.env.DB, conversationId, change, at));
         if (!(await this.reload(conversationId))) return fail("NOT_FOUND");
@@ -435,8 +447,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   // ---------------------------------------------------------------- membership cache and rules
 
   private async ready(conversationId: string): Promise<RoomState | null> {
-    if (this.conversationId === null) this.conversationId = conversationId;
-    else if (this.conversationId !== conversationId) return null;
+    if (this.conversationId !== null && this.conversationId !== conversationId) return null;
     const st = this.state;
     if (!st) return this.loading ?? this.reload(conversationId);
     if (systemClock.now() - st.loadedAt > STATE_TTL_MS && !this.loading)
@@ -453,7 +464,10 @@ export class ChatRoom extends DurableObject<Bindings> {
         this.state = null;
         return null;
       }
-      if (this.log.meta("id") === null) this.log.setMeta("id", conversationId);
+      // The conversation exists: from here on the room keeps its log.
+      this.stored ??= new RoomLog(this.ctx.storage);
+      if (this.stored.meta("id") === null) this.stored.setMeta("id", conversationId);
+      this.conversationId = conversationId;
       const members = new Map<string, RoomMember>();
       for (const m of snap.members) {
         // Receipt positions only move forward; memory may be ahead of D1 until the next write-back.
@@ -755,7 +769,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   /** Writes the conversation summary and receipt positions to D1 in one batch; on failure the alarm retries. */
   private async flush(): Promise<void> {
     const id = this.conversationId;
-    if (!id) return;
+    if (!id || !this.stored) return;
     const summaryDirty = this.summaryDirty;
     const reads = [...this.pendingReads].map(([userId, r]) => ({ userId, ...r }));
     const byValue = new Map<number, string[]>();

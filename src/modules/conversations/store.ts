@@ -1,3 +1,4 @@
+import { ID_PATTERN } from "../../lib/ids";
 import {
   type AllowMessages,
   type ConversationType,
@@ -88,6 +89,27 @@ export async function blockedAround(db: D1Database, viewerId: string): Promise<S
       "SELECT blocked_id AS id FROM blocks WHERE blocker_id = ?1 UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?1",
     )
     .bind(viewerId)
+    .all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
+}
+
+/**
+ * Which of these conversations `userId` is a member of, in one query: a resume asks this before waking
+ * any chat room, so made-up ids cost one D1 read and no Durable Object.
+ */
+export async function membershipsAmong(
+  db: D1Database,
+  userId: string,
+  conversationIds: string[],
+): Promise<Set<string>> {
+  const ids = conversationIds.filter((id) => ID_PATTERN.test(id));
+  if (ids.length === 0) return new Set();
+  const { results } = await db
+    .prepare(
+      `SELECT conversation_id AS id FROM conversation_members
+        WHERE user_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(userId, JSON.stringify(ids))
     .all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }
