@@ -2,6 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { newId } from "../../src/lib/ids";
 import { clientId, groupConversation, sendHttp } from "../support/conversations";
+import { block } from "../support/graph";
 import { del, get, post } from "../support/http";
 import { createUsers, type TestUser } from "../support/users";
 import { TestSocket } from "../support/ws";
@@ -77,5 +78,48 @@ describe("chat rooms of conversations that do not exist", () => {
     s.send({ type: "typing", conversationId: unknown[1], state: "start" });
     expect((await s.request({ type: "read", conversationId: unknown[2], seq: 3 })).code).toBe("NOT_FOUND");
     for (const id of unknown) expect(await roomTables(id)).toEqual([]);
+  });
+});
+
+describe("typing", () => {
+  it("is forwarded only for members, and never between members hidden from each other", async () => {
+    const [admin, member, blocker, removed, outsider] = await createUsers(5);
+    const id = await groupConversation(admin!, [member!, blocker!, removed!]);
+    expect(
+      (await del(`/api/v1/conversations/${id}/members/${removed!.id}`, undefined, { token: admin!.token }))
+        .status,
+    ).toBe(204);
+    await block(blocker!, member!);
+    const [sAdmin, sMember, sBlocker, sRemoved, sOutsider] = [
+      await socket(admin!),
+      await socket(member!),
+      await socket(blocker!),
+      await socket(removed!),
+      await socket(outsider!),
+    ];
+
+    // Neither someone who never was a member nor someone removed reaches the members.
+    sOutsider.send({ type: "typing", conversationId: id, state: "start" });
+    sRemoved.send({ type: "typing", conversationId: id, state: "start" });
+    // A member the blocker blocked reaches the others but not the blocker.
+    sMember.send({ type: "typing", conversationId: id, state: "start" });
+    expect(await sAdmin.next("typing")).toMatchObject({
+      conversationId: id,
+      userId: member!.id,
+      state: "start",
+    });
+    await sBlocker.expectNone("typing", 300);
+    await sAdmin.expectNone("typing", 0);
+    for (const s of [sMember, sRemoved, sOutsider]) await s.expectNone("typing", 0);
+
+    // And the other way round: the blocker's typing reaches the admin only.
+    sBlocker.send({ type: "typing", conversationId: id, state: "start" });
+    expect((await sAdmin.next("typing")).userId).toBe(blocker!.id);
+    await sMember.expectNone("typing", 300);
+    for (const s of [sAdmin, sRemoved, sOutsider]) await s.expectNone("typing", 0);
+    expect(sAdmin.received.filter((e) => e.type === "typing").map((e) => e.userId)).toEqual([
+      member!.id,
+      blocker!.id,
+    ]);
   });
 });
