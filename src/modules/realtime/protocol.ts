@@ -65,6 +65,7 @@ export type MembershipChangeKind =
   | "members_added"
   | "member_removed"
   | "member_left"
+  | "member_joined"
   | "role_changed";
 
 /** Server events about a conversation's log carry its `seq`; clients resume from the highest they saw. */
@@ -136,6 +137,12 @@ export const events = {
     change,
     actorId,
     userIds,
+  }),
+  /** To an invitee only: they were invited to a group (GET /conversations/invitations has the details). */
+  conversationInvitation: (conversationId: string, actorId: string) => ({
+    type: "conversation.invitation" as const,
+    conversationId,
+    actorId,
   }),
   conversationRemoved: (conversationId: string, reason: "left" | "removed") => ({
     type: "conversation.removed" as const,
