@@ -120,6 +120,20 @@ async function majlisTarget() {
       )
       .bind(u.id, u.username, `${u.username}@bench.invalid`, now, `Bench ${u.username}`, now, now),
   );
+  // The group's creator is connected with everyone, so they join the group at once (anyone else is invited).
+  for (const u of users.slice(1)) {
+    const connection = newId(now);
+    for (const [a, b] of [
+      [users[0].id, u.id],
+      [u.id, users[0].id],
+    ]) {
+      statements.push(
+        db
+          .prepare("INSERT INTO connections (id, user_id, other_id, created_at) VALUES (?, ?, ?, ?)")
+          .bind(connection, a, b, now),
+      );
+    }
+  }
   for (let i = 0; i < statements.length; i += 50) await db.batch(statements.slice(i, i + 50));
   await close();
   const env = { ENVIRONMENT: "development" };

@@ -4,6 +4,7 @@ import {
   type ReplyTarget,
   renderMessage,
 } from "../src/modules/conversations/render";
+import { maySee, seesMember, type Viewer } from "../src/modules/conversations/rules";
 import type { Attachment, HistoryQuery, Message } from "../src/modules/conversations/schemas";
 import type { HubFrame } from "../src/modules/realtime/hub";
 import { events } from "../src/modules/realtime/protocol";
@@ -24,6 +25,7 @@ CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, mes
 CREATE TABLE IF NOT EXISTS reactions (message_seq INTEGER NOT NULL, user_id TEXT NOT NULL, emoji TEXT NOT NULL,
   at INTEGER NOT NULL, PRIMARY KEY (message_seq, user_id));
 CREATE TABLE IF NOT EXISTS hidden (user_id TEXT NOT NULL, message_seq INTEGER NOT NULL, PRIMARY KEY (user_id, message_seq));
+CREATE INDEX IF NOT EXISTS hidden_message ON hidden (message_seq);
 `;
 
 type LogType = "message" | "edit" | "delete" | "reaction" | "hide";
@@ -46,12 +48,7 @@ export interface NewMessage {
   at: number;
 }
 
-/** What a reader may see: after joining, minus messages hidden for them and senders blocked either way. */
-export interface Viewer {
-  userId: string;
-  joinedSeq: number;
-  hiddenSenders: Set<string>;
-}
+export type { Viewer };
 
 const MAX_REPLAY = 500;
 
@@ -61,6 +58,14 @@ export class RoomLog {
   lastSeq: number;
   messageCount: number;
   private readonly spoken = new Set<string>();
+
+  /** The room's stored log, or null when nothing was ever stored (reading does not create storage). */
+  static existing(storage: DurableObjectStorage): RoomLog | null {
+    const found = storage.sql
+      .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log'")
+      .toArray().length;
+    return found > 0 ? new RoomLog(storage) : null;
+  }
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
@@ -83,15 +88,39 @@ export class RoomLog {
     return this.one<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq);
   }
 
-  /** The message if `viewer` may see it (after they joined, not deleted for them). */
-  visibleRow(seq: number, viewer: { userId: string; joinedSeq: number }): MessageRow | null {
-    if (seq <= viewer.joinedSeq) return null;
-    return this.one<MessageRow>(
-      "SELECT * FROM messages WHERE seq = ? AND NOT EXISTS (SELECT 1 FROM hidden WHERE user_id = ? AND message_seq = ?)",
-      seq,
-      viewer.userId,
-      seq,
+  /**
+   * The message if `viewer` may see it (`maySee`), else null: a message they may not see answers exactly
+   * like one that does not exist.
+   */
+  visibleRow(seq: number, viewer: Viewer): MessageRow | null {
+    const row = this.row(seq);
+    return row && maySee(viewer, row, this.deletedFor(viewer.userId, [seq]).has(seq)) ? row : null;
+  }
+
+  /** Which of these messages `userId` deleted for themselves. */
+  deletedFor(userId: string, seqs: number[]): Set<number> {
+    if (seqs.length === 0) return new Set();
+    return new Set(
+      this.all<{ message_seq: number }>(
+        "SELECT message_seq FROM hidden WHERE user_id = ? AND message_seq IN (SELECT value FROM json_each(?))",
+        userId,
+        JSON.stringify(seqs),
+      ).map((r) => r.message_seq),
     );
+  }
+
+  /** Per message, the members who deleted it for themselves. */
+  private deletedBy(seqs: number[]): Map<number, Set<string>> {
+    const out = new Map<number, Set<string>>();
+    for (const r of this.all<{ user_id: string; message_seq: number }>(
+      "SELECT user_id, message_seq FROM hidden WHERE message_seq IN (SELECT value FROM json_each(?))",
+      JSON.stringify(seqs),
+    )) {
+      const set = out.get(r.message_seq);
+      if (set) set.add(r.user_id);
+      else out.set(r.message_seq, new Set([r.user_id]));
+    }
+    return out;
   }
 
   byClientId(senderId: string, clientId: string): MessageRow | null {
@@ -131,23 +160,39 @@ export class RoomLog {
     );
   }
 
-  /** A page of history by seq (ascending when paging `after`, else the newest before `before`). */
+  /**
+   * A page of what `viewer` may see (`maySee`), by seq: ascending when paging `after`, else the newest
+   * before `before`. The query only narrows by seq; the rule decides, reading on past what it skips.
+   */
   history(viewer: Viewer, q: HistoryQuery): { rows: MessageRow[]; hasMore: boolean } {
     const ascending = q.after !== undefined;
-    const rows = this.all<MessageRow>(
-      `SELECT * FROM messages WHERE seq > ? AND seq < ?
-        AND seq NOT IN (SELECT message_seq FROM hidden WHERE user_id = ?)
-        AND sender_id NOT IN (SELECT value FROM json_each(?))
-      ORDER BY seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
-      Math.max(q.after ?? 0, viewer.joinedSeq),
-      q.before ?? Number.MAX_SAFE_INTEGER,
-      viewer.userId,
-      JSON.stringify([...viewer.hiddenSenders]),
-      q.limit + 1,
-    );
-    const page = rows.slice(0, q.limit);
+    let low = Math.max(q.after ?? 0, viewer.joinedSeq);
+    let high = q.before ?? Number.MAX_SAFE_INTEGER;
+    const want = q.limit + 1;
+    const chunk = Math.max(want, 50);
+    const picked: MessageRow[] = [];
+    while (picked.length < want) {
+      const rows = this.all<MessageRow>(
+        `SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
+        low,
+        high,
+        chunk,
+      );
+      const deleted = this.deletedFor(
+        viewer.userId,
+        rows.map((r) => r.seq),
+      );
+      for (const r of rows) {
+        if (maySee(viewer, r, deleted.has(r.seq)) && picked.push(r) === want) break;
+      }
+      if (rows.length < chunk) break;
+      const last = rows[rows.length - 1]!.seq;
+      if (ascending) low = last;
+      else high = last;
+    }
+    const page = picked.slice(0, q.limit);
     if (!ascending) page.reverse();
-    return { rows: page, hasMore: rows.length > q.limit };
+    return { rows: page, hasMore: picked.length > q.limit };
   }
 
   /**
@@ -170,19 +215,13 @@ export class RoomLog {
     );
     const more = rows.length > MAX_REPLAY;
     const page = rows.slice(0, MAX_REPLAY);
-    const seqs = JSON.stringify([...new Set(page.map((r) => r.message_seq))]);
-    const hidden = new Set(
-      this.all<{ message_seq: number }>(
-        "SELECT message_seq FROM hidden WHERE user_id = ? AND message_seq IN (SELECT value FROM json_each(?))",
-        viewer.userId,
-        seqs,
-      ).map((r) => r.message_seq),
-    );
+    const seqs = [...new Set(page.map((r) => r.message_seq))];
+    const deleted = this.deletedFor(viewer.userId, seqs);
     const visible = this.all<MessageRow>(
       "SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?))",
-      seqs,
-    ).filter((m) => !hidden.has(m.seq) && !viewer.hiddenSenders.has(m.sender_id));
-    const messages = new Map(this.render(conversationId, visible).map((m) => [m.seq, m]));
+      JSON.stringify(seqs),
+    ).filter((m) => maySee(viewer, m, deleted.has(m.seq)));
+    const messages = new Map(this.render(conversationId, visible, viewer).map((m) => [m.seq, m]));
 
     const frames: HubFrame[] = [];
     let lastMessageSeq = 0;
@@ -212,10 +251,10 @@ export class RoomLog {
       case "edit":
         return events.updated(conversationId, r.seq, "edited", message.senderId, message);
       case "delete":
-        return events.updated(conversationId, r.seq, "deleted", data.actorId ?? "", message);
+        return events.updated(conversationId, r.seq, "deleted", visibleActor(viewer, data.actorId), message);
       case "reaction": {
         const userId = data.userId ?? "";
-        if (viewer.hiddenSenders.has(userId)) return null;
+        if (!seesMember(viewer, userId)) return null;
         return events.updated(conversationId, r.seq, "reaction", userId, message, {
           userId,
           emoji: data.emoji ?? null,
@@ -224,36 +263,81 @@ export class RoomLog {
     }
   }
 
-  /** Messages as the API shows them, with their reactions and reply previews (three queries per page). */
-  render(conversationId: string, rows: MessageRow[]): Message[] {
+  /**
+   * Messages as `viewer` sees them, with their reactions and the messages they quote (four queries per
+   * page). The caller passes only messages the viewer may see.
+   */
+  render(conversationId: string, rows: MessageRow[], viewer: Viewer): Message[] {
     if (rows.length === 0) return [];
-    const reactions = this.all<ReactionRow>(
-      "SELECT message_seq, user_id, emoji FROM reactions WHERE message_seq IN (SELECT value FROM json_each(?)) ORDER BY at, user_id",
-      JSON.stringify(rows.map((r) => r.seq)),
-    );
-    const replyIds = rows.map((r) => r.reply_to).filter((s): s is number => s !== null);
-    const replies = new Map(
-      replyIds.length === 0
-        ? []
-        : this.all<ReplyTarget>(
-            "SELECT seq, sender_id, text, edited_at, deleted_at FROM messages WHERE seq IN (SELECT value FROM json_each(?))",
-            JSON.stringify(replyIds),
-          ).map((r) => [r.seq, r]),
-    );
-    const bySeq = new Map<number, ReactionRow[]>();
-    for (const r of reactions) bySeq.set(r.message_seq, [...(bySeq.get(r.message_seq) ?? []), r]);
-    return rows.map((row) =>
-      renderMessage(
+    const reactions = this.reactionsOf(rows.map((r) => r.seq));
+    const quoted = this.quotedBy(rows);
+    const deleted = this.deletedFor(viewer.userId, [...quoted.keys()]);
+    return rows.map((row) => {
+      const target = row.reply_to === null ? undefined : quoted.get(row.reply_to);
+      return renderMessage(
         conversationId,
         row,
-        bySeq.get(row.seq) ?? [],
-        row.reply_to === null ? null : replies.get(row.reply_to),
-      ),
-    );
+        reactions.get(row.seq) ?? [],
+        target && maySee(viewer, target, deleted.has(target.seq)) ? target : null,
+        viewer,
+      );
+    });
   }
 
-  renderOne(conversationId: string, row: MessageRow): Message {
-    return this.render(conversationId, [row])[0]!;
+  renderOne(conversationId: string, row: MessageRow, viewer: Viewer): Message {
+    return this.render(conversationId, [row], viewer)[0]!;
+  }
+
+  /**
+   * How one message looks to each reader, for the live fan-out: null for a reader who may not see it
+   * (`maySee`), else the message as they see it. Readers who see it alike share one rendered object
+   * (compare by identity to serialize each distinct view once).
+   */
+  viewsOf(conversationId: string, row: MessageRow): (viewer: Viewer) => Message | null {
+    const reactions = this.reactionsOf([row.seq]).get(row.seq) ?? [];
+    const target = this.quotedBy([row]).get(row.reply_to ?? -1) ?? null;
+    const deletedBy = this.deletedBy(target ? [row.seq, target.seq] : [row.seq]);
+    const people = new Set<string>(reactions.map((r) => r.user_id));
+    for (const id of JSON.parse(row.mentions) as string[]) people.add(id);
+    const views = new Map<string, Message>();
+    return (viewer) => {
+      const deletedFor = (seq: number) => deletedBy.get(seq)?.has(viewer.userId) ?? false;
+      if (!maySee(viewer, row, deletedFor(row.seq))) return null;
+      const quotes = target !== null && maySee(viewer, target, deletedFor(target.seq));
+      let key = quotes ? "q" : "-";
+      for (const id of people) if (!seesMember(viewer, id)) key += `|${id}`;
+      let view = views.get(key);
+      if (!view) {
+        view = renderMessage(conversationId, row, reactions, quotes ? target : null, viewer);
+        views.set(key, view);
+      }
+      return view;
+    };
+  }
+
+  private reactionsOf(seqs: number[]): Map<number, ReactionRow[]> {
+    const bySeq = new Map<number, ReactionRow[]>();
+    for (const r of this.all<ReactionRow>(
+      "SELECT message_seq, user_id, emoji FROM reactions WHERE message_seq IN (SELECT value FROM json_each(?)) ORDER BY at, user_id",
+      JSON.stringify(seqs),
+    )) {
+      const list = bySeq.get(r.message_seq);
+      if (list) list.push(r);
+      else bySeq.set(r.message_seq, [r]);
+    }
+    return bySeq;
+  }
+
+  /** The messages these rows reply to, by seq. */
+  private quotedBy(rows: MessageRow[]): Map<number, ReplyTarget> {
+    const ids = rows.map((r) => r.reply_to).filter((s): s is number => s !== null);
+    if (ids.length === 0) return new Map();
+    return new Map(
+      this.all<ReplyTarget>(
+        "SELECT seq, sender_id, text, edited_at, deleted_at FROM messages WHERE seq IN (SELECT value FROM json_each(?))",
+        JSON.stringify(ids),
+      ).map((r) => [r.seq, r]),
+    );
   }
 
   // ---------------------------------------------------------------- writes (one transaction each)
@@ -383,4 +467,9 @@ export class RoomLog {
   private all<T>(query: string, ...args: SqlStorageValue[]): T[] {
     return this.sql.exec(query, ...args).toArray() as T[];
   }
+}
+
+/** The actor of an event as the reader may know them: null when a block hides the actor from the reader. */
+export function visibleActor(viewer: Viewer, actorId: string | undefined): string | null {
+  return actorId !== undefined && seesMember(viewer, actorId) ? actorId : null;
 }

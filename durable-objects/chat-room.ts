@@ -3,6 +3,7 @@ import type { Bindings } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import type { ErrorCode } from "../src/lib/errors";
 import { publishEvents } from "../src/lib/events";
+import type { MessageRow } from "../src/modules/conversations/render";
 import { fail, type RoomResult } from "../src/modules/conversations/room";
 import {
   deleteForEveryoneRefusal,
@@ -12,8 +13,10 @@ import {
   messagingRefusal,
   preview,
   reactRefusal,
+  seesMember,
   TYPING_THROTTLE_MS,
   TYPING_TTL_MS,
+  type Viewer,
 } from "../src/modules/conversations/rules";
 import type { HistoryQuery, Message, SendInput } from "../src/modules/conversations/schemas";
 import {
@@ -29,7 +32,7 @@ import {
 } from "../src/modules/conversations/store";
 import { type HubFrame, hubOf } from "../src/modules/realtime/hub";
 import { events } from "../src/modules/realtime/protocol";
-import { RoomLog, type Viewer } from "./chat-room-log";
+import { RoomLog } from "./chat-room-log";
 
 /**
  * One chat room per conversation (named by the conversation id): the authority for its messages.
@@ -42,6 +45,8 @@ import { RoomLog, type Viewer } from "./chat-room-log";
  *   batch per WRITE_BACK_MS; an alarm retries a failed one, and a restarted room finishes it).
  * - Membership and the block pairs between members are cached from D1 and reloaded on every change, so a
  *   group message costs no D1 round trip. A 1:1 checks blocks and allowMessages in D1 on every write.
+ * - Every reader gets what `maySee` (src/modules/conversations/rules.ts) admits, rendered as they see it
+ *   (quoted message, reactions, mentions): in answers, live events, history and resume alike.
  */
 interface Actor {
   id: string;
@@ -53,10 +58,31 @@ interface RoomState {
   members: Map<string, RoomMember>;
   /** username -> user id, for mentions. */
   usernames: Map<string, string>;
-  /** "a|b" for every blocked pair among members, both orders. */
-  blocked: Set<string>;
+  /** Member -> the members a block (either way) hides from them. */
+  hidden: Map<string, Set<string>>;
   loadedAt: number;
 }
+
+const NOBODY: ReadonlySet<string> = new Set();
+
+/** A member as a reader of the log, from the cached membership and blocks. */
+function viewerOf(st: RoomState, m: RoomMember): Viewer {
+  return { userId: m.userId, joinedSeq: m.joinedSeq, hiddenMembers: st.hidden.get(m.userId) ?? NOBODY };
+}
+
+function hideEachOther(st: RoomState, a: string, b: string): void {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const set = st.hidden.get(x);
+    if (set) set.add(y);
+    else st.hidden.set(x, new Set([y]));
+  }
+}
+
+/** Frames for one reader: the frame, or null when the reader must not get this event. */
+type FrameFor = (m: RoomMember) => HubFrame | null;
 
 interface Outbox {
   stub: ReturnType<typeof hubOf>;
@@ -74,8 +100,12 @@ const WRITE_BACK_MS = 200;
 const RETRY_MS = 5_000;
 
 export class ChatRoom extends DurableObject<Bindings> {
-  private readonly log: RoomLog;
-  private conversationId: string | null;
+  /**
+   * The stored log; null until D1 confirmed the conversation exists. A room asked about an id that names
+   * no conversation answers NOT_FOUND and never writes storage, so made-up ids leave nothing behind.
+   */
+  private stored: RoomLog | null;
+  private conversationId: string | null = null;
   private state: RoomState | null = null;
   private loading: Promise<RoomState | null> | null = null;
   private loadGeneration = 0;
@@ -84,7 +114,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   private readonly typists = new Map<string, { expiresAt: number; forwardedAt: number }>();
   private alarmAt: number | null = null;
   // Write-back to D1.
-  private syncedSeq: number;
+  private syncedSeq = 0;
   private summaryDirty = false;
   private readonly pendingReads = new Map<string, { seq: number; count: number }>();
   private readonly pendingDelivered = new Map<string, number>();
@@ -93,14 +123,22 @@ export class ChatRoom extends DurableObject<Bindings> {
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
-    this.log = new RoomLog(ctx.storage);
-    this.conversationId = this.log.meta("id") as string | null;
-    this.syncedSeq = Number(this.log.meta("synced") ?? 0);
-    // Stored but not yet written back to D1 when the room stopped: finish it now.
-    if (this.syncedSeq < this.log.lastSeq) {
-      this.summaryDirty = true;
-      this.flushSoon();
+    this.stored = RoomLog.existing(ctx.storage);
+    if (this.stored) {
+      this.conversationId = this.stored.meta("id") as string | null;
+      this.syncedSeq = Number(this.stored.meta("synced") ?? 0);
+      // Stored but not yet written back to D1 when the room stopped: finish it now.
+      if (this.syncedSeq < this.stored.lastSeq) {
+        this.summaryDirty = true;
+        this.flushSoon();
+      }
     }
+  }
+
+  /** The log, for code that runs only once `ready` found the conversation. */
+  private get log(): RoomLog {
+    if (!this.stored) throw new Error("chat room used before its conversation was found");
+    return this.stored;
   }
 
   // ---------------------------------------------------------------- actions (RPC)
@@ -115,7 +153,12 @@ export class ChatRoom extends DurableObject<Bindings> {
     const me = st?.members.get(actor.id);
     if (!st || !me) return fail("NOT_FOUND");
     const existing = this.log.byClientId(actor.id, input.clientId);
-    if (existing) return { ok: true, message: this.log.renderOne(conversationId, existing), duplicate: true };
+    if (existing)
+      return {
+        ok: true,
+        message: this.log.renderOne(conversationId, existing, viewerOf(st, me)),
+        duplicate: true,
+      };
 
     const refusal = await this.directRefusal(st, actor.id, true);
     if (refusal) return fail(refusal);
@@ -125,8 +168,14 @@ export class ChatRoom extends DurableObject<Bindings> {
     // Awaited above: the member may have left, or a retry with this clientId may have won meanwhile.
     if (!st.members.has(actor.id)) return fail("NOT_FOUND");
     const raced = this.log.byClientId(actor.id, input.clientId);
-    if (raced) return { ok: true, message: this.log.renderOne(conversationId, raced), duplicate: true };
-    const reply = input.replyTo === undefined ? null : this.log.visibleRow(input.replyTo, me);
+    if (raced)
+      return {
+        ok: true,
+        message: this.log.renderOne(conversationId, raced, viewerOf(st, me)),
+        duplicate: true,
+      };
+    // A message the sender may not see answers exactly like one that does not exist.
+    const reply = input.replyTo === undefined ? null : this.log.visibleRow(input.replyTo, viewerOf(st, me));
     if (input.replyTo !== undefined && !reply) {
       return fail("NOT_FOUND", [{ path: "replyTo", message: "no such message" }]);
     }
@@ -141,13 +190,20 @@ export class ChatRoom extends DurableObject<Bindings> {
       replyTo: input.replyTo ?? null,
       at: actor.now,
     });
-    const message = this.log.renderOne(conversationId, row);
-    const frame = {
-      c: conversationId,
-      s: row.seq,
-      j: JSON.stringify(events.message(conversationId, message)),
-    };
-    void this.fanOut(st, actor.id, frame, origin, { includeActor: true, wantResult: true }).then((reached) =>
+    const view = this.log.viewsOf(conversationId, row);
+    const message = view(viewerOf(st, me)) ?? this.log.renderOne(conversationId, row, viewerOf(st, me));
+    const frames = this.logFrames(
+      st,
+      conversationId,
+      row.seq,
+      view,
+      (m) => events.message(conversationId, m),
+      {
+        id: actor.id,
+        whenHidden: "skip",
+      },
+    );
+    void this.fanOut(st, actor.id, frames, origin, { includeActor: true, wantResult: true }).then((reached) =>
       this.afterMessage(st, conversationId, actor.id, message, reached),
     );
     // Sending reads everything before it.
@@ -168,7 +224,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     const st = await this.ready(conversationId);
     const me = st?.members.get(actor.id);
     if (!st || !me) return fail("NOT_FOUND");
-    const before = this.log.visibleRow(seq, me);
+    const before = this.log.visibleRow(seq, viewerOf(st, me));
     const early = before ? editRefusal(facts(before), actor.id, actor.now) : "NOT_FOUND";
     if (early) return fail(early);
     const blocked = await this.directRefusal(st, actor.id, false);
@@ -179,8 +235,15 @@ export class ChatRoom extends DurableObject<Bindings> {
 
     const mentions = extractMentions(text, st.usernames).filter((id) => id !== actor.id);
     const logSeq = this.log.edit(seq, text, mentions, actor.now);
-    const message = this.log.renderOne(conversationId, this.log.row(seq)!);
-    this.broadcastUpdate(st, conversationId, logSeq, "edited", actor.id, message, origin);
+    const message = this.broadcastUpdate(
+      st,
+      conversationId,
+      logSeq,
+      "edited",
+      me,
+      this.log.row(seq)!,
+      origin,
+    );
     return { ok: true, message };
   }
 
@@ -194,7 +257,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     const st = await this.ready(conversationId);
     const me = st?.members.get(actor.id);
     if (!st || !me) return fail("NOT_FOUND");
-    const row = this.log.visibleRow(seq, me);
+    const row = this.log.visibleRow(seq, viewerOf(st, me));
     if (!row) return fail("NOT_FOUND");
     const early =
       scope === "everyone"
@@ -205,7 +268,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     if (blocked) return fail(blocked);
 
     if (scope === "me") {
-      if (!this.log.visibleRow(seq, me)) return { ok: true, message: null };
+      if (!this.log.visibleRow(seq, viewerOf(st, me))) return { ok: true, message: null };
       const logSeq = this.log.hide(seq, actor.id);
       const frame = {
         c: conversationId,
@@ -217,10 +280,17 @@ export class ChatRoom extends DurableObject<Bindings> {
     }
     const current = this.log.row(seq)!;
     if (current.deleted_at !== null)
-      return { ok: true, message: this.log.renderOne(conversationId, current) };
+      return { ok: true, message: this.log.renderOne(conversationId, current, viewerOf(st, me)) };
     const logSeq = this.log.tombstone(seq, actor.id, actor.now);
-    const message = this.log.renderOne(conversationId, this.log.row(seq)!);
-    this.broadcastUpdate(st, conversationId, logSeq, "deleted", actor.id, message, origin);
+    const message = this.broadcastUpdate(
+      st,
+      conversationId,
+      logSeq,
+      "deleted",
+      me,
+      this.log.row(seq)!,
+      origin,
+    );
     return { ok: true, message };
   }
 
@@ -234,7 +304,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     const st = await this.ready(conversationId);
     const me = st?.members.get(actor.id);
     if (!st || !me) return fail("NOT_FOUND");
-    const row = this.log.visibleRow(seq, me);
+    const row = this.log.visibleRow(seq, viewerOf(st, me));
     const early = row ? reactRefusal(facts(row)) : "NOT_FOUND";
     if (early) return fail(early);
     const blocked = await this.directRefusal(st, actor.id, false);
@@ -243,11 +313,10 @@ export class ChatRoom extends DurableObject<Bindings> {
     const refusal = reactRefusal(facts(current));
     if (refusal) return fail(refusal);
     if (this.log.reactionOf(seq, actor.id) === emoji) {
-      return { ok: true, message: this.log.renderOne(conversationId, current) };
+      return { ok: true, message: this.log.renderOne(conversationId, current, viewerOf(st, me)) };
     }
     const logSeq = this.log.react(seq, actor.id, emoji, actor.now);
-    const message = this.log.renderOne(conversationId, current);
-    this.broadcastUpdate(st, conversationId, logSeq, "reaction", actor.id, message, origin, {
+    const message = this.broadcastUpdate(st, conversationId, logSeq, "reaction", me, current, origin, {
       userId: actor.id,
       emoji,
     });
@@ -268,7 +337,9 @@ export class ChatRoom extends DurableObject<Bindings> {
     me.readSeq = target;
     me.deliveredSeq = Math.max(me.deliveredSeq, target);
     const receipt = events.receipt(conversationId, actor.id, me.readSeq, me.deliveredSeq);
-    void this.fanOut(st, actor.id, { j: JSON.stringify(receipt) }, undefined, { includeActor: true });
+    void this.fanOut(st, actor.id, this.toSeersOf(st, actor.id, { j: JSON.stringify(receipt) }), undefined, {
+      includeActor: true,
+    });
     return { ok: true, readSeq: target };
   }
 
@@ -304,7 +375,12 @@ export class ChatRoom extends DurableObject<Bindings> {
     const { rows, hasMore } = this.log.history(viewer, q);
     const last = rows[rows.length - 1];
     if (last) this.noteDelivered(viewer.member, last.seq);
-    return { ok: true, data: this.log.render(conversationId, rows), hasMore, lastSeq: this.log.lastSeq };
+    return {
+      ok: true,
+      data: this.log.render(conversationId, rows, viewer),
+      hasMore,
+      lastSeq: this.log.lastSeq,
+    };
   }
 
   /**
@@ -333,7 +409,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   ): Promise<RoomResult<{ seq: number }>> {
     return this.ctx.blockConcurrencyWhile(async () => {
       try {
-        await this.ready(conversationId);
+        if (!(await this.ready(conversationId))) return fail("NOT_FOUND");
         const at = { seq: this.log.lastSeq, messageCount: this.log.messageCount };
         await this.env.DB.batch(membershipStatements(this.env.DB, conversationId, change, at));
         if (!(await this.reload(conversationId))) return fail("NOT_FOUND");
@@ -371,8 +447,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   // ---------------------------------------------------------------- membership cache and rules
 
   private async ready(conversationId: string): Promise<RoomState | null> {
-    if (this.conversationId === null) this.conversationId = conversationId;
-    else if (this.conversationId !== conversationId) return null;
+    if (this.conversationId !== null && this.conversationId !== conversationId) return null;
     const st = this.state;
     if (!st) return this.loading ?? this.reload(conversationId);
     if (systemClock.now() - st.loadedAt > STATE_TTL_MS && !this.loading)
@@ -389,7 +464,10 @@ export class ChatRoom extends DurableObject<Bindings> {
         this.state = null;
         return null;
       }
-      if (this.log.meta("id") === null) this.log.setMeta("id", conversationId);
+      // The conversation exists: from here on the room keeps its log.
+      this.stored ??= new RoomLog(this.ctx.storage);
+      if (this.stored.meta("id") === null) this.stored.setMeta("id", conversationId);
+      this.conversationId = conversationId;
       const members = new Map<string, RoomMember>();
       for (const m of snap.members) {
         // Receipt positions only move forward; memory may be ahead of D1 until the next write-back.
@@ -400,16 +478,16 @@ export class ChatRoom extends DurableObject<Bindings> {
         }
         members.set(m.userId, m);
       }
-      const blocked = new Set<string>();
-      for (const [a, b] of snap.blocks) blocked.add(`${a}|${b}`).add(`${b}|${a}`);
-      this.state = {
+      const state: RoomState = {
         type: snap.type,
         members,
         usernames: new Map(snap.members.map((m) => [m.username, m.userId])),
-        blocked,
+        hidden: new Map(),
         loadedAt: systemClock.now(),
       };
-      return this.state;
+      for (const [a, b] of snap.blocks) hideEachOther(state, a, b);
+      this.state = state;
+      return state;
     });
     this.loading = loading;
     const clear = () => {
@@ -449,9 +527,8 @@ export class ChatRoom extends DurableObject<Bindings> {
   }
 
   /**
-   * What a member may read: after they joined, without the senders they blocked or who blocked them
-   * (read fresh from D1, and remembered for the live fan-out). Null when the member is not in the
-   * conversation or a block hides a 1:1 entirely.
+   * A member as a reader of the log, with their blocks read fresh from D1 (and remembered for the live
+   * fan-out). Null when the member is not in the conversation or a block hides a 1:1 entirely.
    */
   private async viewer(
     conversationId: string,
@@ -461,58 +538,91 @@ export class ChatRoom extends DurableObject<Bindings> {
     const member = st?.members.get(userId);
     if (!st || !member) return null;
     const around = await blockedAround(this.env.DB, userId);
-    const hiddenSenders = new Set<string>();
+    const hiddenMembers = new Set<string>();
     if (st.type === "DIRECT") {
       const peer = this.peerOf(st, userId);
       if (peer && (around.has(peer.userId) || !peer.active)) return null;
     } else {
       for (const id of around) {
         if (!st.members.has(id)) continue;
-        hiddenSenders.add(id);
-        st.blocked.add(`${userId}|${id}`).add(`${id}|${userId}`);
+        hiddenMembers.add(id);
+        hideEachOther(st, userId, id);
       }
     }
-    return { userId, joinedSeq: member.joinedSeq, hiddenSenders, member };
+    return { userId, joinedSeq: member.joinedSeq, hiddenMembers, member };
   }
 
   // ---------------------------------------------------------------- fan-out
 
   /**
-   * Sends one serialized frame to every active member who sees the actor and the author (blocks hide
-   * either), the actor's own other devices included when asked, except the `origin` socket (it gets an
-   * ack instead). With `wantResult`, resolves to the members that had an open socket.
+   * Sends each active member the frame `frameFor` gives them (none when it gives null), the actor's own
+   * other devices included when asked, except the `origin` socket (it gets an ack instead). With
+   * `wantResult`, resolves to the members that had an open socket.
    */
   private fanOut(
     st: RoomState,
     actorId: string,
-    frame: HubFrame,
+    frameFor: FrameFor,
     origin: string | undefined,
-    opts: { includeActor?: boolean; authorId?: string; wantResult?: boolean } = {},
+    opts: { includeActor?: boolean; wantResult?: boolean } = {},
   ): Promise<string[]> {
-    const authorId = opts.authorId ?? actorId;
-    const targets: string[] = [];
+    const targets: [string, HubFrame][] = [];
     for (const m of st.members.values()) {
-      if (!m.active) continue;
-      if (m.userId === actorId ? !opts.includeActor : st.blocked.has(`${actorId}|${m.userId}`)) continue;
-      if (m.userId !== authorId && st.blocked.has(`${authorId}|${m.userId}`)) continue;
-      targets.push(m.userId);
+      if (!m.active || (m.userId === actorId && !opts.includeActor)) continue;
+      const frame = frameFor(m);
+      if (!frame) continue;
+      targets.push([m.userId, m.userId === actorId && origin ? { ...frame, o: origin } : frame]);
     }
-    const frameFor = (id: string) => (id === actorId && origin ? { ...frame, o: origin } : frame);
     if (!opts.wantResult) {
-      for (const id of targets) this.deliverTo(id, frameFor(id));
+      for (const [id, frame] of targets) this.deliverTo(id, frame);
       return Promise.resolve([]);
     }
     return new Promise((resolve) => {
       const reached: string[] = [];
       let waiting = targets.length;
       if (waiting === 0) resolve(reached);
-      for (const id of targets) {
-        this.deliverTo(id, frameFor(id), (sockets) => {
+      for (const [id, frame] of targets) {
+        this.deliverTo(id, frame, (sockets) => {
           if (sockets > 0) reached.push(id);
           if (--waiting === 0) resolve(reached);
         });
       }
     });
+  }
+
+  /** One frame for every member who sees `actorId` (a block either way hides the actor's receipts and typing). */
+  private toSeersOf(st: RoomState, actorId: string, frame: HubFrame): FrameFor {
+    return (m) => (seesMember(viewerOf(st, m), actorId) ? frame : null);
+  }
+
+  /**
+   * The frames of one log event about a message: each reader gets it only when they may see the message,
+   * rendered as they see it; an actor hidden from the reader skips the event, or (`anonymous`, for a
+   * deletion, which must reach everyone who saw the text) shows as a null actorId. Each distinct view is
+   * serialized once.
+   */
+  private logFrames(
+    st: RoomState,
+    conversationId: string,
+    logSeq: number,
+    view: (viewer: Viewer) => Message | null,
+    event: (message: Message, actorId: string | null) => object,
+    actor: { id: string; whenHidden: "skip" | "anonymous" },
+  ): FrameFor {
+    const serialized = new Map<Message, { named?: string; anonymous?: string }>();
+    return (m) => {
+      const viewer = viewerOf(st, m);
+      const message = view(viewer);
+      if (!message) return null;
+      const named = seesMember(viewer, actor.id);
+      if (!named && actor.whenHidden === "skip") return null;
+      const texts = serialized.get(message) ?? {};
+      serialized.set(message, texts);
+      if (named) texts.named ??= JSON.stringify(event(message, actor.id));
+      else texts.anonymous ??= JSON.stringify(event(message, null));
+      const j = (named ? texts.named : texts.anonymous)!;
+      return { c: conversationId, s: logSeq, j };
+    };
   }
 
   /**
@@ -549,28 +659,37 @@ export class ChatRoom extends DurableObject<Bindings> {
       });
   }
 
+  /** Tells every reader who may see `row` about a change to it; answers the message as the actor sees it. */
   private broadcastUpdate(
     st: RoomState,
     conversationId: string,
     logSeq: number,
     change: "edited" | "deleted" | "reaction",
-    actorId: string,
-    message: Message,
+    actor: RoomMember,
+    row: MessageRow,
     origin: string | undefined,
     reaction?: { userId: string; emoji: string | null },
-  ): void {
-    const event = events.updated(conversationId, logSeq, change, actorId, message, reaction);
-    const frame = { c: conversationId, s: logSeq, j: JSON.stringify(event) };
-    void this.fanOut(st, actorId, frame, origin, { includeActor: true, authorId: message.senderId });
-    if (change !== "reaction" && this.log.latestMessage()?.seq === message.seq) {
+  ): Message {
+    const view = this.log.viewsOf(conversationId, row);
+    const frames = this.logFrames(
+      st,
+      conversationId,
+      logSeq,
+      view,
+      (message, actorId) => events.updated(conversationId, logSeq, change, actorId, message, reaction),
+      { id: actor.userId, whenHidden: change === "deleted" ? "anonymous" : "skip" },
+    );
+    void this.fanOut(st, actor.userId, frames, origin, { includeActor: true });
+    if (change !== "reaction" && this.log.latestMessage()?.seq === row.seq) {
       this.summaryDirty = true;
       this.flushSoon();
     }
+    return view(viewerOf(st, actor)) ?? this.log.renderOne(conversationId, row, viewerOf(st, actor));
   }
 
   private sendTyping(st: RoomState, conversationId: string, userId: string, expiresAt: number | null): void {
     const event = events.typing(conversationId, userId, expiresAt === null ? "stop" : "start", expiresAt);
-    void this.fanOut(st, userId, { j: JSON.stringify(event) }, undefined);
+    void this.fanOut(st, userId, this.toSeersOf(st, userId, { j: JSON.stringify(event) }), undefined);
   }
 
   /** After a new message reached the members who were online: a delivery receipt, notices for the rest. */
@@ -598,7 +717,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     const data = { seq: message.seq, preview: preview(message.text, false) };
     const notices: Parameters<typeof publishEvents>[1] = [];
     for (const m of st.members.values()) {
-      if (m.userId === senderId || !m.active || st.blocked.has(`${senderId}|${m.userId}`)) continue;
+      if (m.userId === senderId || !m.active || !seesMember(viewerOf(st, m), senderId)) continue;
       // Mentions always notify; other messages only members who were offline and have not muted.
       const type = mentioned.has(m.userId)
         ? "mention"
@@ -650,7 +769,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   /** Writes the conversation summary and receipt positions to D1 in one batch; on failure the alarm retries. */
   private async flush(): Promise<void> {
     const id = this.conversationId;
-    if (!id) return;
+    if (!id || !this.stored) return;
     const summaryDirty = this.summaryDirty;
     const reads = [...this.pendingReads].map(([userId, r]) => ({ userId, ...r }));
     const byValue = new Map<number, string[]>();

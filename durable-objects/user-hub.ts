@@ -16,6 +16,7 @@ import {
   setTyping,
 } from "../src/modules/conversations/messages";
 import { roomOf } from "../src/modules/conversations/room";
+import { membershipsAmong } from "../src/modules/conversations/store";
 import type { HubFrame } from "../src/modules/realtime/hub";
 import { presenceSnapshot, publishPresence } from "../src/modules/realtime/presence";
 import {
@@ -324,12 +325,22 @@ export class UserHub extends DurableObject<Bindings> {
       }
     }
 
+    // Conversations the member is not in answer NOT_FOUND without waking their rooms (null: the check
+    // itself failed, so each room decides).
+    const known = await membershipsAmong(
+      this.env.DB,
+      info.userId,
+      entries.map(([id]) => id),
+    ).catch((err) => {
+      logError("resume membership check failed", err);
+      return null;
+    });
     const results = await Promise.all(
       entries.map(async ([conversationId, after]) => {
         let cursor = after;
-        let failed: ErrorCode | null = null;
+        let failed: ErrorCode | null = known && !known.has(conversationId) ? "NOT_FOUND" : null;
         // A room that restarts mid-replay (deploy, eviction) throws once; the next call reaches a new one.
-        for (let attempt = 1; ; attempt++) {
+        for (let attempt = 1; !failed; attempt++) {
           try {
             for (;;) {
               const page = await roomOf(this.env, conversationId).replay(conversationId, info.userId, cursor);

@@ -54,8 +54,10 @@ describe("POST /api/v1/conversations", () => {
     expect(rows!.n).toBe(2);
   });
 
-  it("creates a group with a name: the creator is its admin", async () => {
+  it("creates a group with a name: the creator is its admin, their connections its members", async () => {
     const [a, b, c] = await createUsers(3);
+    await connect(a!, b!);
+    await connect(c!, a!);
     const res = await create(a!, { memberIds: [b!.id, c!.id, a!.id], name: "  فريق التصميم\u202E " });
     expect(res.status).toBe(201);
     const g = res.body.conversation;
@@ -66,12 +68,14 @@ describe("POST /api/v1/conversations", () => {
       role: "ADMIN",
       peer: null,
     });
+    expect(res.body.invited).toEqual([]);
     const roles = Object.fromEntries(g.members.map((m: any) => [m.user.id, m.role]));
     expect(roles).toEqual({ [a!.id]: "ADMIN", [b!.id]: "MEMBER", [c!.id]: "MEMBER" });
   });
 
   it("makes a named conversation with one other member a group of two", async () => {
     const [a, b] = await createUsers(2);
+    await connect(a!, b!);
     const res = await create(a!, { memberIds: [b!.id], name: "Project" });
     expect(res.status).toBe(201);
     expect(res.body.conversation).toMatchObject({ type: "GROUP", memberCount: 2 });

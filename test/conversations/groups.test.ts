@@ -9,7 +9,7 @@ import {
   history,
   sendHttp,
 } from "../support/conversations";
-import { block } from "../support/graph";
+import { block, connect } from "../support/graph";
 import { del, env, get, patch, post } from "../support/http";
 import { createUser, createUsers, type TestUser } from "../support/users";
 import { TestSocket } from "../support/ws";
@@ -26,9 +26,10 @@ afterEach(() => {
 });
 
 describe("group membership", () => {
-  it("lets admins add members, who are told and see only what comes after", async () => {
+  it("lets admins add their connections, who are told and see only what comes after", async () => {
     const [admin, member, newcomer] = await createUsers(3);
     const id = await groupConversation(admin!, [member!]);
+    await connect(admin!, newcomer!);
     await sendHttp(member!, id, "history before");
     const sn = await TestSocket.open(newcomer!.token);
     open.push(sn);

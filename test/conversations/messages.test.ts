@@ -225,10 +225,18 @@ describe("edit, delete, react, read", () => {
     expect((await patch(`${messagesOf(id)}/${m.seq}`, { text: "" }, { token: a!.token })).status).toBe(400);
     expect((await patch(`${messagesOf(id)}/999`, { text: "x" }, { token: a!.token })).status).toBe(404);
     advanceClockForTests(15 * 60_000 + 1_000);
-    const late = await patch(`${messagesOf(id)}/${m.seq}`, { text: "too late" }, { token: a!.token });
+    // Access tokens expired with the clock move (they live 15 minutes): refresh them.
+    const fresh = await post("/api/v1/auth/refresh", { refreshToken: a!.refreshToken }, { ip: a!.ip });
+    expect(fresh.status).toBe(200);
+    const late = await patch(
+      `${messagesOf(id)}/${m.seq}`,
+      { text: "too late" },
+      { token: fresh.body.accessToken },
+    );
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe("EDIT_WINDOW_CLOSED");
-    expect((await history(b!, id)).data[0].text).toBe("hello");
+    const freshB = await post("/api/v1/auth/refresh", { refreshToken: b!.refreshToken }, { ip: b!.ip });
+    expect((await history({ ...b!, token: freshB.body.accessToken }, id)).data[0].text).toBe("hello");
   });
 
   it("deletes for me (only my view) or for everyone (a tombstone for all)", async () => {

@@ -7,6 +7,7 @@ import {
   groupConversation,
   sendHttp,
 } from "../support/conversations";
+import { connect } from "../support/graph";
 import { del, patch, post } from "../support/http";
 import { createUsers } from "../support/users";
 import { type Event, eventually, TestSocket } from "../support/ws";
@@ -175,6 +176,7 @@ describe("resume", () => {
   it("gives a member added later only what came after they joined", async () => {
     const [a, b, late] = await createUsers(3);
     const id = await groupConversation(a!, [b!]);
+    await connect(a!, late!);
     await sendHttp(a!, id, "before you came");
     const added = await post(
       `/api/v1/conversations/${id}/members`,

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { hashtagKey } from "../../src/lib/text";
 import { groupConversation } from "../support/conversations";
+import { connect } from "../support/graph";
 import { call, get } from "../support/http";
 import { comment, createPost } from "../support/posts";
 import { createUser, createUsers, type TestUser } from "../support/users";
@@ -191,6 +192,8 @@ describe("counters equal rows under concurrency", () => {
     const admin = await createUser();
     const first = await createUsers(2);
     const joiners = await createUsers(30);
+    // Admins add their connections directly (anyone else would only be invited).
+    for (const j of joiners) await connect(admin, j);
     const id = await groupConversation(admin, first, "تزامن");
     await burst(
       "add",

@@ -13,7 +13,10 @@ export async function directConversation(a: TestUser, b: TestUser): Promise<stri
   return res.body.conversation.id;
 }
 
-/** A group created by `admin` with `members`. */
+/**
+ * A group created by `admin` with `members`, all of them members afterwards: those who are not the
+ * admin's connections were invited and accept here, before anything is sent.
+ */
 export async function groupConversation(
   admin: TestUser,
   members: TestUser[],
@@ -25,7 +28,16 @@ export async function groupConversation(
     { token: admin.token },
   );
   expectStatus("group conversation", res, 201);
-  return res.body.conversation.id;
+  const id = res.body.conversation.id as string;
+  for (const invited of res.body.invited as string[]) {
+    const member = members.find((m) => m.id === invited)!;
+    expectStatus("accept invitation", await acceptInvitation(member, id), 200);
+  }
+  return id;
+}
+
+export function acceptInvitation(user: TestUser, conversationId: string) {
+  return post(`/api/v1/conversations/${conversationId}/invitation/accept`, undefined, { token: user.token });
 }
 
 let clientIds = 0;

@@ -1,5 +1,5 @@
 import { isoAt } from "../../lib/clock";
-import { preview } from "./rules";
+import { preview, seesMember, type Viewer } from "./rules";
 import type { Attachment, Message } from "./schemas";
 
 /** A message as the chat room stores it (its SQLite row). */
@@ -39,14 +39,20 @@ function groupReactions(rows: ReactionRow[]): Message["reactions"] {
   return [...byEmoji].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }));
 }
 
-/** The one representation of a message, for HTTP answers, acks and live events alike. */
+/**
+ * The one representation of a message, for HTTP answers, acks and live events alike, as `viewer` sees it:
+ * `quoted` is the message it replies to only when the viewer may see that one (`maySee`), else null, and
+ * reactions and mentions leave out members hidden from the viewer.
+ */
 export function renderMessage(
   conversationId: string,
   row: MessageRow,
   reactions: ReactionRow[],
-  reply: ReplyTarget | null | undefined,
+  quoted: ReplyTarget | null | undefined,
+  viewer: Viewer,
 ): Message {
   const deleted = row.deleted_at !== null;
+  const reply = row.reply_to === null ? null : quoted;
   return {
     conversationId,
     seq: row.seq,
@@ -55,19 +61,16 @@ export function renderMessage(
     state: stateOf(row),
     text: deleted ? null : row.text,
     attachments: deleted ? [] : (JSON.parse(row.attachments) as Attachment[]),
-    mentions: deleted ? [] : (JSON.parse(row.mentions) as string[]),
-    replyTo:
-      row.reply_to === null
-        ? null
-        : reply
-          ? {
-              seq: reply.seq,
-              senderId: reply.sender_id,
-              preview: preview(reply.text, reply.deleted_at !== null),
-              state: stateOf(reply),
-            }
-          : null,
-    reactions: deleted ? [] : groupReactions(reactions),
+    mentions: deleted ? [] : (JSON.parse(row.mentions) as string[]).filter((id) => seesMember(viewer, id)),
+    replyTo: reply
+      ? {
+          seq: reply.seq,
+          senderId: reply.sender_id,
+          preview: preview(reply.text, reply.deleted_at !== null),
+          state: stateOf(reply),
+        }
+      : null,
+    reactions: deleted ? [] : groupReactions(reactions.filter((r) => seesMember(viewer, r.user_id))),
     createdAt: isoAt(row.created_at),
     editedAt: row.edited_at === null ? null : isoAt(row.edited_at),
     deletedAt: row.deleted_at === null ? null : isoAt(row.deleted_at),

@@ -4,16 +4,19 @@ import { depsOf } from "../../lib/deps";
 import { bearer, createRouter, errors, IdParam, json, jsonBody } from "../../lib/openapi";
 import { PageQuery, pageSchema } from "../../lib/pagination";
 import { rateLimit } from "../../lib/rate-limit";
+import * as invitations from "./invitations";
 import * as messages from "./messages";
 import {
   AddMembersInput,
   ConversationDetailSchema,
+  ConversationInvitationSchema,
   ConversationSchema,
   CreateConversationInput,
   DeleteScope,
   EditInput,
   HistoryQuery,
   HistorySchema,
+  InvitedSchema,
   ListQuery,
   MessageSchema,
   ReactInput,
@@ -37,6 +40,7 @@ const MemberParams = IdParam.extend({
     .openapi({ param: { name: "userId", in: "path" } }),
 });
 const Detail = z.object({ conversation: ConversationDetailSchema });
+const DetailWithInvited = z.object({ conversation: ConversationDetailSchema, invited: InvitedSchema });
 const MessageResult = z.object({ message: MessageSchema });
 
 export const conversationRoutes = createRouter()
@@ -46,24 +50,77 @@ export const conversationRoutes = createRouter()
       path: "/",
       tags,
       summary:
-        "Start a conversation: one other member and no name is a 1:1 (asking again answers the same one)",
+        "Start a conversation: one other member and no name is a 1:1 (asking again answers the same one); a group gets your connections as members and invites everyone else",
       security: bearer,
       middleware: [requireAuth, rateLimit("conversations")] as const,
       request: { body: jsonBody(CreateConversationInput) },
       responses: {
-        201: json(Detail, "Created"),
-        200: json(Detail, "The existing 1:1 with this member"),
+        201: json(DetailWithInvited, "Created"),
+        200: json(DetailWithInvited, "The existing 1:1 with this member"),
         ...errors(400, 401, 403, 404, 409, 429),
       },
     }),
     async (c) => {
       const user = currentUser(c);
-      const { conversation, created } = await conversations.createConversation(
+      const { conversation, created, invited } = await conversations.createConversation(
         depsOf(c),
         user,
         c.req.valid("json"),
       );
-      return created ? c.json({ conversation }, 201) : c.json({ conversation }, 200);
+      return created ? c.json({ conversation, invited }, 201) : c.json({ conversation, invited }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/invitations",
+      tags,
+      summary: "Groups you are invited to: you join one, and see anything of it, only by accepting",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { query: PageQuery },
+      responses: { 200: json(pageSchema(ConversationInvitationSchema)), ...errors(400, 401) },
+    }),
+    async (c) =>
+      c.json(await invitations.listInvitations(depsOf(c), currentUser(c).id, c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/invitation/accept",
+      tags,
+      summary: "Accept an invitation to a group: you become a member and see what is sent from now on",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 200: json(Detail), ...errors(401, 404, 409) },
+    }),
+    async (c) =>
+      c.json(
+        {
+          conversation: await invitations.acceptInvitation(
+            depsOf(c),
+            currentUser(c).id,
+            c.req.valid("param").id,
+          ),
+        },
+        200,
+      ),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/invitation/decline",
+      tags,
+      summary: "Decline an invitation to a group (silently: the group cannot invite you again for 30 days)",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: "Declined" }, ...errors(401, 404) },
+    }),
+    async (c) => {
+      await invitations.declineInvitation(depsOf(c), currentUser(c).id, c.req.valid("param").id);
+      return c.body(null, 204);
     },
   )
   .openapi(
@@ -150,20 +207,21 @@ export const conversationRoutes = createRouter()
       method: "post",
       path: "/{id}/members",
       tags,
-      summary: "Add members to a group (admins; at most 256 members)",
+      summary:
+        "Add members to a group (admins; at most 256 members and pending invitations): your connections join at once, everyone else is invited (50 invitations a day)",
       security: bearer,
       middleware: [requireAuth] as const,
       request: { params: IdParam, body: jsonBody(AddMembersInput) },
-      responses: { 200: json(Detail), ...errors(400, 401, 403, 404, 409) },
+      responses: { 200: json(DetailWithInvited), ...errors(400, 401, 403, 404, 409, 429) },
     }),
     async (c) => {
-      const conversation = await conversations.addMembers(
+      const { conversation, invited } = await conversations.addMembers(
         depsOf(c),
         currentUser(c).id,
         c.req.valid("param").id,
         c.req.valid("json"),
       );
-      return c.json({ conversation }, 200);
+      return c.json({ conversation, invited }, 200);
     },
   )
   .openapi(
@@ -171,7 +229,8 @@ export const conversationRoutes = createRouter()
       method: "delete",
       path: "/{id}/members/{userId}",
       tags,
-      summary: "Remove a member from a group (admins; removing yourself is leaving)",
+      summary:
+        "Remove a member from a group, or withdraw someone's invitation (admins; removing yourself is leaving)",
       security: bearer,
       middleware: [requireAuth] as const,
       request: { params: MemberParams },

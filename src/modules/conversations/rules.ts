@@ -1,4 +1,4 @@
-import { MINUTE } from "../../lib/clock";
+import { DAY, MINUTE } from "../../lib/clock";
 import type { ErrorCode } from "../../lib/errors";
 
 /**
@@ -12,6 +12,10 @@ export const EDIT_WINDOW_MS = 15 * MINUTE;
 export const GROUP_MIN_MEMBERS = 2;
 export const GROUP_MAX_MEMBERS = 256;
 export const MAX_NAME = 100;
+/** A group invitation is valid this long; a declined one cannot be sent again by that group meanwhile. */
+export const INVITATION_TTL_MS = 30 * DAY;
+/** Invitations one member may send in any 24 hours (members added directly do not count). */
+export const INVITATIONS_PER_DAY = 50;
 export const PREVIEW_CHARS = 120;
 /** A typing indicator lasts this long unless renewed; renewals closer than the throttle are not forwarded. */
 export const TYPING_TTL_MS = 6_000;
@@ -42,6 +46,16 @@ export function messagingRefusal(facts: PairFacts, recipientEngaged = false): Er
   if (facts.recipientAllows === "NONE") return "MESSAGES_NOT_ALLOWED";
   if (facts.recipientAllows === "CONNECTIONS" && !facts.connected) return "MESSAGES_NOT_ALLOWED";
   return null;
+}
+
+/**
+ * How `actor` may bring `candidate` (facts about the pair) into a group. Refused exactly like a message
+ * (404 hidden or inactive, 403 when their allowMessages refuses the actor); otherwise a connection is
+ * added at once ("add") and anyone else is invited ("invite"): they become a member, and see anything
+ * of the group, only once they accept.
+ */
+export function groupEntry(facts: PairFacts): ErrorCode | "add" | "invite" {
+  return messagingRefusal(facts) ?? (facts.connected ? "add" : "invite");
 }
 
 export interface MessageFacts {
@@ -93,6 +107,37 @@ export function preview(text: string | null, deleted: boolean): string | null {
   return `${Array.from(text)
     .slice(0, PREVIEW_CHARS - 1)
     .join("")}…`;
+}
+
+/**
+ * What one reader may see of a conversation's log. The chat room builds it from the reader's membership
+ * (joinedSeq) and the blocks between members; deleted-for-me is looked up per message.
+ */
+export interface Viewer {
+  userId: string;
+  /** Messages at or before this seq were sent before the reader joined. */
+  joinedSeq: number;
+  /** Members hidden from the reader by a block in either direction. */
+  hiddenMembers: ReadonlySet<string>;
+}
+
+/** Does the reader see what this member does here (their messages, reactions, mentions, typing, receipts)? */
+export function seesMember(viewer: Viewer, userId: string): boolean {
+  return !viewer.hiddenMembers.has(userId);
+}
+
+/**
+ * The one rule of message visibility: a reader sees a message sent after they joined, not deleted for
+ * them, by a member not hidden from them. A message deleted for everyone stays visible as its tombstone.
+ * It decides the message itself, the message a reply quotes, and every event about a message (live,
+ * history and resume alike); reactions and mentions then show only members the reader sees.
+ */
+export function maySee(
+  viewer: Viewer,
+  message: { seq: number; sender_id: string },
+  deletedForViewer: boolean,
+): boolean {
+  return message.seq > viewer.joinedSeq && !deletedForViewer && seesMember(viewer, message.sender_id);
 }
 
 export function isMuted(mutedUntil: number | null, now: number): boolean {

@@ -221,3 +221,20 @@ export const MemberSchema = z
 export const ConversationDetailSchema = ConversationSchema.extend({ members: z.array(MemberSchema) }).openapi(
   "ConversationDetail",
 );
+
+export const InvitedSchema = z.array(z.string()).openapi({
+  description:
+    "Members who are not your connections: they were invited and join only if they accept (a declined invitation is not repeated, and you are not told)",
+});
+
+export const ConversationInvitationSchema = z
+  .object({
+    conversationId: z.string(),
+    name: z.string().nullable(),
+    avatarMediaId: z.string().nullable(),
+    invitedBy: UserCardSchema,
+    invitedAt: z.string(),
+    expiresAt: z.string(),
+  })
+  .openapi("ConversationInvitation");
+export type ConversationInvitation = z.infer<typeof ConversationInvitationSchema>;

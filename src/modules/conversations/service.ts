@@ -11,9 +11,10 @@ import { pairKey } from "../graph/writes";
 import { userCardJsonSql } from "../profiles/card";
 import { pushToUsers } from "../realtime/hub";
 import { events } from "../realtime/protocol";
+import { announceInvitations, assertInvitationQuota, revokeInvitation } from "./invitations";
 import type { Actor } from "./messages";
 import { roomOf, unwrap } from "./room";
-import { GROUP_MAX_MEMBERS, isMuted, MUTED_FOREVER, messagingRefusal, type Role } from "./rules";
+import { GROUP_MAX_MEMBERS, groupEntry, isMuted, MUTED_FOREVER, messagingRefusal, type Role } from "./rules";
 import type {
   AddMembersInput,
   Conversation,
@@ -22,13 +23,19 @@ import type {
   SettingsInput,
   UpdateConversationInput,
 } from "./schemas";
-import { candidateFacts, type MembershipChange, pairFacts } from "./store";
+import {
+  candidateFacts,
+  invitationStatements,
+  type MembershipChange,
+  pairFacts,
+  pendingInvitationSql,
+} from "./store";
 
 /**
  * Conversations and their membership (D1). Messages go through the chat room (./messages.ts); every
  * membership change also goes through the room, which applies it between two messages.
  */
-type ConversationDetail = z.infer<typeof ConversationDetailSchema>;
+export type ConversationDetail = z.infer<typeof ConversationDetailSchema>;
 
 interface SummaryRow {
   id: string;
@@ -53,9 +60,22 @@ interface SummaryRow {
   peer: string | null;
 }
 
-/** The member's view of their conversations; a 1:1 with a blocked or inactive member is not there. */
+/**
+ * Members of the conversation `c` that a block (either way) hides from the reader: walked from the
+ * reader's own blocks (usually none), each checked by the membership primary key.
+ */
+function hiddenMemberCountSql(userId: string): SQL {
+  return sql`(SELECT count(*) FROM conversation_members hx WHERE hx.conversation_id = c.id AND hx.user_id IN
+    (SELECT blocked_id FROM blocks WHERE blocker_id = ${userId} UNION SELECT blocker_id FROM blocks WHERE blocked_id = ${userId}))`;
+}
+
+/**
+ * The member's view of their conversations; a 1:1 with a blocked or inactive member is not there, and
+ * `memberCount` counts only the members the reader can see (members hidden by a block are not counted).
+ */
 function summarySql(userId: string, where: SQL): SQL {
-  return sql`SELECT c.id, c.type, c.name, c.avatar_media_id AS avatarMediaId, c.member_count AS memberCount,
+  return sql`SELECT c.id, c.type, c.name, c.avatar_media_id AS avatarMediaId,
+      c.member_count - ${hiddenMemberCountSql(userId)} AS memberCount,
       c.last_seq AS lastSeq, c.message_count AS messageCount, c.last_message_seq AS lastMessageSeq,
       c.last_message_sender_id AS lastMessageSenderId, c.last_message_preview AS lastMessagePreview,
       c.last_message_at AS lastMessageAt, c.last_activity_at AS lastActivityAt, c.created_at AS createdAt,
@@ -154,13 +174,16 @@ export async function createConversation(
   deps: Deps,
   user: Actor,
   input: z.output<typeof CreateConversationInput>,
-): Promise<{ conversation: ConversationDetail; created: boolean }> {
+): Promise<{ conversation: ConversationDetail; created: boolean; invited: string[] }> {
   await assertEmailVerified(deps, user);
   const others = input.memberIds.filter((id) => id !== user.id);
   if (others.length === 0) throw new AppError("CANNOT_TARGET_SELF");
-  if (others.length === 1 && input.name === undefined) return startDirect(deps, user.id, others[0]!);
+  if (others.length === 1 && input.name === undefined)
+    return { ...(await startDirect(deps, user.id, others[0]!)), invited: [] };
   if (others.length + 1 > GROUP_MAX_MEMBERS) throw new AppError("GROUP_FULL");
-  await checkCandidates(deps, user.id, others, null, "memberIds");
+  // The creator's connections become members; everyone else is invited and joins only by accepting.
+  const plan = await planEntry(deps, user.id, others, null, "memberIds");
+  await assertInvitationQuota(deps, user.id, plan.invite.length, "memberIds");
   const id = newId(deps.now);
   const db = deps.env.DB;
   await db.batch([
@@ -169,8 +192,8 @@ export async function createConversation(
         `INSERT INTO conversations (id, type, name, created_by, member_count, last_activity_at, created_at, updated_at)
         VALUES (?1, 'GROUP', ?2, ?3, ?4, ?5, ?5, ?5)`,
       )
-      .bind(id, input.name ?? null, user.id, others.length + 1, deps.now),
-    ...[user.id, ...others].map((memberId) =>
+      .bind(id, input.name ?? null, user.id, plan.add.length + 1, deps.now),
+    ...[user.id, ...plan.add].map((memberId) =>
       db
         .prepare(
           `INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, archived, pinned)
@@ -178,9 +201,11 @@ export async function createConversation(
         )
         .bind(id, memberId, memberId === user.id ? "ADMIN" : "MEMBER", deps.now),
     ),
+    ...(plan.invite.length > 0 ? invitationStatements(db, id, user.id, plan.invite, deps.now) : []),
   ]);
-  notify(deps, others, events.conversationUpdated(id, "created", user.id, others));
-  return { conversation: await getConversation(deps, user.id, id), created: true };
+  if (plan.add.length > 0) tellMembers(deps, id, plan.add, "created", user.id, plan.add);
+  announceInvitations(deps, id, user.id, plan.invite);
+  return { conversation: await getConversation(deps, user.id, id), created: true, invited: plan.invite };
 }
 
 /** A 1:1: exactly one per pair, whoever starts it; asking again answers the existing one. */
@@ -220,26 +245,45 @@ async function startDirect(deps: Deps, userId: string, otherId: string) {
   return { conversation: await getConversation(deps, userId, winner), created: winner === id };
 }
 
-/** Every candidate must exist, be visible (no block, active) and accept being added by `actorId`. */
-async function checkCandidates(
+interface EntryPlan {
+  /** Added at once (the actor's connections). */
+  add: string[];
+  /** To invite now. */
+  invite: string[];
+  /** Invited already: pending, or declined (not repeated, and the actor is not told). */
+  invited: string[];
+}
+
+/**
+ * Decides, per candidate, how `actorId` may bring them into a group (`groupEntry`): every candidate must
+ * exist, be visible (no block, active) and accept messages from the actor, or the whole request is
+ * refused; members already in the group are left out.
+ */
+async function planEntry(
   deps: Deps,
   actorId: string,
   userIds: string[],
   conversationId: string | null,
   path: string,
-) {
-  const facts = await candidateFacts(deps.env.DB, actorId, userIds, conversationId);
+): Promise<EntryPlan> {
+  const facts = await candidateFacts(deps.env.DB, actorId, userIds, conversationId, deps.now);
   const problems: { code: ErrorCode; detail: ErrorDetail }[] = [];
+  const plan: EntryPlan = { add: [], invite: [], invited: [] };
   userIds.forEach((id, i) => {
     const f = facts.get(id);
-    const code = f ? messagingRefusal(f) : "NOT_FOUND";
-    if (code)
+    const entry = f ? groupEntry(f) : "NOT_FOUND";
+    if (entry !== "add" && entry !== "invite") {
       problems.push({
-        code,
-        detail: { path: `${path}.${i}`, message: code === "NOT_FOUND" ? "not found" : "does not accept" },
+        code: entry,
+        detail: { path: `${path}.${i}`, message: entry === "NOT_FOUND" ? "not found" : "does not accept" },
       });
+    } else if (!f!.member) {
+      if (entry === "add") plan.add.push(id);
+      else if (f!.invitation) plan.invited.push(id);
+      else plan.invite.push(id);
+    }
   });
-  if (problems.length === 0) return facts;
+  if (problems.length === 0) return plan;
   const code = problems.some((p) => p.code === "NOT_FOUND") ? "NOT_FOUND" : problems[0]!.code;
   throw new AppError(
     code,
@@ -275,7 +319,7 @@ async function requireGroupAdmin(deps: Deps, conversationId: string, userId: str
   return me;
 }
 
-async function memberIds(deps: Deps, conversationId: string): Promise<string[]> {
+export async function memberIds(deps: Deps, conversationId: string): Promise<string[]> {
   const { results } = await deps.env.DB.prepare(
     "SELECT user_id AS id FROM conversation_members WHERE conversation_id = ?",
   )
@@ -288,7 +332,68 @@ function notify(deps: Deps, userIds: string[], event: Parameters<typeof pushToUs
   deps.waitUntil(pushToUsers(deps.env, userIds, event));
 }
 
-async function applyChange(deps: Deps, conversationId: string, change: MembershipChange): Promise<void> {
+type MembershipEvent = Parameters<typeof events.conversationUpdated>[1];
+
+/**
+ * Tells `recipients` about a change to the conversation (`conversation.updated`), each only what they may
+ * know: members a block (either way) hides from a recipient are left out of `userIds`, a change about
+ * nobody they see is not sent to them at all, and an actor hidden from them shows as null. In the
+ * background: the answer does not wait for it.
+ */
+export function tellMembers(
+  deps: Deps,
+  conversationId: string,
+  recipients: string[],
+  change: MembershipEvent,
+  actorId: string,
+  userIds: string[] = [],
+): void {
+  const involved = [...new Set([actorId, ...userIds])];
+  const tell = async () => {
+    const { results } = await deps.env.DB.prepare(
+      `SELECT blocker_id AS a, blocked_id AS b FROM blocks
+        WHERE (blocker_id IN (SELECT value FROM json_each(?1)) AND blocked_id IN (SELECT value FROM json_each(?2)))
+           OR (blocker_id IN (SELECT value FROM json_each(?2)) AND blocked_id IN (SELECT value FROM json_each(?1)))`,
+    )
+      .bind(JSON.stringify(recipients), JSON.stringify(involved))
+      .all<{ a: string; b: string }>();
+    const hiddenFrom = new Map<string, Set<string>>();
+    for (const { a, b } of results) {
+      for (const [reader, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const set = hiddenFrom.get(reader);
+        if (set) set.add(other);
+        else hiddenFrom.set(reader, new Set([other]));
+      }
+    }
+    // Recipients who may know the same thing get the same event (serialized once per distinct view).
+    const byView = new Map<string, { event: ReturnType<typeof events.conversationUpdated>; to: string[] }>();
+    for (const reader of new Set(recipients)) {
+      const hidden = hiddenFrom.get(reader);
+      const shown = hidden ? userIds.filter((id) => !hidden.has(id)) : userIds;
+      if (userIds.length > 0 && shown.length === 0) continue;
+      const actor = hidden?.has(actorId) ? null : actorId;
+      const key = `${actor}|${shown.join(",")}`;
+      const view = byView.get(key);
+      if (view) view.to.push(reader);
+      else
+        byView.set(key, {
+          event: events.conversationUpdated(conversationId, change, actor, shown),
+          to: [reader],
+        });
+    }
+    await Promise.all([...byView.values()].map((v) => pushToUsers(deps.env, v.to, v.event)));
+  };
+  deps.waitUntil(tell());
+}
+
+export async function applyChange(
+  deps: Deps,
+  conversationId: string,
+  change: MembershipChange,
+): Promise<void> {
   unwrap(await roomOf(deps.env, conversationId).changeMembers(conversationId, change));
 }
 
@@ -324,11 +429,7 @@ export async function updateConversation(
       deps.now,
     )
     .run();
-  notify(
-    deps,
-    await memberIds(deps, conversationId),
-    events.conversationUpdated(conversationId, "details", userId),
-  );
+  tellMembers(deps, conversationId, await memberIds(deps, conversationId), "details", userId);
   return getConversation(deps, userId, conversationId);
 }
 
@@ -366,25 +467,48 @@ export async function updateSettings(
   return getConversation(deps, userId, conversationId);
 }
 
+/**
+ * Admins add their connections at once and invite everyone else (they join only by accepting). Pending
+ * invitations count towards the group's size.
+ */
 export async function addMembers(
   deps: Deps,
   userId: string,
   conversationId: string,
   input: z.output<typeof AddMembersInput>,
-): Promise<ConversationDetail> {
+): Promise<{ conversation: ConversationDetail; invited: string[] }> {
   const me = await requireGroupAdmin(deps, conversationId, userId);
-  const facts = await checkCandidates(deps, userId, input.userIds, conversationId, "userIds");
-  const added = input.userIds.filter((id) => !facts.get(id)?.member);
-  if (added.length > 0) {
-    if (me.memberCount + added.length > GROUP_MAX_MEMBERS) throw new AppError("GROUP_FULL");
-    await applyChange(deps, conversationId, { op: "add", userIds: added, now: deps.now });
-    notify(
+  const plan = await planEntry(deps, userId, input.userIds, conversationId, "userIds");
+  if (plan.add.length + plan.invite.length > 0) {
+    const pending = await deps.env.DB.prepare(
+      `SELECT count(*) AS n FROM conversation_invitations i WHERE i.conversation_id = ?1
+        AND ${pendingInvitationSql("i", "?2")}`,
+    )
+      .bind(conversationId, deps.now)
+      .first<{ n: number }>();
+    if (me.memberCount + (pending?.n ?? 0) + plan.add.length + plan.invite.length > GROUP_MAX_MEMBERS)
+      throw new AppError("GROUP_FULL");
+  }
+  await assertInvitationQuota(deps, userId, plan.invite.length, "userIds");
+  if (plan.add.length > 0) {
+    await applyChange(deps, conversationId, { op: "add", userIds: plan.add, now: deps.now });
+    tellMembers(
       deps,
+      conversationId,
       await memberIds(deps, conversationId),
-      events.conversationUpdated(conversationId, "members_added", userId, added),
+      "members_added",
+      userId,
+      plan.add,
     );
   }
-  return getConversation(deps, userId, conversationId);
+  if (plan.invite.length > 0) {
+    await deps.env.DB.batch(invitationStatements(deps.env.DB, conversationId, userId, plan.invite, deps.now));
+    announceInvitations(deps, conversationId, userId, plan.invite);
+  }
+  return {
+    conversation: await getConversation(deps, userId, conversationId),
+    invited: [...plan.invite, ...plan.invited],
+  };
 }
 
 export async function removeMember(
@@ -396,13 +520,20 @@ export async function removeMember(
   if (targetId === userId) return leaveConversation(deps, userId, conversationId);
   await requireGroupAdmin(deps, conversationId, userId);
   const members = await memberIds(deps, conversationId);
-  if (!members.includes(targetId)) throw new AppError("NOT_FOUND");
+  if (!members.includes(targetId)) {
+    // Someone invited, not yet a member: removing them withdraws the invitation.
+    if (await revokeInvitation(deps, conversationId, targetId)) return;
+    throw new AppError("NOT_FOUND");
+  }
   await applyChange(deps, conversationId, { op: "remove", userId: targetId, now: deps.now });
   notify(deps, [targetId], events.conversationRemoved(conversationId, "removed"));
-  notify(
+  tellMembers(
     deps,
+    conversationId,
     members.filter((id) => id !== targetId),
-    events.conversationUpdated(conversationId, "member_removed", userId, [targetId]),
+    "member_removed",
+    userId,
+    [targetId],
   );
 }
 
@@ -411,11 +542,7 @@ export async function leaveConversation(deps: Deps, userId: string, conversation
   if (me.type !== "GROUP") throw new AppError("NOT_A_GROUP");
   await applyChange(deps, conversationId, { op: "remove", userId, now: deps.now });
   notify(deps, [userId], events.conversationRemoved(conversationId, "left"));
-  notify(
-    deps,
-    await memberIds(deps, conversationId),
-    events.conversationUpdated(conversationId, "member_left", userId, [userId]),
-  );
+  tellMembers(deps, conversationId, await memberIds(deps, conversationId), "member_left", userId, [userId]);
 }
 
 export async function setMemberRole(
@@ -437,10 +564,13 @@ export async function setMemberRole(
     if (role === "MEMBER" && results.filter((r) => r.role === "ADMIN").length <= 1)
       throw new AppError("LAST_ADMIN");
     await applyChange(deps, conversationId, { op: "role", userId: targetId, role, now: deps.now });
-    notify(
+    tellMembers(
       deps,
+      conversationId,
       results.map((r) => r.id),
-      events.conversationUpdated(conversationId, "role_changed", userId, [targetId]),
+      "role_changed",
+      userId,
+      [targetId],
     );
   }
   return getConversation(deps, userId, conversationId);

@@ -1,7 +1,10 @@
+import { ID_PATTERN } from "../../lib/ids";
 import {
   type AllowMessages,
   type ConversationType,
   GROUP_MAX_MEMBERS,
+  INVITATION_TTL_MS,
+  INVITATIONS_PER_DAY,
   type PairFacts,
   type Role,
 } from "./rules";
@@ -92,6 +95,27 @@ export async function blockedAround(db: D1Database, viewerId: string): Promise<S
   return new Set(results.map((r) => r.id));
 }
 
+/**
+ * Which of these conversations `userId` is a member of, in one query: a resume asks this before waking
+ * any chat room, so made-up ids cost one D1 read and no Durable Object.
+ */
+export async function membershipsAmong(
+  db: D1Database,
+  userId: string,
+  conversationIds: string[],
+): Promise<Set<string>> {
+  const ids = conversationIds.filter((id) => ID_PATTERN.test(id));
+  if (ids.length === 0) return new Set();
+  const { results } = await db
+    .prepare(
+      `SELECT conversation_id AS id FROM conversation_members
+        WHERE user_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(userId, JSON.stringify(ids))
+    .all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
+}
+
 const ATTACHABLE = ["POST_IMAGE", "VIDEO", "DOCUMENT", "RESUME"];
 
 /** The attachments, in the order given, when every one is the owner's own READY media; else null. */
@@ -113,8 +137,55 @@ export async function ownReadyMedia(
   return ordered.every((m) => m !== undefined) ? (ordered as Attachment[]) : null;
 }
 
+/**
+ * SQL condition: the invitation row `i` is pending and still valid at `now` (a parameter such as "?3"):
+ * answered within INVITATION_TTL_MS, its inviter still a member of the group and active, and no block
+ * between inviter and invitee either way. Every read and write of invitations goes through it.
+ */
+export function pendingInvitationSql(i: string, now: string): string {
+  return `${i}.status = 'PENDING' AND ${i}.updated_at > ${now} - ${INVITATION_TTL_MS}
+    AND EXISTS (SELECT 1 FROM conversation_members inv_m WHERE inv_m.conversation_id = ${i}.conversation_id AND inv_m.user_id = ${i}.invited_by)
+    AND EXISTS (SELECT 1 FROM users inv_u WHERE inv_u.id = ${i}.invited_by AND inv_u.status = 'ACTIVE')
+    AND NOT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ${i}.user_id AND blocked_id = ${i}.invited_by)
+                                            OR (blocker_id = ${i}.invited_by AND blocked_id = ${i}.user_id))`;
+}
+
+/**
+ * Statements inviting `userIds` to a group. An existing row is renewed only when it was accepted (the
+ * member left since) or is older than the TTL: a pending invitation stays as it is, and a declined one is
+ * silently not repeated. Each insert is guarded by the inviter's daily quota, so concurrent requests
+ * cannot exceed it; the inviter's rows older than the TTL go in the same batch.
+ */
+export function invitationStatements(
+  db: D1Database,
+  conversationId: string,
+  inviterId: string,
+  userIds: string[],
+  now: number,
+): D1PreparedStatement[] {
+  return [
+    db
+      .prepare("DELETE FROM conversation_invitations WHERE invited_by = ?1 AND created_at < ?2")
+      .bind(inviterId, now - INVITATION_TTL_MS),
+    ...userIds.map((userId) =>
+      db
+        .prepare(
+          `INSERT INTO conversation_invitations (conversation_id, user_id, invited_by, status, created_at, updated_at)
+          SELECT ?1, ?2, ?3, 'PENDING', ?4, ?4
+          WHERE (SELECT count(*) FROM conversation_invitations WHERE invited_by = ?3 AND created_at > ?4 - ?5) < ?6
+          ON CONFLICT (conversation_id, user_id) DO UPDATE SET invited_by = excluded.invited_by, status = 'PENDING',
+            created_at = excluded.created_at, updated_at = excluded.updated_at
+          WHERE conversation_invitations.status = 'ACCEPTED' OR conversation_invitations.updated_at <= ?4 - ?7`,
+        )
+        .bind(conversationId, userId, inviterId, now, 86_400_000, INVITATIONS_PER_DAY, INVITATION_TTL_MS),
+    ),
+  ];
+}
+
 export type MembershipChange =
   | { op: "add"; userIds: string[]; now: number }
+  /** An invited member accepting: joins only while their invitation is pending and valid. */
+  | { op: "join"; userId: string; now: number }
   | { op: "remove"; userId: string; now: number }
   | { op: "role"; userId: string; role: Role; now: number };
 
@@ -147,6 +218,36 @@ export function membershipStatements(
             )
             .bind(conversationId, userId, change.now, at.seq, at.messageCount, GROUP_MAX_MEMBERS),
         ),
+        // Added directly: an invitation they had is answered by it.
+        db
+          .prepare(
+            `UPDATE conversation_invitations SET status = 'ACCEPTED', updated_at = ?2
+            WHERE conversation_id = ?1 AND status = 'PENDING' AND user_id IN (SELECT value FROM json_each(?3))
+              AND EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = ?1 AND m.user_id = conversation_invitations.user_id)`,
+          )
+          .bind(conversationId, change.now, JSON.stringify(change.userIds)),
+        recount,
+      ];
+    case "join":
+      return [
+        db
+          .prepare(
+            `INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, joined_seq, last_read_seq,
+              read_count, last_delivered_seq, archived, pinned)
+            SELECT ?1, ?2, 'MEMBER', ?3, ?4, ?4, ?5, ?4, 0, 0
+            WHERE (SELECT count(*) FROM conversation_members WHERE conversation_id = ?1) < ?6
+              AND EXISTS (SELECT 1 FROM conversation_invitations i WHERE i.conversation_id = ?1 AND i.user_id = ?2
+                AND ${pendingInvitationSql("i", "?3")})
+            ON CONFLICT DO NOTHING`,
+          )
+          .bind(conversationId, change.userId, change.now, at.seq, at.messageCount, GROUP_MAX_MEMBERS),
+        db
+          .prepare(
+            `UPDATE conversation_invitations SET status = 'ACCEPTED', updated_at = ?3
+            WHERE conversation_id = ?1 AND user_id = ?2 AND status = 'PENDING'
+              AND EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?1 AND user_id = ?2)`,
+          )
+          .bind(conversationId, change.userId, change.now),
         recount,
       ];
     case "remove":
@@ -245,6 +346,8 @@ export function readStatement(
 export interface Candidate extends PairFacts {
   userId: string;
   member: boolean;
+  /** An invitation to this group still in force: pending (valid) or declined within the TTL. */
+  invitation: "PENDING" | "DECLINED" | null;
 }
 
 /** For adding members: what decides, per candidate, whether `actorId` may add them (one query). */
@@ -253,6 +356,7 @@ export async function candidateFacts(
   actorId: string,
   userIds: string[],
   conversationId: string | null,
+  now: number,
 ): Promise<Map<string, Candidate>> {
   const { results } = await db
     .prepare(
@@ -260,10 +364,13 @@ export async function candidateFacts(
         EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ?1 AND blocked_id = u.id) OR (blocker_id = u.id AND blocked_id = ?1)) AS blocked,
         COALESCE(p.allow_messages, 'EVERYONE') AS allows,
         EXISTS (SELECT 1 FROM connections WHERE user_id = ?1 AND other_id = u.id) AS connected,
-        EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?3 AND user_id = u.id) AS member
+        EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?3 AND user_id = u.id) AS member,
+        (SELECT CASE WHEN ${pendingInvitationSql("i", "?4")} THEN 'PENDING'
+                     WHEN i.status = 'DECLINED' AND i.updated_at > ?4 - ${INVITATION_TTL_MS} THEN 'DECLINED' END
+          FROM conversation_invitations i WHERE i.conversation_id = ?3 AND i.user_id = u.id) AS invitation
       FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (SELECT value FROM json_each(?2))`,
     )
-    .bind(actorId, JSON.stringify(userIds), conversationId)
+    .bind(actorId, JSON.stringify(userIds), conversationId, now)
     .all<{
       userId: string;
       active: number;
@@ -271,6 +378,7 @@ export async function candidateFacts(
       allows: AllowMessages;
       connected: number;
       member: number;
+      invitation: "PENDING" | "DECLINED" | null;
     }>();
   return new Map(
     results.map((r) => [
@@ -282,6 +390,7 @@ export async function candidateFacts(
         recipientAllows: r.allows,
         connected: r.connected === 1,
         member: r.member === 1,
+        invitation: r.invitation ?? null,
       },
     ]),
   );

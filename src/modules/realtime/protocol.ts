@@ -59,6 +59,14 @@ export type ClientFrame = z.output<typeof ClientFrame>;
 
 export type PresenceStatus = "online" | "away" | "offline";
 export type UpdateChange = "edited" | "deleted" | "reaction";
+export type MembershipChangeKind =
+  | "created"
+  | "details"
+  | "members_added"
+  | "member_removed"
+  | "member_left"
+  | "member_joined"
+  | "role_changed";
 
 /** Server events about a conversation's log carry its `seq`; clients resume from the highest they saw. */
 export const events = {
@@ -72,7 +80,8 @@ export const events = {
     conversationId: string,
     seq: number,
     change: UpdateChange,
-    actorId: string,
+    /** null when a block hides the actor from the reader (a deletion by an admin they blocked). */
+    actorId: string | null,
     message: Message,
     reaction?: { userId: string; emoji: string | null },
   ) => ({
@@ -116,12 +125,24 @@ export const events = {
     status,
     lastSeenAt: lastSeenAt === null ? null : new Date(lastSeenAt).toISOString(),
   }),
-  conversationUpdated: (conversationId: string, change: string, actorId: string, userIds: string[] = []) => ({
+  /** `actorId` is null when a block hides the actor from the recipient (who is told only what they may know). */
+  conversationUpdated: (
+    conversationId: string,
+    change: MembershipChangeKind,
+    actorId: string | null,
+    userIds: string[] = [],
+  ) => ({
     type: "conversation.updated" as const,
     conversationId,
     change,
     actorId,
     userIds,
+  }),
+  /** To an invitee only: they were invited to a group (GET /conversations/invitations has the details). */
+  conversationInvitation: (conversationId: string, actorId: string) => ({
+    type: "conversation.invitation" as const,
+    conversationId,
+    actorId,
   }),
   conversationRemoved: (conversationId: string, reason: "left" | "removed") => ({
     type: "conversation.removed" as const,

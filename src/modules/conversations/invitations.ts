@@ -1,0 +1,164 @@
+import { sql } from "drizzle-orm";
+import { isoAt } from "../../lib/clock";
+import type { Deps } from "../../lib/deps";
+import { AppError } from "../../lib/errors";
+import { ID_PATTERN } from "../../lib/ids";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { userCardJsonSql } from "../profiles/card";
+import { pushToUsers } from "../realtime/hub";
+import { events } from "../realtime/protocol";
+import { GROUP_MAX_MEMBERS, INVITATION_TTL_MS, INVITATIONS_PER_DAY } from "./rules";
+import type { ConversationInvitation } from "./schemas";
+import { applyChange, type ConversationDetail, getConversation, memberIds, tellMembers } from "./service";
+import { pendingInvitationSql } from "./store";
+
+/**
+ * Group invitations: who may be put into a group without asking them (`groupEntry` in ./rules.ts).
+ * An admin adds their connections directly; anyone else who accepts messages from the admin is invited:
+ * they are not a member and see nothing of the group but the invitation (its name and image, who
+ * invited them, when it expires) until they accept, and then only what is sent after. Declining is
+ * silent (the admin is not told, and the group cannot invite them again for 30 days); an invitation
+ * lapses after 30 days, when its inviter leaves the group, or when either blocks the other. A member
+ * sends at most INVITATIONS_PER_DAY invitations in any 24 hours.
+ */
+const DAY_MS = 86_400_000;
+
+/** Throws 429 when `count` more invitations would take `inviterId` over the daily quota. */
+export async function assertInvitationQuota(
+  deps: Deps,
+  inviterId: string,
+  count: number,
+  path: string,
+): Promise<void> {
+  if (count === 0) return;
+  const row = await deps.env.DB.prepare(
+    `SELECT count(*) AS sent, min(created_at) AS oldest FROM conversation_invitations
+      WHERE invited_by = ?1 AND created_at > ?2`,
+  )
+    .bind(inviterId, deps.now - DAY_MS)
+    .first<{ sent: number; oldest: number | null }>();
+  const sent = row?.sent ?? 0;
+  if (sent + count <= INVITATIONS_PER_DAY) return;
+  const retryAt = Math.max(deps.now + 1000, (row?.oldest ?? deps.now) + DAY_MS);
+  throw new AppError(
+    "RATE_LIMITED",
+    [
+      {
+        path,
+        message: `at most ${INVITATIONS_PER_DAY} invitations a day to people you are not connected with (${Math.max(0, INVITATIONS_PER_DAY - sent)} left)`,
+      },
+    ],
+    { "Retry-After": String(Math.ceil((retryAt - deps.now) / 1000)) },
+  );
+}
+
+/** Tells each invitee, on their open sockets, that they were invited (nothing else about the group). */
+export function announceInvitations(
+  deps: Deps,
+  conversationId: string,
+  inviterId: string,
+  userIds: string[],
+): void {
+  if (userIds.length === 0) return;
+  deps.waitUntil(pushToUsers(deps.env, userIds, events.conversationInvitation(conversationId, inviterId)));
+}
+
+/** Withdraws a pending invitation (an admin removing someone who is invited, not a member). */
+export async function revokeInvitation(deps: Deps, conversationId: string, userId: string): Promise<boolean> {
+  const res = await deps.env.DB.prepare(
+    "DELETE FROM conversation_invitations WHERE conversation_id = ?1 AND user_id = ?2 AND status = 'PENDING'",
+  )
+    .bind(conversationId, userId)
+    .run();
+  return (res.meta.changes ?? 0) > 0;
+}
+
+interface InvitationRow {
+  conversationId: string;
+  name: string | null;
+  avatarMediaId: string | null;
+  invitedBy: string;
+  invitedAt: number;
+  updatedAt: number;
+}
+
+/** The member's pending invitations, newest first. */
+export async function listInvitations(
+  deps: Deps,
+  userId: string,
+  query: { cursor?: string | undefined; limit: number },
+): Promise<{ data: ConversationInvitation[]; nextCursor: string | null }> {
+  const after = decodeCursor(query.cursor, ["t", "id"] as const);
+  const cursor = after
+    ? sql`(i.updated_at < ${after.t} OR (i.updated_at = ${after.t} AND i.conversation_id < ${after.id}))`
+    : sql`1 = 1`;
+  const rows = await deps.db.all<InvitationRow>(
+    sql`SELECT i.conversation_id AS conversationId, c.name, c.avatar_media_id AS avatarMediaId,
+        ${userCardJsonSql(sql`i.invited_by`)} AS invitedBy, i.created_at AS invitedAt, i.updated_at AS updatedAt
+      FROM conversation_invitations i JOIN conversations c ON c.id = i.conversation_id
+      WHERE i.user_id = ${userId} AND ${sql.raw(pendingInvitationSql("i", String(Math.trunc(deps.now))))} AND ${cursor}
+      ORDER BY i.updated_at DESC, i.conversation_id DESC LIMIT ${query.limit + 1}`,
+  );
+  const page = toPage(rows, query.limit, (r) => ({ t: r.updatedAt, id: r.conversationId }));
+  return {
+    data: page.data.map((r) => ({
+      conversationId: r.conversationId,
+      name: r.name,
+      avatarMediaId: r.avatarMediaId,
+      invitedBy: JSON.parse(r.invitedBy),
+      invitedAt: isoAt(r.invitedAt),
+      expiresAt: isoAt(r.updatedAt + INVITATION_TTL_MS),
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+async function pendingInvitation(deps: Deps, conversationId: string, userId: string): Promise<boolean> {
+  if (!ID_PATTERN.test(conversationId)) return false;
+  const row = await deps.env.DB.prepare(
+    `SELECT 1 AS ok FROM conversation_invitations i
+      WHERE i.conversation_id = ?1 AND i.user_id = ?2 AND ${pendingInvitationSql("i", "?3")}`,
+  )
+    .bind(conversationId, userId, deps.now)
+    .first();
+  return row !== null;
+}
+
+/**
+ * Accepting makes the invitee a member from now on (they see only what is sent after), through the
+ * chat room like every membership change; the members are told. 404 when there is no valid invitation.
+ */
+export async function acceptInvitation(
+  deps: Deps,
+  userId: string,
+  conversationId: string,
+): Promise<ConversationDetail> {
+  if (!(await pendingInvitation(deps, conversationId, userId))) throw new AppError("NOT_FOUND");
+  await applyChange(deps, conversationId, { op: "join", userId, now: deps.now });
+  const members = await memberIds(deps, conversationId);
+  if (!members.includes(userId)) {
+    // The group filled up, or the invitation lapsed, between the check and the join.
+    throw new AppError(members.length >= GROUP_MAX_MEMBERS ? "GROUP_FULL" : "NOT_FOUND");
+  }
+  tellMembers(
+    deps,
+    conversationId,
+    members.filter((id) => id !== userId),
+    "member_joined",
+    userId,
+    [userId],
+  );
+  return getConversation(deps, userId, conversationId);
+}
+
+/** Declining is silent: the inviter is not told, and the group cannot invite them again for 30 days. */
+export async function declineInvitation(deps: Deps, userId: string, conversationId: string): Promise<void> {
+  if (!ID_PATTERN.test(conversationId)) throw new AppError("NOT_FOUND");
+  const res = await deps.env.DB.prepare(
+    `UPDATE conversation_invitations AS i SET status = 'DECLINED', updated_at = ?3
+      WHERE i.conversation_id = ?1 AND i.user_id = ?2 AND ${pendingInvitationSql("i", "?3")}`,
+  )
+    .bind(conversationId, userId, deps.now)
+    .run();
+  if ((res.meta.changes ?? 0) === 0) throw new AppError("NOT_FOUND");
+}
