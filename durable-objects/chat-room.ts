@@ -24,7 +24,8 @@ import {
   loadRoom,
   type MembershipChange,
   membershipStatements,
-  ownReadyMedia,
+  forgetAttachments,
+  recordAttachments,
   pairFacts,
   type RoomMember,
   readStatement,
@@ -162,7 +163,13 @@ export class ChatRoom extends DurableObject<Bindings> {
 
     const refusal = await this.directRefusal(st, actor.id, true);
     if (refusal) return fail(refusal);
-    const attachments = await ownReadyMedia(this.env.DB, actor.id, input.attachments);
+    const attachments = await recordAttachments(
+      this.env.DB,
+      conversationId,
+      actor.id,
+      input.attachments,
+      actor.now,
+    );
     if (!attachments)
       return fail("INVALID_MEDIA", [{ path: "attachments", message: "attach your own READY media" }]);
     // Awaited above: the member may have left, or a retry with this clientId may have won meanwhile.
@@ -281,7 +288,9 @@ export class ChatRoom extends DurableObject<Bindings> {
     const current = this.log.row(seq)!;
     if (current.deleted_at !== null)
       return { ok: true, message: this.log.renderOne(conversationId, current, viewerOf(st, me)) };
+    const attached = (JSON.parse(current.attachments) as { id: string }[]).map((a) => a.id);
     const logSeq = this.log.tombstone(seq, actor.id, actor.now);
+    if (attached.length > 0) await forgetAttachments(this.env.DB, conversationId, attached).run();
     const message = this.broadcastUpdate(
       st,
       conversationId,

@@ -64,6 +64,48 @@ export const conversationMembers = sqliteTable(
   ],
 );
 
+/**
+ * Group invitations: an admin adds their connections to a group directly; anyone else is invited and
+ * becomes a member only by accepting. A row stays after it is answered (ACCEPTED, DECLINED), so a declined
+ * invitation is not repeated for 30 days and the inviter's daily quota counts every invitation sent.
+ */
+export const conversationInvitations = sqliteTable(
+  "conversation_invitations",
+  {
+    conversationId: text("conversation_id").notNull(),
+    userId: text("user_id").notNull(),
+    invitedBy: text("invited_by").notNull(),
+    status: text("status", { enum: ["PENDING", "ACCEPTED", "DECLINED"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.userId] }),
+    index("conversation_invitations_user_idx").on(t.userId, t.status, t.updatedAt),
+    index("conversation_invitations_inviter_idx").on(t.invitedBy, t.createdAt),
+  ],
+);
+
+/**
+ * Media attached to chat messages. Messages live in the chat room, so this is what lets the media rule
+ * (media/policy.ts) admit a conversation's members to an attachment: members who joined before it was
+ * sent. Written before the message is stored, removed when the message is deleted for everyone.
+ */
+export const messageAttachments = sqliteTable(
+  "message_attachments",
+  {
+    conversationId: text("conversation_id").notNull(),
+    mediaId: text("media_id").notNull(),
+    senderId: text("sender_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.mediaId] }),
+    index("message_attachments_media_idx").on(t.mediaId),
+    index("message_attachments_sender_idx").on(t.senderId),
+  ],
+);
+
 /** Last known presence of each member, written by their UserHub when it changes (online/away/offline). */
 export const presence = sqliteTable("presence", {
   userId: text("user_id").primaryKey(),

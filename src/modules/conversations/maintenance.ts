@@ -1,6 +1,6 @@
 /**
  * Messaging rows of purged accounts (`doomed` selects their ids with one `?` bound to the cutoff): their
- * memberships, invitations (sent and received) and presence go; groups keep an admin and an exact member count. Messages they sent stay in
+ * memberships, invitations (sent and received), presence and the record of their chat attachments go; groups keep an admin and an exact member count. Messages they sent stay in
  * the rooms (like a letter that was delivered), shown with their sender id.
  */
 export function purgeMessagingOf(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
@@ -18,6 +18,7 @@ export function purgeMessagingOf(db: D1Database, doomed: string, cutoff: number)
     `DELETE FROM conversation_members WHERE user_id IN (${doomed})`,
     `DELETE FROM conversation_invitations WHERE user_id IN (${doomed}) OR invited_by IN (${doomed})`,
     `DELETE FROM presence WHERE user_id IN (${doomed})`,
+    `DELETE FROM message_attachments WHERE sender_id IN (${doomed})`,
   ];
   return statements.map((q) =>
     db.prepare(q).bind(...Array.from({ length: q.split("?").length - 1 }, () => cutoff)),

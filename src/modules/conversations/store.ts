@@ -118,23 +118,53 @@ export async function membershipsAmong(
 
 const ATTACHABLE = ["POST_IMAGE", "VIDEO", "DOCUMENT", "RESUME"];
 
-/** The attachments, in the order given, when every one is the owner's own READY media; else null. */
-export async function ownReadyMedia(
+/**
+ * Checks and records a message's attachments in one round trip: the attachments in the order given when
+ * every one is the sender's own READY media (else null). Each is recorded in `message_attachments` for the
+ * conversation before the message exists, so a member who receives the message can open the file at once
+ * (media/policy.ts admits members who joined before the attachment was recorded).
+ */
+export async function recordAttachments(
   db: D1Database,
-  ownerId: string,
+  conversationId: string,
+  senderId: string,
   ids: string[],
+  now: number,
 ): Promise<Attachment[] | null> {
   if (ids.length === 0) return [];
-  const { results } = await db
-    .prepare(
-      `SELECT id, kind, mime_type AS mimeType, size, width, height, alt_text AS altText FROM media
-        WHERE id IN (SELECT value FROM json_each(?1)) AND owner_id = ?2 AND status = 'READY'`,
-    )
-    .bind(JSON.stringify(ids), ownerId)
-    .all<Attachment>();
-  const byId = new Map(results.filter((m) => ATTACHABLE.includes(m.kind)).map((m) => [m.id, m]));
+  const wanted = JSON.stringify(ids);
+  const own = `FROM media WHERE id IN (SELECT value FROM json_each(?1)) AND owner_id = ?2 AND status = 'READY'
+    AND kind IN (${ATTACHABLE.map((k) => `'${k}'`).join(", ")})`;
+  const [, read] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO message_attachments (conversation_id, media_id, sender_id, created_at)
+          SELECT ?3, id, owner_id, ?4 ${own} AND (SELECT COUNT(*) ${own}) = json_array_length(?1)
+          ON CONFLICT (conversation_id, media_id) DO NOTHING`,
+      )
+      .bind(wanted, senderId, conversationId, now),
+    db
+      .prepare(
+        `SELECT id, kind, mime_type AS mimeType, size, width, height, alt_text AS altText ${own}`,
+      )
+      .bind(wanted, senderId),
+  ]);
+  const byId = new Map(((read?.results ?? []) as Attachment[]).map((m) => [m.id, m]));
   const ordered = ids.map((id) => byId.get(id));
   return ordered.every((m) => m !== undefined) ? (ordered as Attachment[]) : null;
+}
+
+/** Forgets the attachments of a message deleted for everyone: its files are the sender's alone again. */
+export function forgetAttachments(
+  db: D1Database,
+  conversationId: string,
+  mediaIds: string[],
+): D1PreparedStatement {
+  return db
+    .prepare(
+      "DELETE FROM message_attachments WHERE conversation_id = ?1 AND media_id IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(conversationId, JSON.stringify(mediaIds));
 }
 
 /**

@@ -12,9 +12,10 @@ import { postVisibleTo, viewerRef } from "../posts/policy";
  *   - it is an avatar or a banner: public by design (they show on every card and profile), or
  *   - it is attached to a post the viewer may see (`postVisibleTo`: so a deleted post, a post edited away
  *     from the viewer, or a hidden author takes its media along), or
- *   - it is the picture of a group conversation the viewer is a member of.
- * Media attached to nothing (a draft) are the owner's alone. Chat message attachments live in the chat
- * room's storage, not in D1, so this rule does not see them (docs/notes-d.md).
+ *   - it is the picture of a group conversation the viewer is a member of, or
+ *   - it is attached to a chat message in a conversation the viewer belonged to when it was sent
+ *     (`message_attachments`, recorded by the chat room; removed when the message is deleted for everyone).
+ * Media attached to nothing (a draft) are the owner's alone.
  *
  * "Public" is this rule for an anonymous viewer: an avatar, a banner, or media of a live PUBLIC post of an
  * active member. Only public objects are served by their plain URL; the rest need a signed URL.
@@ -35,9 +36,12 @@ export function mediaVisibleTo(viewerId: string | undefined, alias = "m"): SQL {
   const groupPicture = sql`EXISTS (SELECT 1 FROM conversation_members mv_cm
     JOIN conversations mv_c ON mv_c.id = mv_cm.conversation_id
     WHERE mv_cm.user_id = ${v} AND mv_c.avatar_media_id = ${col("id")})`;
+  const chatAttachment = sql`EXISTS (SELECT 1 FROM message_attachments mv_ma
+    JOIN conversation_members mv_am ON mv_am.conversation_id = mv_ma.conversation_id AND mv_am.user_id = ${v}
+    WHERE mv_ma.media_id = ${col("id")} AND mv_am.joined_at <= mv_ma.created_at)`;
   return sql`(${owner} = ${v} OR (${col("status")} = 'READY' AND ${activeUserSql(owner)}
     AND NOT ${blockedEitherWaySql(v, owner)}
-    AND (${publicByDesign} OR ${onPost(viewerId)} OR ${groupPicture})))`;
+    AND (${publicByDesign} OR ${onPost(viewerId)} OR ${groupPicture} OR ${chatAttachment})))`;
 }
 
 /** SQL boolean: the media row `alias` is public (its plain URL is served to anyone). */
