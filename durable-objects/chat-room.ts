@@ -21,14 +21,14 @@ import {
 import type { HistoryQuery, Message, SendInput } from "../src/modules/conversations/schemas";
 import {
   blockedAround,
+  forgetAttachments,
   loadRoom,
   type MembershipChange,
   membershipStatements,
-  forgetAttachments,
-  recordAttachments,
   pairFacts,
   type RoomMember,
   readStatement,
+  recordAttachments,
   summaryStatements,
 } from "../src/modules/conversations/store";
 import { type HubFrame, hubOf } from "../src/modules/realtime/hub";

@@ -144,9 +144,7 @@ export async function recordAttachments(
       )
       .bind(wanted, senderId, conversationId, now),
     db
-      .prepare(
-        `SELECT id, kind, mime_type AS mimeType, size, width, height, alt_text AS altText ${own}`,
-      )
+      .prepare(`SELECT id, kind, mime_type AS mimeType, size, width, height, alt_text AS altText ${own}`)
       .bind(wanted, senderId),
   ]);
   const byId = new Map(((read?.results ?? []) as Attachment[]).map((m) => [m.id, m]));
