@@ -39,6 +39,8 @@ export const RATE_LIMITS = {
     ],
   },
   "auth-code": { subject: "ip", rules: [{ limit: 20, windowMs: 15 * MINUTE }] },
+  // Verification codes resent to one member, whatever the client's address (each code allows 5 guesses).
+  "verification-codes": { subject: "user", rules: [{ limit: 10, windowMs: DAY }] },
   // Routes that check a signed-in member's password (change password, delete account), per member.
   "auth-password": {
     subject: "user",
@@ -133,6 +135,20 @@ export async function enforceRateLimitFor(
     throw new AppError("RATE_LIMITED", undefined, { "Retry-After": String(resetSeconds) });
   }
   return decision;
+}
+
+/** Counts one hit like enforceRateLimitFor, answering whether it was allowed instead of throwing. */
+export async function hasRateLimitLeft(
+  env: Pick<AppEnv["Bindings"], "RATE_LIMITER">,
+  name: RateLimitName,
+  subjectKey: string,
+  now: number,
+): Promise<boolean> {
+  const decision = await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(subjectKey)).hit(
+    rulesOf(name),
+    now,
+  );
+  return decision.allowed;
 }
 
 /** Route middleware form of enforceRateLimit. Place it after authentication for per-member limits. */

@@ -77,6 +77,37 @@ describe("email verification", () => {
     expect(a.body).toEqual(b.body);
   });
 
+  it("answers an already verified address like an unknown one, whatever the code", async () => {
+    const user = await registerUser();
+    const { code } = await waitForEmail(user.email, "verify-email");
+    expect((await verify(user.email, code!)).status).toBe(200);
+    for (const guess of [code!, wrongCode(code!)]) {
+      const again = await verify(user.email, guess);
+      const unknown = await verify("nobody@nowhere.example", guess);
+      expect(again.status).toBe(400);
+      expect(again.body).toEqual(unknown.body);
+    }
+  });
+
+  it("issues at most 10 codes a day to one member, from any number of addresses", async () => {
+    const user = await registerUser();
+    await waitForEmail(user.email, "verify-email");
+    const codeHash = async () =>
+      (await env.DB.prepare("SELECT code_hash AS h FROM email_verifications WHERE user_id = ?")
+        .bind(user.id)
+        .first<{ h: string }>())!.h;
+    let last = await codeHash();
+    let issued = 0;
+    for (let i = 0; i < 13; i++) {
+      const res = await post("/api/v1/auth/resend-verification", { email: user.email }, { ip: freshIp() });
+      expect(res.status).toBe(202);
+      const now = await codeHash();
+      if (now !== last) issued++;
+      last = now;
+    }
+    expect(issued).toBe(10);
+  });
+
   it("answers an unknown email with INVALID_CODE and validates the code shape", async () => {
     expect((await verify("nobody@nowhere.example", "123456")).body.error.code).toBe("INVALID_CODE");
     expect((await verify("a@b.example", "12345")).status).toBe(400);

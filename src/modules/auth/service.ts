@@ -24,6 +24,7 @@ import {
   passwordProblems,
   verifyPassword,
 } from "../../lib/password";
+import { hasRateLimitLeft } from "../../lib/rate-limit";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../lib/tokens";
 import { queueEmail } from "../email/service";
 import { disconnectUser } from "../realtime/hub";
@@ -182,8 +183,8 @@ export async function verifyEmail(deps: Deps, email: string, code: string) {
   const user = await db.query.users.findFirst({
     where: and(eq(users.email, email), eq(users.status, "ACTIVE")),
   });
-  if (!user) throw new AppError("INVALID_CODE");
-  if (user.emailVerifiedAt !== null) return { verified: true };
+  // An address that is already verified answers like an unknown one: the route must not tell who is registered.
+  if (!user || user.emailVerifiedAt !== null) throw new AppError("INVALID_CODE");
   const attempt = await deps.env.DB.prepare(
     `UPDATE email_verifications SET attempts = attempts + 1
     WHERE user_id = ?1 AND attempts < ?2 AND expires_at > ?3
@@ -209,12 +210,19 @@ export async function verifyEmail(deps: Deps, email: string, code: string) {
   return { verified: true };
 }
 
-/** Same answer whether or not the address is registered. */
+/**
+ * Same answer whether or not the address is registered. Each code allows VERIFICATION_MAX_ATTEMPTS
+ * guesses, so codes are also capped per member and day (`verification-codes`, whatever the client's
+ * address): without it, resends from many addresses would buy unlimited guesses at a 6-digit code.
+ * Past the cap the answer is the same and nothing is sent.
+ */
 export async function resendVerification(deps: Deps, email: string): Promise<void> {
   const user = await deps.db.query.users.findFirst({
     where: and(eq(users.email, email), eq(users.status, "ACTIVE")),
   });
-  if (user && user.emailVerifiedAt === null) await issueVerificationCode(deps, user);
+  if (!user || user.emailVerifiedAt !== null) return;
+  if (!(await hasRateLimitLeft(deps.env, "verification-codes", user.id, deps.now))) return;
+  await issueVerificationCode(deps, user);
 }
 
 /**
