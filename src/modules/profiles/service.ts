@@ -10,6 +10,7 @@ import {
   blockedEitherWaySql,
   cardHeadlineSql,
   connectedSql,
+  followsUserSql,
   fullProfileVisibleSql,
   networkVisibleSql,
   notBlocked,
@@ -31,10 +32,6 @@ import type { FullProfile, LimitedProfile } from "./schemas";
  * only when showEmail is on, the viewer is signed in and sees the full profile; connectionCount is null
  * when `networkVisibleSql` hides the member's network from the viewer.
  */
-
-function followsSql(follower: string | SQL, target: string | SQL): SQL {
-  return sql`EXISTS (SELECT 1 FROM follows WHERE follower_id = ${follower} AND target_type = 'USER' AND target_id = ${target})`;
-}
 
 /** OUTGOING: the viewer asked (an ignored request still looks pending to its sender); INCOMING: was asked. */
 function pendingRequestSql(viewer: string, target: SQL, now: SQL): SQL {
@@ -125,7 +122,7 @@ const profileById = new CompiledSql<{ asId: string; asUsername: string; now: num
       'blocked', ${jsonBool(blockedEitherWaySql(v, target))}, 'full', ${jsonBool(full)},
       'cardHeadline', ${cardHeadlineSql(viewerId, member, sql`pr.headline`)},
       'networkVisible', ${jsonBool(networkVisibleSql(viewerId, member))}, 'connected', ${jsonBool(connectedSql(v, target))},
-      'following', ${jsonBool(followsSql(v, target))}, 'followedBy', ${jsonBool(followsSql(target, v))},
+      'following', ${jsonBool(followsUserSql(v, target))}, 'followedBy', ${jsonBool(followsUserSql(target, v))},
       'request', ${pendingRequestSql(v, target, p.now)},
       'experience', ${onlyIfFull(listJsonSql("experiences", EXPERIENCE_FIELDS, target))},
       'education', ${onlyIfFull(listJsonSql("educations", EDUCATION_FIELDS, target))},
