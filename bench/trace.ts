@@ -1,7 +1,7 @@
 // Bench-only: serves one request through the real Worker with D1, KV, Durable Object and Queue bindings
 // wrapped so every round trip is recorded, then asks D1 for the query plan of each statement.
 // GET /__bench/trace?method=GET&path=/api/v1/feed?type=following  (headers and body are passed through)
-import type { Bindings } from "../src/env";
+import type { Bindings } from "../src/platform/env";
 
 interface Statement {
   sql: string;

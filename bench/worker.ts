@@ -6,10 +6,10 @@
 //   ANY /__bench/trace?method=&path=  one request through the real Worker, with its round trips and query plans
 import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { createDb } from "../src/db/client";
+import { createDb } from "../src/core/db";
 import { users } from "../src/db/schema";
-import type { Bindings } from "../src/env";
 import worker from "../src/index";
+import type { Bindings } from "../src/platform/env";
 import { traceRequest } from "./trace";
 
 export * from "../src/index";

@@ -1,5 +1,5 @@
 import { deliverEmail, EmailMessage } from "../src/modules/email/service";
-import { defineConsumer } from "./framework";
+import { defineConsumer } from "../src/platform/queue";
 
 /** Email delivery through the configured adapter (src/modules/email/providers.ts). */
 export const emailConsumer = defineConsumer({

@@ -1,6 +1,6 @@
-import type { Bindings } from "../src/env";
+import type { Bindings } from "../src/platform/env";
+import { runConsumer } from "../src/platform/queue";
 import { emailConsumer } from "./email";
-import { runConsumer } from "./framework";
 import { mediaConsumer } from "./media";
 import { notifyConsumer } from "./notify";
 import { searchIndexConsumer } from "./search-index";

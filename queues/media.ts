@@ -1,8 +1,8 @@
-import { systemClock } from "../src/lib/clock";
-import { depsForBackground } from "../src/lib/deps";
+import { depsForBackground } from "../src/core/deps";
 import { MediaJob } from "../src/modules/media/jobs";
 import { runMediaJob } from "../src/modules/media/processing";
-import { defineConsumer } from "./framework";
+import { systemClock } from "../src/platform/clock";
+import { defineConsumer } from "../src/platform/queue";
 
 /** Media processing: image variants, video checks and Stream hand-off, document checks (issue #5). */
 export const mediaConsumer = defineConsumer({

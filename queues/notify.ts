@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { DomainEvent } from "../src/lib/events";
+import { DomainEvent } from "../src/core/events";
 import { DeliverJob, deliver } from "../src/modules/notifications/delivery";
 import { fanOut } from "../src/modules/notifications/fanout";
-import { defineConsumer } from "./framework";
+import { defineConsumer } from "../src/platform/queue";
 
 /**
  * The notify queue carries two kinds of messages: domain events published by the services (fanned out

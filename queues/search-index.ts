@@ -1,6 +1,6 @@
 import { indexEntities, rebuildChunk } from "../src/modules/search/indexer";
 import { SearchIndexMessage, searchIndexSchema } from "../src/modules/search/queue";
-import { defineConsumer, enqueue } from "./framework";
+import { defineConsumer, enqueue } from "../src/platform/queue";
 
 /**
  * Search indexing: re-reads the entity from D1 and upserts or removes its index entries (idempotent by

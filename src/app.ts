@@ -1,17 +1,5 @@
 import { HTTPException } from "hono/http-exception";
-import { readAuth } from "./lib/auth";
-import { configurationProblems, reportConfigurationProblems } from "./lib/environment";
-import { AppError, type ErrorCode, errorBody, errorStatus } from "./lib/errors";
-import { logError } from "./lib/log";
-import {
-  corsAllowlist,
-  JSON_BODY_LIMIT,
-  limitBody,
-  requestContext,
-  requireConfiguration,
-  securityHeaders,
-} from "./lib/middleware";
-import { createRouter } from "./lib/openapi";
+import { readAuth } from "./core/identity/auth";
 import { authRoutes } from "./modules/auth/routes";
 import { bookmarkRoutes } from "./modules/bookmarks/routes";
 import { commentRoutes, postCommentRoutes } from "./modules/comments/routes";
@@ -32,6 +20,18 @@ import { commentReactionRoutes, postReactionRoutes } from "./modules/reactions/r
 import { realtimeRoutes } from "./modules/realtime/routes";
 import { adminSearchRoutes, searchRoutes } from "./modules/search/routes";
 import { settingsRoutes } from "./modules/settings/routes";
+import { configurationProblems, reportConfigurationProblems } from "./platform/environment";
+import { AppError, type ErrorCode, errorBody, errorStatus } from "./platform/errors";
+import { logError } from "./platform/log";
+import {
+  corsAllowlist,
+  JSON_BODY_LIMIT,
+  limitBody,
+  requestContext,
+  requireConfiguration,
+  securityHeaders,
+} from "./platform/middleware";
+import { createRouter } from "./platform/openapi";
 
 const VERSION = "0.1.0";
 

@@ -1,11 +1,11 @@
 import { handleQueue } from "../queues";
 import { app } from "./app";
-import type { Bindings } from "./env";
 import { runScheduled } from "./modules/maintenance/service";
+import type { Bindings } from "./platform/env";
 
-export { ChatRoom } from "../durable-objects/chat-room";
 export { RateLimiter } from "../durable-objects/rate-limiter";
-export { UserHub } from "../durable-objects/user-hub";
+export { ChatRoom } from "./modules/conversations/chat-room";
+export { UserHub } from "./modules/realtime/user-hub";
 
 export default {
   fetch: app.fetch,

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
-import { hashPassword } from "../../src/lib/password";
+import { hashPassword } from "../../src/core/identity/password";
+import { advanceClockForTests, MINUTE } from "../../src/platform/clock";
 import { freshIp, get, post } from "../support/http";
 import { createUser, registerUser } from "../support/users";
 

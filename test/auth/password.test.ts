@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
-import { hashPassword, passwordProblems, verifyPassword } from "../../src/lib/password";
+import { hashPassword, passwordProblems, verifyPassword } from "../../src/core/identity/password";
+import { advanceClockForTests, MINUTE } from "../../src/platform/clock";
 import { startOfFreshWindow } from "../support/clock";
 import { del, freshIp, get, post, waitForEmail } from "../support/http";
 import { createUser } from "../support/users";

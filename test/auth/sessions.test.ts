@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, DAY } from "../../src/lib/clock";
+import { advanceClockForTests, DAY } from "../../src/platform/clock";
 import { del, freshIp, get, post } from "../support/http";
 import { createUser } from "../support/users";
 

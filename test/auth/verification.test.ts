@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
+import { advanceClockForTests, MINUTE } from "../../src/platform/clock";
 import { env, freshIp, get, post, waitForEmail } from "../support/http";
 import { registerUser } from "../support/users";
 

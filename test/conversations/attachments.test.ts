@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newId } from "../../src/lib/ids";
+import { newId } from "../../src/platform/ids";
 import { clientId, groupConversation } from "../support/conversations";
 import { block, connect } from "../support/graph";
 import { del, env, get, post } from "../support/http";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { newId } from "../../src/lib/ids";
 import { purgeMessagingOf } from "../../src/modules/conversations/maintenance";
 import { refreshAfterBlock } from "../../src/modules/conversations/service";
+import { newId } from "../../src/platform/ids";
 import {
   conversationOf,
   directConversation,

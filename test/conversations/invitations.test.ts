@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { newId } from "../../src/lib/ids";
+import { newId } from "../../src/platform/ids";
 import { acceptInvitation, clientId, groupConversation, history, sendHttp } from "../support/conversations";
 import { block, connect } from "../support/graph";
 import { del, env, get, patch, post } from "../support/http";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
-import { newId } from "../../src/lib/ids";
+import { advanceClockForTests, MINUTE } from "../../src/platform/clock";
+import { newId } from "../../src/platform/ids";
 import { startOfFreshWindow } from "../support/clock";
 import {
   clientId,

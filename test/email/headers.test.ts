@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PermanentError } from "../../queues/framework";
 import { senderOf } from "../../src/modules/email/providers";
 import { deliverEmail, type EmailMessage } from "../../src/modules/email/service";
+import { PermanentError } from "../../src/platform/queue";
 
 /**
  * Defence at the mail boundary, whatever validated the values before: no header that Majlis builds may

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PermanentError } from "../../queues/framework";
 import { deliverEmail, type EmailMessage } from "../../src/modules/email/service";
+import { PermanentError } from "../../src/platform/queue";
 
 /**
  * The email adapters. SendGrid is faked at the fetch boundary (its API URL is configurable); the

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, HOUR, systemClock } from "../../src/lib/clock";
 import { refreshHotPostsTask } from "../../src/modules/feed/service";
+import { advanceClockForTests, HOUR, systemClock } from "../../src/platform/clock";
 import { block, connect, follow } from "../support/graph";
 import { get, post } from "../support/http";
 import { createPost, deletePost, feed, react, repost } from "../support/posts";

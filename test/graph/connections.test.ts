@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, DAY, MINUTE, systemClock } from "../../src/lib/clock";
 import { runScheduled } from "../../src/modules/maintenance/service";
+import { advanceClockForTests, DAY, MINUTE, systemClock } from "../../src/platform/clock";
 import { block, connect, follow, waitForDomainEvent } from "../support/graph";
 import { del, env, get, post } from "../support/http";
 import { createUser, type TestUser } from "../support/users";

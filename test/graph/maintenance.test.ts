@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DAY, systemClock } from "../../src/lib/clock";
 import { runScheduled } from "../../src/modules/maintenance/service";
+import { DAY, systemClock } from "../../src/platform/clock";
 import { block, connect, follow } from "../support/graph";
 import { env, post } from "../support/http";
 import { expectCounters, members } from "./helpers";

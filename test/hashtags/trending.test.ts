@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, DAY, systemClock } from "../../src/lib/clock";
 import { runScheduled } from "../../src/modules/maintenance/service";
+import { advanceClockForTests, DAY, systemClock } from "../../src/platform/clock";
 import { get } from "../support/http";
 import { createPost } from "../support/posts";
 import { signInAgain } from "../support/profiles";

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { CompiledSql, compile, VIEWER_STAND_IN } from "../../src/db/compiled";
 import { viewerRef } from "../../src/modules/posts/policy";
+import { CompiledSql, compile, VIEWER_STAND_IN } from "../../src/platform/db/compiled";
 
 describe("compile: drizzle SQL to numbered parameters", () => {
   it("numbers values by name, binds the viewer once as ?1 and keeps literals and comments intact", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ID_PATTERN, idFloorAt, newId, timeOfId } from "../../src/lib/ids";
+import { ID_PATTERN, idFloorAt, newId, timeOfId } from "../../src/platform/ids";
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /** The 80 bits after the time as a bigint. */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { cleanLine, line, text } from "../../src/lib/openapi";
+import { cleanLine, line, text } from "../../src/platform/openapi";
 import { get, post } from "../support/http";
 import { editProfile } from "../support/profiles";
 import { createUser, uniqueName } from "../support/users";

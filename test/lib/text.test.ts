@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectTextDirection, extractHashtags, extractMentions, hashtagKey } from "../../src/lib/text";
+import { detectTextDirection, extractHashtags, extractMentions, hashtagKey } from "../../src/platform/text";
 
 describe("hashtagKey: one key for the spellings of a tag", () => {
   const same: [string, string, string][] = [

@@ -6,8 +6,8 @@ import {
 } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { DAY } from "../../src/lib/clock";
 import { TASKS } from "../../src/modules/maintenance/service";
+import { DAY } from "../../src/platform/clock";
 import { freshIp, post } from "../support/http";
 import { registerUser } from "../support/users";
 

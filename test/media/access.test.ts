@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, resetClockForTests } from "../../src/lib/clock";
+import { advanceClockForTests, resetClockForTests } from "../../src/platform/clock";
 import { block } from "../support/graph";
 import { del, get } from "../support/http";
 import { docx, fetchMedia, mp4, pdf, png, upload, waitForMedia } from "../support/media";

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { DAY } from "../../src/lib/clock";
-import { newId } from "../../src/lib/ids";
 import { runScheduled } from "../../src/modules/maintenance/service";
 import { purgeMedia, sweepRawOrphans } from "../../src/modules/media/maintenance";
+import { DAY } from "../../src/platform/clock";
+import { newId } from "../../src/platform/ids";
 import { post } from "../support/http";
 import { fetchMedia, pdf, png, upload, waitForMedia } from "../support/media";
 import { createUser } from "../support/users";

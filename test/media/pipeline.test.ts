@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { depsForBackground } from "../../src/lib/deps";
-import { newId } from "../../src/lib/ids";
+import { depsForBackground } from "../../src/core/deps";
 import { MAX_ATTEMPTS, processMedia } from "../../src/modules/media/processing";
+import { newId } from "../../src/platform/ids";
 import { get } from "../support/http";
 import { png, upload, waitForMedia } from "../support/media";
 import { createUser } from "../support/users";

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests } from "../../src/lib/clock";
+import { advanceClockForTests } from "../../src/platform/clock";
 import { post } from "../support/http";
 import { MiB, mp4, pdf, png, waitForMedia } from "../support/media";
 import { createUser, type TestUser } from "../support/users";

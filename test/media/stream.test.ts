@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Bindings } from "../../src/env";
-import { depsForBackground } from "../../src/lib/deps";
+import { depsForBackground } from "../../src/core/deps";
 import { checkStream, handOffToStream } from "../../src/modules/media/processing";
 import { deleteMedia } from "../../src/modules/media/service";
+import type { Bindings } from "../../src/platform/env";
 import { get } from "../support/http";
 import { contains, mp4, upload, waitForMedia } from "../support/media";
 import { createUser } from "../support/users";

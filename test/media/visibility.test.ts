@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, resetClockForTests } from "../../src/lib/clock";
+import { advanceClockForTests, resetClockForTests } from "../../src/platform/clock";
 import { groupConversation } from "../support/conversations";
 import { block, connect } from "../support/graph";
 import { get, patch } from "../support/http";

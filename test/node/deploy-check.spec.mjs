@@ -6,7 +6,7 @@ import {
   deployTarget,
   deployWarnings,
 } from "../../scripts/lib/deploy-check.mjs";
-import { isDevelopmentMode } from "../../src/lib/environment.ts";
+import { isDevelopmentMode } from "../../src/platform/environment.ts";
 
 /** `npm run deploy` (scripts/deploy.mjs) refuses any configuration that would run in development mode. */
 describe("deploy check", () => {

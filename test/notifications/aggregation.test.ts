@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, HOUR } from "../../src/lib/clock";
+import { advanceClockForTests, HOUR } from "../../src/platform/clock";
 import { get, post } from "../support/http";
 import {
   event,

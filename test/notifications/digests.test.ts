@@ -6,7 +6,7 @@ import {
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { DAY, HOUR } from "../../src/lib/clock";
+import { DAY, HOUR } from "../../src/platform/clock";
 import { get, patch, post, waitForEmail } from "../support/http";
 import { event, runNotify } from "../support/notifications";
 import { createUser, createUsers, type TestUser } from "../support/users";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { base64url, fromBase64url } from "../../src/lib/encoding";
 import { unsubscribeToken } from "../../src/modules/notifications/unsubscribe";
+import { base64url, fromBase64url } from "../../src/platform/encoding";
 import { call, freshIp, get, post, waitForEmail } from "../support/http";
 import {
   event,

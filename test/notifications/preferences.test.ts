@@ -6,8 +6,8 @@ import {
 } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { advanceClockForTests, HOUR, MINUTE, systemClock } from "../../src/lib/clock";
 import { localTime, quietDelayMs } from "../../src/modules/notifications/time";
+import { advanceClockForTests, HOUR, MINUTE, systemClock } from "../../src/platform/clock";
 import { get, patch, post, waitForEmail } from "../support/http";
 import {
   browserSubscription,

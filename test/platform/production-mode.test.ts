@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Bindings } from "../../src/env";
-import { signAccessToken, verifyAccessToken } from "../../src/lib/tokens";
+import type { Actor, Role } from "../../src/core/identity/actor";
+import { signAccessToken, verifyAccessToken } from "../../src/core/identity/tokens";
 import { signedDownloadPath, signUpload, verifyDownload } from "../../src/modules/media/signing";
 import { unsubscribeToken, verifyUnsubscribeToken } from "../../src/modules/notifications/unsubscribe";
+import type { Bindings } from "../../src/platform/env";
 import { freshIp } from "../support/http";
 import { fetchWith, productionEnv, randomSecret } from "../support/production";
 import { registerUser } from "../support/users";
@@ -14,7 +15,12 @@ import { registerUser } from "../support/users";
 afterEach(() => vi.restoreAllMocks());
 
 const DEVELOPMENT = { ENVIRONMENT: "development" } as const;
-const member = (id: string, role = "member") => ({ id, sessionId: `s-${id}`, role, emailVerified: true });
+const member = (id: string, role: Role = "member"): Actor => ({
+  id,
+  sessionId: `s-${id}`,
+  role,
+  emailVerified: true,
+});
 
 async function login(bindings: Bindings, identifier: string, password: string) {
   return fetchWith(bindings, "/api/v1/auth/login", {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, DAY } from "../../src/lib/clock";
+import { advanceClockForTests, DAY } from "../../src/platform/clock";
 import { get, post } from "../support/http";
 import { createPost } from "../support/posts";
 import { signInAgain } from "../support/profiles";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MINUTE } from "../../src/lib/clock";
+import { MINUTE } from "../../src/platform/clock";
 import { startOfFreshWindow } from "../support/clock";
 import { get, post } from "../support/http";
 import { createPost } from "../support/posts";

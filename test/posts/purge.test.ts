@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { DAY } from "../../src/lib/clock";
 import { TASKS } from "../../src/modules/maintenance/service";
+import { DAY } from "../../src/platform/clock";
 import { get, post } from "../support/http";
 import { comment, createPost, react, repost, scalar } from "../support/posts";
 import { createUser } from "../support/users";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeKey } from "../../src/lib/text";
+import { normalizeKey } from "../../src/platform/text";
 
 describe("normalizeKey", () => {
   it.each([

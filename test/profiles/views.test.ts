@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, DAY } from "../../src/lib/clock";
+import { advanceClockForTests, DAY } from "../../src/platform/clock";
 import { get } from "../support/http";
 import { blockRow, eventually, setUserStatus, signInAgain, viewRows } from "../support/profiles";
 import { createUser } from "../support/users";

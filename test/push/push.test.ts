@@ -1,10 +1,10 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { HOUR } from "../../src/lib/clock";
-import { base64url, fromBase64url } from "../../src/lib/encoding";
 import { encryptPushPayload } from "../../src/modules/push/ece";
 import { endpointAllowed, MAX_SUBSCRIPTIONS_PER_USER } from "../../src/modules/push/service";
 import { parseVapidSecrets, vapidAuthorization, vapidKeys } from "../../src/modules/push/vapid";
+import { HOUR } from "../../src/platform/clock";
+import { base64url, fromBase64url } from "../../src/platform/encoding";
 import { startOfFreshWindow } from "../support/clock";
 import { follow } from "../support/graph";
 import { del, get, patch, post } from "../support/http";

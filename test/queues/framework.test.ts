@@ -8,7 +8,7 @@ import {
   type Outcome,
   PermanentError,
   runConsumer,
-} from "../../queues/framework";
+} from "../../src/platform/queue";
 import { runQueue } from "../support/notifications";
 
 /**

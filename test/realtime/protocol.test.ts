@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
 import { disconnectUser, pushToUser } from "../../src/modules/realtime/hub";
+import { advanceClockForTests, MINUTE } from "../../src/platform/clock";
 import { startOfFreshWindow } from "../support/clock";
 import { clientId, directConversation, groupConversation, history, sendHttp } from "../support/conversations";
 import { block, waitForDomainEvent } from "../support/graph";

@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { newId } from "../../src/lib/ids";
+import { newId } from "../../src/platform/ids";
 import { clientId, groupConversation, sendHttp } from "../support/conversations";
 import { block } from "../support/graph";
 import { del, get, post } from "../support/http";

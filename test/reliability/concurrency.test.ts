@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { hashtagKey } from "../../src/lib/text";
+import { hashtagKey } from "../../src/platform/text";
 import { groupConversation } from "../support/conversations";
 import { connect } from "../support/graph";
 import { call, get } from "../support/http";

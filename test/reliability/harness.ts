@@ -1,6 +1,6 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index";
-import { type ErrorCode, errorStatus } from "../../src/lib/errors";
+import { type ErrorCode, errorStatus } from "../../src/platform/errors";
 import { isPlainObject, type OpenApiDoc, type Operation, SchemaSet, short } from "../support/jsonschema";
 
 /** Shared by the reliability tests: the live API document, its operations, and response checking. */

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { DAY } from "../../src/lib/clock";
 import { loadByIds } from "../../src/modules/search/documents";
 import { indexWrites, sweepStatements } from "../../src/modules/search/fts";
 import { SWEEP_HOUR_UTC, searchMaintenanceTask } from "../../src/modules/search/maintenance";
+import { DAY } from "../../src/platform/clock";
 import { del, patch, post } from "../support/http";
 import { runQueue } from "../support/notifications";
 import { editProfile } from "../support/profiles";

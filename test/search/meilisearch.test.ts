@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Bindings } from "../../src/env";
-import { depsForBackground } from "../../src/lib/deps";
+import { depsForBackground } from "../../src/core/deps";
 import { indexEntities, rebuildChunk } from "../../src/modules/search/indexer";
 import { runSearch, type SearchRequest } from "../../src/modules/search/query";
+import type { Bindings } from "../../src/platform/env";
 import { block, connect } from "../support/graph";
 import { del } from "../support/http";
 import { editProfile } from "../support/profiles";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { matchExpression } from "../../src/modules/search/fts";
 import {
   foldText,
   searchQueryForms,
@@ -6,8 +7,7 @@ import {
   searchWords,
   wordForms,
   wordStem,
-} from "../../src/lib/text";
-import { matchExpression } from "../../src/modules/search/fts";
+} from "../../src/platform/text";
 
 /**
  * The search normalization, as a table: each spelling on the left must produce the same search words as

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { DAY } from "../../src/lib/clock";
-import { newId } from "../../src/lib/ids";
 import { runScheduled } from "../../src/modules/maintenance/service";
 import { runSearchAlerts } from "../../src/modules/search/alerts";
+import { DAY } from "../../src/platform/clock";
+import { newId } from "../../src/platform/ids";
 import { block } from "../support/graph";
 import { del, get, post } from "../support/http";
 import { listNotifications, waitForNotifications } from "../support/notifications";

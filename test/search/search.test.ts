@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { MINUTE } from "../../src/lib/clock";
 import { RANKED_WINDOW } from "../../src/modules/search/query";
+import { MINUTE } from "../../src/platform/clock";
 import { startOfFreshWindow } from "../support/clock";
 import { get } from "../support/http";
 import { editProfile } from "../support/profiles";

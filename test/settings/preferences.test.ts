@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { advanceClockForTests, MINUTE } from "../../src/lib/clock";
+import { advanceClockForTests, MINUTE } from "../../src/platform/clock";
 import { get, patch } from "../support/http";
 import { createUser } from "../support/users";
 

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { vi } from "vitest";
 import { handleQueue } from "../../queues";
-import { base64url, fromBase64url } from "../../src/lib/encoding";
-import type { DomainEvent } from "../../src/lib/events";
+import type { DomainEvent } from "../../src/core/events";
+import { base64url, fromBase64url } from "../../src/platform/encoding";
 import { get, post } from "./http";
 import type { TestUser } from "./users";
 

@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import type { Bindings } from "../../src/env";
 import worker from "../../src/index";
+import type { Bindings } from "../../src/platform/env";
 
 /**
  * The Worker as it runs when deployed: the suite's bindings (D1, KV, Durable Objects...) with the

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { newId } from "../../src/lib/ids";
+import { newId } from "../../src/platform/ids";
 import { patch, post } from "./http";
 import type { TestUser } from "./users";
 

@@ -1,8 +1,8 @@
-import { MINUTE } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { configuredIterations, verifyPassword } from "../../lib/password";
+import type { Deps } from "../../core/deps";
+import { configuredIterations, verifyPassword } from "../../core/identity/password";
+import { MINUTE } from "../../platform/clock";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
 
 /**
  * The account lockout, the one owner of `users.failed_logins` and `users.locked_until`.

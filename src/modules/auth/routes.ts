@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../../env";
-import { currentUser, requireAuth } from "../../lib/auth";
-import { depsOf } from "../../lib/deps";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
-import { clientIp, enforceRateLimit, rateLimit } from "../../lib/rate-limit";
+import { depsOf } from "../../core/deps";
+import { currentUser, requireAuth } from "../../core/identity/auth";
+import type { AppEnv } from "../../platform/env";
+import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
+import { clientIp, enforceRateLimit, rateLimit } from "../../platform/rate-limit";
 import {
   EMAIL,
   LoginBody,

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { line } from "../../lib/openapi";
+import { line } from "../../platform/openapi";
 
 export const USERNAME = z
   .string()

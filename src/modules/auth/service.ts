@@ -1,5 +1,14 @@
 import { and, eq, gt, isNull, or } from "drizzle-orm";
-import { isUniqueViolation } from "../../db/errors";
+import type { Deps } from "../../core/deps";
+import { markSessionsRevoked } from "../../core/identity/auth";
+import {
+  configuredIterations,
+  dummyPasswordHash,
+  hashPassword,
+  passwordProblems,
+  verifyPassword,
+} from "../../core/identity/password";
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../core/identity/tokens";
 import {
   emailVerifications,
   loginHistory,
@@ -10,22 +19,13 @@ import {
   userPreferences,
   users,
 } from "../../db/schema";
-import { markSessionsRevoked } from "../../lib/auth";
-import { DAY, isoAt, MINUTE } from "../../lib/clock";
-import { randomDigits, randomToken, sha256Hex, timingSafeEqual } from "../../lib/crypto";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import type { Locale } from "../../lib/i18n";
-import { newId } from "../../lib/ids";
-import {
-  configuredIterations,
-  dummyPasswordHash,
-  hashPassword,
-  passwordProblems,
-  verifyPassword,
-} from "../../lib/password";
-import { hasRateLimitLeft } from "../../lib/rate-limit";
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../lib/tokens";
+import { DAY, isoAt, MINUTE } from "../../platform/clock";
+import { randomDigits, randomToken, sha256Hex, timingSafeEqual } from "../../platform/crypto";
+import { isUniqueViolation } from "../../platform/db/errors";
+import { AppError } from "../../platform/errors";
+import type { Locale } from "../../platform/i18n";
+import { newId } from "../../platform/ids";
+import { hasRateLimitLeft } from "../../platform/rate-limit";
 import { queueEmail } from "../email/service";
 import { disconnectUser } from "../realtime/hub";
 import { queueIndex } from "../search/queue";

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { changed } from "../../db/batch";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import type { Deps } from "../../core/deps";
+import { isoAt } from "../../platform/clock";
+import { changed } from "../../platform/db/batch";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { decodeCursor, toPage } from "../../platform/pagination";
 import { postVisibleTo } from "../posts/policy";
 import { postJsonSql, toPost } from "../posts/read";
 import { actionTargetSql } from "../posts/reposts";

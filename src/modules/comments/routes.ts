@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { currentUser, requireAuth } from "../../lib/auth";
-import { depsOf } from "../../lib/deps";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
-import { pageSchema } from "../../lib/pagination";
-import { rateLimit } from "../../lib/rate-limit";
+import { depsOf } from "../../core/deps";
+import { currentUser, requireAuth } from "../../core/identity/auth";
+import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
+import { pageSchema } from "../../platform/pagination";
+import { rateLimit } from "../../platform/rate-limit";
 import { noStore } from "../posts/cache";
 import { PostIdParam } from "../posts/schemas";
 import { CommentSchema, CommentsQuery, CreateCommentBody, UpdateCommentBody } from "./schemas";

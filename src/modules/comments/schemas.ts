@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { orNull, text } from "../../lib/openapi";
-import { PageQuery } from "../../lib/pagination";
+import { orNull, text } from "../../platform/openapi";
+import { PageQuery } from "../../platform/pagination";
 import {
   Id,
   MentionSchema,

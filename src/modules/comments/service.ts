@@ -1,15 +1,15 @@
 import { type SQL, sql } from "drizzle-orm";
-import { changed } from "../../db/batch";
-import { CompiledSql } from "../../db/compiled";
+import type { Deps } from "../../core/deps";
+import { type DomainEvent, publishEvents } from "../../core/events";
+import type { Actor } from "../../core/identity/actor";
 import type { StoredMention } from "../../db/schema";
-import type { AuthUser } from "../../env";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { type DomainEvent, publishEvents } from "../../lib/events";
-import { newId } from "../../lib/ids";
-import { decodeCursor, toPage } from "../../lib/pagination";
-import { detectTextDirection, extractMentions } from "../../lib/text";
+import { isoAt } from "../../platform/clock";
+import { changed } from "../../platform/db/batch";
+import { CompiledSql } from "../../platform/db/compiled";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { decodeCursor, toPage } from "../../platform/pagination";
+import { detectTextDirection, extractMentions } from "../../platform/text";
 import { assertEmailVerified } from "../auth/service";
 import { postVisibleTo } from "../posts/policy";
 import { REACTION_COLUMNS, reactionCountsOf } from "../posts/read";
@@ -98,7 +98,7 @@ function mentionEvents(
 
 export async function createComment(
   deps: Deps,
-  user: AuthUser,
+  user: Actor,
   givenPostId: string,
   input: { content: string; parentId?: string | undefined },
 ): Promise<Comment> {
@@ -266,12 +266,7 @@ async function liveComment(deps: Deps, userId: string, id: string): Promise<Comm
   return row;
 }
 
-export async function updateComment(
-  deps: Deps,
-  user: AuthUser,
-  id: string,
-  content: string,
-): Promise<Comment> {
+export async function updateComment(deps: Deps, user: Actor, id: string, content: string): Promise<Comment> {
   await assertEmailVerified(deps, user);
   const { db, now } = deps;
   const current = await liveComment(deps, user.id, id);

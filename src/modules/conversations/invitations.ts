@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { ID_PATTERN } from "../../lib/ids";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import type { Deps } from "../../core/deps";
+import { isoAt } from "../../platform/clock";
+import { AppError } from "../../platform/errors";
+import { ID_PATTERN } from "../../platform/ids";
+import { decodeCursor, toPage } from "../../platform/pagination";
 import { userCardJsonSql } from "../profiles/card";
 import { pushToUsers } from "../realtime/hub";
 import { events } from "../realtime/protocol";

@@ -1,5 +1,6 @@
-import type { Deps } from "../../lib/deps";
-import { enforceRateLimitFor } from "../../lib/rate-limit";
+import type { Deps } from "../../core/deps";
+import type { Actor } from "../../core/identity/actor";
+import { enforceRateLimitFor } from "../../platform/rate-limit";
 import { assertEmailVerified } from "../auth/service";
 import { roomOf, unwrap } from "./room";
 import type { HistoryQuery, SendInput } from "./schemas";
@@ -9,14 +10,12 @@ import type { HistoryQuery, SendInput } from "./schemas";
  * whichever way a client talks. The conversation's chat room orders, stores and fans out; the rules it
  * applies come from ./rules.ts.
  */
-export interface Actor {
-  id: string;
-  emailVerified: boolean;
-}
+/** What message actions need to know of the caller. */
+export type Sender = Pick<Actor, "id" | "emailVerified">;
 
 export async function sendMessage(
   deps: Deps,
-  user: Actor,
+  user: Sender,
   conversationId: string,
   input: SendInput,
   origin?: string,
@@ -29,7 +28,7 @@ export async function sendMessage(
 
 export async function editMessage(
   deps: Deps,
-  user: Actor,
+  user: Sender,
   conversationId: string,
   seq: number,
   text: string,
@@ -48,7 +47,7 @@ export async function editMessage(
 
 export async function deleteMessage(
   deps: Deps,
-  user: Actor,
+  user: Sender,
   conversationId: string,
   seq: number,
   scope: "me" | "everyone",
@@ -67,7 +66,7 @@ export async function deleteMessage(
 
 export async function reactToMessage(
   deps: Deps,
-  user: Actor,
+  user: Sender,
   conversationId: string,
   seq: number,
   emoji: string | null,
@@ -78,13 +77,13 @@ export async function reactToMessage(
   return unwrap(await room.react(conversationId, { id: user.id, now: deps.now }, seq, emoji, origin));
 }
 
-export async function markRead(deps: Deps, user: Actor, conversationId: string, seq: number) {
+export async function markRead(deps: Deps, user: Sender, conversationId: string, seq: number) {
   return unwrap(
     await roomOf(deps.env, conversationId).read(conversationId, { id: user.id, now: deps.now }, seq),
   );
 }
 
-export async function setTyping(deps: Deps, user: Actor, conversationId: string, state: "start" | "stop") {
+export async function setTyping(deps: Deps, user: Sender, conversationId: string, state: "start" | "stop") {
   await roomOf(deps.env, conversationId).typing(
     conversationId,
     { id: user.id, now: deps.now },
@@ -92,7 +91,7 @@ export async function setTyping(deps: Deps, user: Actor, conversationId: string,
   );
 }
 
-export async function messageHistory(deps: Deps, user: Actor, conversationId: string, query: HistoryQuery) {
+export async function messageHistory(deps: Deps, user: Sender, conversationId: string, query: HistoryQuery) {
   return unwrap(
     await roomOf(deps.env, conversationId).history(conversationId, { id: user.id, now: deps.now }, query),
   );

@@ -1,4 +1,4 @@
-import { isoAt } from "../../lib/clock";
+import { isoAt } from "../../platform/clock";
 import { preview, seesMember, type Viewer } from "./rules";
 import type { Attachment, Message } from "./schemas";
 

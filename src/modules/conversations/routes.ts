@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { currentUser, requireAuth } from "../../lib/auth";
-import { depsOf } from "../../lib/deps";
-import { bearer, createRouter, errors, IdParam, json, jsonBody } from "../../lib/openapi";
-import { PageQuery, pageSchema } from "../../lib/pagination";
-import { rateLimit } from "../../lib/rate-limit";
+import { depsOf } from "../../core/deps";
+import { currentUser, requireAuth } from "../../core/identity/auth";
+import { bearer, createRouter, errors, IdParam, json, jsonBody } from "../../platform/openapi";
+import { PageQuery, pageSchema } from "../../platform/pagination";
+import { rateLimit } from "../../platform/rate-limit";
 import * as invitations from "./invitations";
 import * as messages from "./messages";
 import {

@@ -1,5 +1,5 @@
-import { DAY, MINUTE } from "../../lib/clock";
-import type { ErrorCode } from "../../lib/errors";
+import { DAY, MINUTE } from "../../platform/clock";
+import type { ErrorCode } from "../../platform/errors";
 
 /**
  * The rules of messaging, in one place: limits, who may message whom, who may edit or delete what.

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { line, orNull, text } from "../../lib/openapi";
+import { line, orNull, text } from "../../platform/openapi";
 import { UserCardSchema } from "../profiles/card";
 import { MAX_ATTACHMENTS, MAX_NAME, MAX_TEXT } from "./rules";
 

@@ -1,10 +1,10 @@
 import type { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError, type ErrorCode, type ErrorDetail } from "../../lib/errors";
-import { ID_PATTERN, newId } from "../../lib/ids";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import type { Deps } from "../../core/deps";
+import { isoAt } from "../../platform/clock";
+import { AppError, type ErrorCode, type ErrorDetail } from "../../platform/errors";
+import { ID_PATTERN, newId } from "../../platform/ids";
+import { decodeCursor, toPage } from "../../platform/pagination";
 import { assertEmailVerified } from "../auth/service";
 import { activeUserSql, notBlocked } from "../graph/policy";
 import { pairKey } from "../graph/writes";
@@ -12,7 +12,7 @@ import { userCardJsonSql } from "../profiles/card";
 import { pushToUsers } from "../realtime/hub";
 import { events } from "../realtime/protocol";
 import { announceInvitations, assertInvitationQuota, revokeInvitation } from "./invitations";
-import type { Actor } from "./messages";
+import type { Sender } from "./messages";
 import { roomOf, unwrap } from "./room";
 import { GROUP_MAX_MEMBERS, groupEntry, isMuted, MUTED_FOREVER, messagingRefusal, type Role } from "./rules";
 import type {
@@ -172,7 +172,7 @@ export async function getConversation(
 
 export async function createConversation(
   deps: Deps,
-  user: Actor,
+  user: Sender,
   input: z.output<typeof CreateConversationInput>,
 ): Promise<{ conversation: ConversationDetail; created: boolean; invited: string[] }> {
   await assertEmailVerified(deps, user);

@@ -1,4 +1,4 @@
-import { ID_PATTERN } from "../../lib/ids";
+import { ID_PATTERN } from "../../platform/ids";
 import {
   type AllowMessages,
   type ConversationType,

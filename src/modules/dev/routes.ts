@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { desc, eq } from "drizzle-orm";
+import { depsOf } from "../../core/deps";
 import { emailOutbox } from "../../db/schema";
-import { isoAt } from "../../lib/clock";
-import { depsOf } from "../../lib/deps";
-import { isDevelopmentMode } from "../../lib/environment";
-import { AppError } from "../../lib/errors";
-import { createRouter, errors, json } from "../../lib/openapi";
+import { isoAt } from "../../platform/clock";
+import { isDevelopmentMode } from "../../platform/environment";
+import { AppError } from "../../platform/errors";
+import { createRouter, errors, json } from "../../platform/openapi";
 
 const OutboxMessage = z
   .object({

@@ -1,6 +1,6 @@
 import type { Handler } from "hono";
-import type { AppEnv } from "../../env";
-import { utf8 } from "../../lib/encoding";
+import { utf8 } from "../../platform/encoding";
+import type { AppEnv } from "../../platform/env";
 
 /**
  * GET /docs: Swagger UI over /openapi.json. Its script and stylesheet come from a CDN, so each is pinned

@@ -1,4 +1,4 @@
-import { PermanentError } from "../../../queues/framework";
+import { PermanentError } from "../../platform/queue";
 import type { OutgoingEmail } from "./providers";
 
 /**

@@ -1,6 +1,6 @@
-import { PermanentError } from "../../../queues/framework";
-import type { Bindings } from "../../env";
-import { newId } from "../../lib/ids";
+import type { Bindings } from "../../platform/env";
+import { newId } from "../../platform/ids";
+import { PermanentError } from "../../platform/queue";
 import { exactHeaderValue, oneLineHeader } from "./headers";
 
 /**

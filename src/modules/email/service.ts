@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { type EnqueueOptions, enqueue, type Outcome } from "../../../queues/framework";
-import type { Bindings } from "../../env";
+import type { Bindings } from "../../platform/env";
+import { type EnqueueOptions, enqueue, type Outcome } from "../../platform/queue";
 import { withSafeHeaders } from "./headers";
 import {
   emailProviderName,

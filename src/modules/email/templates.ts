@@ -1,4 +1,4 @@
-import type { Locale } from "../../lib/i18n";
+import type { Locale } from "../../platform/i18n";
 import { oneLineHeader } from "./headers";
 
 /**

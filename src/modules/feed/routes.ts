@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { currentUser, requireAuth } from "../../lib/auth";
-import { depsOf } from "../../lib/deps";
-import { bearer, createRouter, errors, json } from "../../lib/openapi";
-import { PageQuery, pageSchema } from "../../lib/pagination";
+import { depsOf } from "../../core/deps";
+import { currentUser, requireAuth } from "../../core/identity/auth";
+import { bearer, createRouter, errors, json } from "../../platform/openapi";
+import { PageQuery, pageSchema } from "../../platform/pagination";
 import { noStore } from "../posts/cache";
 import { PostSchema } from "../posts/schemas";
 import { followingFeed, forYouFeed } from "./service";

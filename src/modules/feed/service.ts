@@ -1,10 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
-import { CompiledSql } from "../../db/compiled";
-import { DAY } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { idFloorAt } from "../../lib/ids";
-import { decodeCursor, encodeCursor } from "../../lib/pagination";
+import type { Deps } from "../../core/deps";
+import { DAY } from "../../platform/clock";
+import { CompiledSql } from "../../platform/db/compiled";
+import { AppError } from "../../platform/errors";
+import { idFloorAt } from "../../platform/ids";
+import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { connectedSql } from "../graph/policy";
 import { authorVisibleTo, postRowVisibleTo, postVisibleTo, viewerRef } from "../posts/policy";
 import { postJsonSql, REACTION_COLUMNS, toPosts } from "../posts/read";

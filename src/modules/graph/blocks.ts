@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import { changed, runBatch } from "../../db/batch";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import type { Deps } from "../../core/deps";
+import { isoAt } from "../../platform/clock";
+import { changed, runBatch } from "../../platform/db/batch";
+import { AppError } from "../../platform/errors";
+import { decodeCursor, toPage } from "../../platform/pagination";
 import { refreshAfterBlock } from "../conversations/service";
 import { removeEndorsementsBetween } from "../profiles/endorsements";
 import { type CardRow, cardColumnsSql, toCard } from "./network";

@@ -1,11 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
-import { changed, runBatch } from "../../db/batch";
-import { DAY, isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { publishEvents } from "../../lib/events";
-import { newId } from "../../lib/ids";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import type { Deps } from "../../core/deps";
+import { publishEvents } from "../../core/events";
+import { DAY, isoAt } from "../../platform/clock";
+import { changed, runBatch } from "../../platform/db/batch";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { decodeCursor, toPage } from "../../platform/pagination";
 import { type CardRow, cardColumnsSql, readNetworkList, toCard } from "./network";
 import { activeUserSql, blockedEitherWaySql, connectedSql, notBlocked } from "./policy";
 import { addConnection, addUserFollow, pairKey, removeConnection } from "./writes";

@@ -1,4 +1,4 @@
-import { DAY } from "../../lib/clock";
+import { DAY } from "../../platform/clock";
 
 /** Binds `value` to every `?` of `query` (each statement below uses one parameter, many times). */
 function prepareWith(db: D1Database, query: string, value: number): D1PreparedStatement {

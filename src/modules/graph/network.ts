@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
-import { runBatch } from "../../db/batch";
-import type { Db } from "../../db/client";
-import { AppError } from "../../lib/errors";
+import type { Db } from "../../core/db";
+import { runBatch } from "../../platform/db/batch";
+import { AppError } from "../../platform/errors";
 import type { UserCard } from "../profiles/card";
 import { blockedEitherWaySql, cardHeadlineSql, networkVisibleSql } from "./policy";
 

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db/client";
+import type { Db } from "../../core/db";
 
 /**
  * The block filter: the one place that decides whether two members are hidden from each other.

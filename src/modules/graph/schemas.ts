@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { ID_PATTERN } from "../../lib/ids";
-import { orNull, text } from "../../lib/openapi";
-import { PageQuery, pageSchema } from "../../lib/pagination";
+import { ID_PATTERN } from "../../platform/ids";
+import { orNull, text } from "../../platform/openapi";
+import { PageQuery, pageSchema } from "../../platform/pagination";
 import { UserCardSchema } from "../profiles/card";
 
 export const UserId = z

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import { CompiledSql } from "../../db/compiled";
-import type { Deps } from "../../lib/deps";
+import type { Deps } from "../../core/deps";
+import { CompiledSql } from "../../platform/db/compiled";
 import { type CardRow, cardColumnsSql, toCard } from "./network";
 import { fullProfileVisibleSql, networkVisibleSql, notBlocked } from "./policy";
 

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Statement } from "../../db/batch";
-import type { Db } from "../../db/client";
+import type { Db } from "../../core/db";
+import type { Statement } from "../../platform/db/batch";
 import { followsUserSql } from "./policy";
 
 /**

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { changed } from "../../db/batch";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { decodeCursor, toPage } from "../../lib/pagination";
-import { hashtagKey } from "../../lib/text";
+import type { Deps } from "../../core/deps";
+import { changed } from "../../platform/db/batch";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { decodeCursor, toPage } from "../../platform/pagination";
+import { hashtagKey } from "../../platform/text";
 import { postVisibleTo } from "../posts/policy";
 import { postJsonSql, toPosts } from "../posts/read";
 import { runAll } from "../posts/writes";

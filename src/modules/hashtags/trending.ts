@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { DAY, isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
+import type { Deps } from "../../core/deps";
+import { DAY, isoAt } from "../../platform/clock";
 import type { MaintenanceTask } from "../maintenance/service";
 
 /**

@@ -1,6 +1,6 @@
-import type { Bindings } from "../../env";
-import { DAY } from "../../lib/clock";
-import { logError, logInfo } from "../../lib/log";
+import { DAY } from "../../platform/clock";
+import type { Bindings } from "../../platform/env";
+import { logError, logInfo } from "../../platform/log";
 import { purgeMessagingOf } from "../conversations/maintenance";
 import { refreshHotPostsTask } from "../feed/service";
 import { expireConnectionRequests, purgeGraphOf } from "../graph/maintenance";

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { CompiledSql } from "../../db/compiled";
-import type { AppEnv } from "../../env";
-import { AppError, notFound } from "../../lib/errors";
+import { CompiledSql } from "../../platform/db/compiled";
+import type { AppEnv } from "../../platform/env";
+import { AppError, notFound } from "../../platform/errors";
 import { mediaPublicSql } from "./policy";
 import { verifyDownload } from "./signing";
 import { ATTACHED_PREFIXES, mediaIdOfAttachedKey, PRIVATE_PREFIXES, PUBLIC_PREFIXES } from "./storage";

@@ -1,5 +1,5 @@
 import type { MediaKind } from "../../db/schema/media";
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../platform/errors";
 
 /**
  * What may be uploaded, decided by the bytes (magic numbers), never by the file name or the declared

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { Envelope } from "../../../queues/framework";
-import type { Bindings } from "../../env";
+import type { Bindings } from "../../platform/env";
+import type { Envelope } from "../../platform/queue";
 
 /** Messages of the media queue (majlis-media): process an upload, or ask Stream whether a video is ready. */
 export const MediaJob = z.discriminatedUnion("type", [

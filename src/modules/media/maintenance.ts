@@ -1,6 +1,6 @@
-import type { Bindings } from "../../env";
-import { DAY } from "../../lib/clock";
-import { logError } from "../../lib/log";
+import { DAY } from "../../platform/clock";
+import type { Bindings } from "../../platform/env";
+import { logError } from "../../platform/log";
 import { deleteFromStream, streamConfig } from "./stream";
 
 /**

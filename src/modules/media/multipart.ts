@@ -1,4 +1,4 @@
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../platform/errors";
 
 /**
  * A streaming multipart/form-data reader (RFC 7578): parts are read one after another straight from the

@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { Deps } from "../../core/deps";
 import { media } from "../../db/schema/media";
 import { profiles } from "../../db/schema/profiles";
-import type { Deps } from "../../lib/deps";
-import { logError } from "../../lib/log";
+import { logError } from "../../platform/log";
 import {
   FORMATS,
   formatOfMime,

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { currentUser, requireAuth } from "../../lib/auth";
-import { depsOf } from "../../lib/deps";
-import { bearer, createRouter, errors, IdParam, json, jsonBody } from "../../lib/openapi";
-import { rateLimit } from "../../lib/rate-limit";
+import { depsOf } from "../../core/deps";
+import { currentUser, requireAuth } from "../../core/identity/auth";
+import { bearer, createRouter, errors, IdParam, json, jsonBody } from "../../platform/openapi";
+import { rateLimit } from "../../platform/rate-limit";
 import {
   MediaSchema,
   multipartUploadBody,

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MEDIA_KINDS } from "../../db/schema/media";
-import { line } from "../../lib/openapi";
+import { line } from "../../platform/openapi";
 import { FORMATS, MAX_UPLOAD_BYTES } from "./formats";
 
 export const KIND = z.enum(MEDIA_KINDS).openapi({ example: "POST_IMAGE" });

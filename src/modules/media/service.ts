@@ -1,11 +1,11 @@
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import type { Deps } from "../../core/deps";
+import type { Actor } from "../../core/identity/actor";
 import { type MediaKind, media, mediaUploads } from "../../db/schema/media";
 import { profiles } from "../../db/schema/profiles";
-import type { AuthUser } from "../../env";
-import type { Deps } from "../../lib/deps";
-import { AppError, notFound } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { cleanText } from "../../lib/openapi";
+import { AppError, notFound } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { cleanText } from "../../platform/openapi";
 import { assertEmailVerified } from "../auth/service";
 import {
   checkOfficeEntries,
@@ -172,7 +172,7 @@ async function ingest(deps: Deps, input: IngestInput, source: AsyncIterable<Uint
 }
 
 /** POST /media/upload: a multipart form with `kind`, optional `altText`, then `file` (last). */
-export async function uploadMultipart(deps: Deps, user: AuthUser, request: Request): Promise<MediaView> {
+export async function uploadMultipart(deps: Deps, user: Actor, request: Request): Promise<MediaView> {
   await assertEmailVerified(deps, user);
   const boundary = boundaryOf(request.headers.get("content-type") ?? undefined);
   if (!boundary) throw new AppError("UNSUPPORTED_MEDIA_TYPE");
@@ -223,7 +223,7 @@ export async function uploadMultipart(deps: Deps, user: AuthUser, request: Reque
 /** POST /media/uploads: a ticket and a signed, single-use PUT URL for one file of a known size and type. */
 export async function createUploadTicket(
   deps: Deps,
-  user: AuthUser,
+  user: Actor,
   input: {
     kind: MediaKind;
     size: number;

@@ -1,6 +1,6 @@
-import type { Bindings } from "../../env";
-import { hmacSign, timingSafeEqual } from "../../lib/crypto";
-import { mediaSigningSecret } from "../../lib/environment";
+import { hmacSign, timingSafeEqual } from "../../platform/crypto";
+import type { Bindings } from "../../platform/env";
+import { mediaSigningSecret } from "../../platform/environment";
 
 /**
  * HMAC-SHA256 signatures for media URLs: the two-step upload PUT and private downloads. Each signature

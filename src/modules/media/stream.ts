@@ -1,4 +1,4 @@
-import type { Bindings } from "../../env";
+import type { Bindings } from "../../platform/env";
 
 /**
  * A small adapter for Cloudflare Stream (video), used only when STREAM_ACCOUNT_ID and STREAM_API_TOKEN are

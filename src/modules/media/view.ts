@@ -1,7 +1,7 @@
 import type { media } from "../../db/schema/media";
-import type { Bindings } from "../../env";
-import { isoAt } from "../../lib/clock";
-import { logError } from "../../lib/log";
+import { isoAt } from "../../platform/clock";
+import type { Bindings } from "../../platform/env";
+import { logError } from "../../platform/log";
 import { type LiveEvent, pushToUser } from "../realtime/hub";
 import { PRIVATE_KINDS } from "./formats";
 import type { MediaView } from "./schemas";

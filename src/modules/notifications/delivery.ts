@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { enqueue, type Outcome } from "../../../queues/framework";
-import type { Bindings } from "../../env";
-import { MINUTE } from "../../lib/clock";
-import type { Locale } from "../../lib/i18n";
+import { MINUTE } from "../../platform/clock";
+import type { Bindings } from "../../platform/env";
+import type { Locale } from "../../platform/i18n";
+import { enqueue, type Outcome } from "../../platform/queue";
 import { queueEmail } from "../email/service";
 import { type PushResult, type StoredSubscription, sendPush } from "../push/service";
 import { channelsFor, parseChannels, quietOf } from "./preferences";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { Bindings } from "../../env";
-import { DAY } from "../../lib/clock";
+import { DAY } from "../../platform/clock";
+import type { Bindings } from "../../platform/env";
 import { queueEmail } from "../email/service";
 import { quietOf } from "./preferences";
 import { type NotificationRow, rowColumns, shownSql, toNotification } from "./queries";

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import type { Outcome } from "../../../queues/framework";
-import type { Bindings } from "../../env";
-import type { DomainEvent } from "../../lib/events";
-import type { Locale } from "../../lib/i18n";
-import { newId } from "../../lib/ids";
-import { logError } from "../../lib/log";
+import type { DomainEvent } from "../../core/events";
+import type { Bindings } from "../../platform/env";
+import type { Locale } from "../../platform/i18n";
+import { newId } from "../../platform/ids";
+import { logError } from "../../platform/log";
+import type { Outcome } from "../../platform/queue";
 import { blockedEitherWaySql } from "../graph/policy";
 import { pushToUser } from "../realtime/hub";
 import { scheduleDeliveries } from "./delivery";

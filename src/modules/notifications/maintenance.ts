@@ -1,6 +1,6 @@
-import type { Bindings } from "../../env";
-import { DAY } from "../../lib/clock";
-import { logError, logInfo } from "../../lib/log";
+import { DAY } from "../../platform/clock";
+import type { Bindings } from "../../platform/env";
+import { logError, logInfo } from "../../platform/log";
 import type { MaintenanceTask } from "../maintenance/service";
 import { sweepPendingDeliveries } from "./delivery";
 import { runDigests } from "./digests";

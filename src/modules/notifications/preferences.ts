@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { notFound } from "../../lib/errors";
-import { orNull } from "../../lib/openapi";
+import type { Deps } from "../../core/deps";
+import { isoAt } from "../../platform/clock";
+import { notFound } from "../../platform/errors";
+import { orNull } from "../../platform/openapi";
 import { formatHhMm, isValidTimeZone, parseHhMm, type QuietHours } from "./time";
 import {
   CHANNELS,

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import { isoAt } from "../../lib/clock";
-import type { Locale } from "../../lib/i18n";
+import { isoAt } from "../../platform/clock";
+import type { Locale } from "../../platform/i18n";
 import { activeUserSql, notBlocked } from "../graph/policy";
 import { type UserCard, userCardJsonSql } from "../profiles/card";
 import { linkOf, renderText } from "./render";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PageQuery, pageSchema } from "../../lib/pagination";
+import { PageQuery, pageSchema } from "../../platform/pagination";
 import { UserCardSchema } from "../profiles/card";
 import { NOTIFICATION_TYPES } from "./types";
 

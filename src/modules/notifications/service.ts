@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import type { Deps } from "../../lib/deps";
-import { notFound } from "../../lib/errors";
-import { logError } from "../../lib/log";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import type { Deps } from "../../core/deps";
+import { notFound } from "../../platform/errors";
+import { logError } from "../../platform/log";
+import { decodeCursor, toPage } from "../../platform/pagination";
 import { pushToUser } from "../realtime/hub";
 import { type NotificationRow, rowColumns, shownSql, toNotification, unreadCountSql } from "./queries";
 import { statement } from "./types";

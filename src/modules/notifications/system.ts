@@ -1,5 +1,5 @@
-import type { Bindings } from "../../env";
-import { publishEvents } from "../../lib/events";
+import { publishEvents } from "../../core/events";
+import type { Bindings } from "../../platform/env";
 
 /** The actor of notices sent by Majlis itself (no member behind them). */
 export const SYSTEM_ACTOR = "system";

@@ -1,4 +1,4 @@
-import { MINUTE } from "../../lib/clock";
+import { MINUTE } from "../../platform/clock";
 
 /**
  * Local time in a member's IANA time zone, with Intl.DateTimeFormat (the runtime's tz database, DST

@@ -1,7 +1,7 @@
 import type { SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import { DAY } from "../../lib/clock";
-import { DomainEvent } from "../../lib/events";
+import { DomainEvent } from "../../core/events";
+import { DAY } from "../../platform/clock";
 
 /**
  * The notification vocabulary: types (the domain event types), channels, defaults and aggregation.

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../../env";
-import { AppError, errorMessage } from "../../lib/errors";
-import type { Locale } from "../../lib/i18n";
+import type { AppEnv } from "../../platform/env";
+import { AppError, errorMessage } from "../../platform/errors";
+import type { Locale } from "../../platform/i18n";
 import { escapeHtml } from "../email/templates";
 
 /**

@@ -1,9 +1,9 @@
-import type { Bindings } from "../../env";
-import { hmacSign, timingSafeEqual } from "../../lib/crypto";
-import type { Deps } from "../../lib/deps";
-import { base64url, fromBase64url, fromUtf8, utf8 } from "../../lib/encoding";
-import { unsubscribeSecret } from "../../lib/environment";
-import { AppError } from "../../lib/errors";
+import type { Deps } from "../../core/deps";
+import { hmacSign, timingSafeEqual } from "../../platform/crypto";
+import { base64url, fromBase64url, fromUtf8, utf8 } from "../../platform/encoding";
+import type { Bindings } from "../../platform/env";
+import { unsubscribeSecret } from "../../platform/environment";
+import { AppError } from "../../platform/errors";
 import { preferencesUpsert } from "./preferences";
 import { NOTIFICATION_TYPES, type NotificationType } from "./types";
 

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import { changed } from "../../db/batch";
-import type { AuthUser } from "../../env";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { newId } from "../../lib/ids";
+import type { Deps } from "../../core/deps";
+import type { Actor } from "../../core/identity/actor";
+import { changed } from "../../platform/db/batch";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
 import { assertEmailVerified } from "../auth/service";
 import { postVisibleTo } from "../posts/policy";
 import { toPoll } from "../posts/read";
@@ -49,7 +49,7 @@ function view(deps: Deps, state: PollState, viewerId: string | undefined) {
   );
 }
 
-export async function vote(deps: Deps, user: AuthUser, pollId: string, optionId: string) {
+export async function vote(deps: Deps, user: Actor, pollId: string, optionId: string) {
   await assertEmailVerified(deps, user);
   const { db, now } = deps;
   const id = newId(now);

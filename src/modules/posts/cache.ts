@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../../env";
-import { sha256Hex } from "../../lib/crypto";
+import { sha256Hex } from "../../platform/crypto";
+import type { AppEnv } from "../../platform/env";
 
 /** How long shared caches and browsers may keep an anonymous public read (seconds). */
 export const PUBLIC_MAX_AGE = 30;

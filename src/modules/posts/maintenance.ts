@@ -1,5 +1,5 @@
 import { REACTION_TYPES } from "../../db/schema";
-import { HOUR } from "../../lib/clock";
+import { HOUR } from "../../platform/clock";
 import { REACTION_COLUMNS } from "./read";
 
 /** Binds `value` to every `?` of `query`. */

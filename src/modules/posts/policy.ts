@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { ID_PATTERN } from "../../lib/ids";
+import { ID_PATTERN } from "../../platform/ids";
 import { activeUserSql, blockedEitherWaySql, connectedSql } from "../graph/policy";
 
 /**

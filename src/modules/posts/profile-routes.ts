@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { depsOf } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { bearer, createRouter, errors, json } from "../../lib/openapi";
-import { decodeCursor, PageQuery, pageSchema, toPage } from "../../lib/pagination";
+import { depsOf } from "../../core/deps";
+import { AppError } from "../../platform/errors";
+import { bearer, createRouter, errors, json } from "../../platform/openapi";
+import { decodeCursor, PageQuery, pageSchema, toPage } from "../../platform/pagination";
 import { activeUserSql, notBlocked } from "../graph/policy";
 import { profileRefSql } from "../profiles/lookup";
 import { cachedJson } from "./cache";

@@ -1,9 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
-import { CompiledSql } from "../../db/compiled";
+import type { Deps } from "../../core/deps";
 import { REACTION_TYPES, type ReactionType } from "../../db/schema";
-import type { Bindings } from "../../env";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
+import { isoAt } from "../../platform/clock";
+import { CompiledSql } from "../../platform/db/compiled";
+import type { Bindings } from "../../platform/env";
 import { type MediaRow, mediaUrls } from "../media/view";
 import { userCardJsonSql } from "../profiles/card";
 import { postVisibleTo, viewerRef } from "./policy";

@@ -1,11 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
-import { changed } from "../../db/batch";
-import type { AuthUser } from "../../env";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { publishEvents } from "../../lib/events";
-import { newId } from "../../lib/ids";
-import { detectTextDirection, extractHashtags, extractMentions } from "../../lib/text";
+import type { Deps } from "../../core/deps";
+import { publishEvents } from "../../core/events";
+import type { Actor } from "../../core/identity/actor";
+import { changed } from "../../platform/db/batch";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { detectTextDirection, extractHashtags, extractMentions } from "../../platform/text";
 import { assertEmailVerified } from "../auth/service";
 import { queueIndex } from "../search/queue";
 import { postVisibleTo } from "./policy";
@@ -36,7 +36,7 @@ export function actionTargetSql(givenId: string | SQL) {
  */
 export async function repost(
   deps: Deps,
-  user: AuthUser,
+  user: Actor,
   targetId: string,
   input: { comment?: string | undefined; visibility?: Post["visibility"] | undefined },
 ) {

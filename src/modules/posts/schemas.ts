@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { POST_VISIBILITIES, REACTION_TYPES } from "../../db/schema";
-import { line, orNull, text } from "../../lib/openapi";
+import { line, orNull, text } from "../../platform/openapi";
 import { UserCardSchema } from "../profiles/card";
 
 export const LIMITS = {

@@ -1,13 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
-import { changed, type Statement } from "../../db/batch";
+import type { Deps } from "../../core/deps";
+import { publishEvents } from "../../core/events";
+import type { Actor } from "../../core/identity/actor";
 import type { StoredMention } from "../../db/schema";
-import type { AuthUser } from "../../env";
-import { DAY, isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { publishEvents } from "../../lib/events";
-import { newId } from "../../lib/ids";
-import { detectTextDirection, extractHashtags, extractMentions } from "../../lib/text";
+import { DAY, isoAt } from "../../platform/clock";
+import { changed, type Statement } from "../../platform/db/batch";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { detectTextDirection, extractHashtags, extractMentions } from "../../platform/text";
 import { assertEmailVerified } from "../auth/service";
 import { connectedSql } from "../graph/policy";
 import { queueIndex } from "../search/queue";
@@ -97,7 +97,7 @@ async function lookups(
   return { media, candidates };
 }
 
-export async function createPost(deps: Deps, user: AuthUser, input: CreatePostInput): Promise<Post> {
+export async function createPost(deps: Deps, user: Actor, input: CreatePostInput): Promise<Post> {
   await assertEmailVerified(deps, user);
   const { db, now } = deps;
   const tags = hashtagsOf(input.content);
@@ -183,7 +183,7 @@ async function ownPost(deps: Deps, userId: string, postId: string): Promise<OwnR
 
 export async function updatePost(
   deps: Deps,
-  user: AuthUser,
+  user: Actor,
   postId: string,
   input: UpdatePostInput,
 ): Promise<Post> {

@@ -1,10 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
-import { runBatch, type Statement } from "../../db/batch";
-import type { Db } from "../../db/client";
+import type { Db } from "../../core/db";
 import type { StoredMention } from "../../db/schema";
-import { HOUR } from "../../lib/clock";
-import { newId } from "../../lib/ids";
-import { type ExtractedHashtag, type ExtractedMention, extractMentions } from "../../lib/text";
+import { HOUR } from "../../platform/clock";
+import { runBatch, type Statement } from "../../platform/db/batch";
+import { newId } from "../../platform/ids";
+import { type ExtractedHashtag, type ExtractedMention, extractMentions } from "../../platform/text";
 import { blockedEitherWaySql, connectedSql, fullProfileVisibleSql } from "../graph/policy";
 import { LIMITS } from "./schemas";
 

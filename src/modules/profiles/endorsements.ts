@@ -1,10 +1,10 @@
 import { and, eq, inArray, ne, not, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../../db/client";
+import type { Db } from "../../core/db";
+import type { Deps } from "../../core/deps";
+import { publishEvents } from "../../core/events";
 import { endorsements, skills, users } from "../../db/schema";
-import type { Deps } from "../../lib/deps";
-import { AppError, notFound } from "../../lib/errors";
-import { publishEvents } from "../../lib/events";
+import { AppError, notFound } from "../../platform/errors";
 import { blockedEitherWaySql, connectedSql } from "../graph/policy";
 import { profileRefSql } from "./lookup";
 

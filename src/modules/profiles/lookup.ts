@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { ID_PATTERN } from "../../lib/ids";
+import { ID_PATTERN } from "../../platform/ids";
 
 const USERNAME_RE = /^[a-z0-9_]{3,30}$/;
 

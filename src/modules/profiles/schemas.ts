@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { line, text } from "../../lib/openapi";
+import { line, text } from "../../platform/openapi";
 import { LOCALE } from "../auth/schemas";
 
 /** Limits of the profile fields (seed 000 and LinkedIn's). */

@@ -1,10 +1,10 @@
 import { and, desc, eq, gte, type SQL, sql } from "drizzle-orm";
-import { CompiledSql } from "../../db/compiled";
+import type { Deps } from "../../core/deps";
+import { publishEvents } from "../../core/events";
 import { profiles, profileViews, users } from "../../db/schema";
-import { DAY, isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { notFound } from "../../lib/errors";
-import { publishEvents } from "../../lib/events";
+import { DAY, isoAt } from "../../platform/clock";
+import { CompiledSql } from "../../platform/db/compiled";
+import { notFound } from "../../platform/errors";
 import {
   activeUserSql,
   blockedEitherWaySql,

@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { Deps } from "../../core/deps";
 import { educations, endorsements, experiences, profiles, skills, users } from "../../db/schema";
-import type { Deps } from "../../lib/deps";
-import { newId } from "../../lib/ids";
-import { normalizeKey } from "../../lib/text";
+import { newId } from "../../platform/ids";
+import { normalizeKey } from "../../platform/text";
 import { queueIndex } from "../search/queue";
 import type { FullProfile, UpdateProfileInput } from "./schemas";
 import { getProfile } from "./service";

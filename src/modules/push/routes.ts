@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { currentUser, requireAuth } from "../../lib/auth";
-import { depsOf } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
-import { rateLimit } from "../../lib/rate-limit";
+import { depsOf } from "../../core/deps";
+import { currentUser, requireAuth } from "../../core/identity/auth";
+import { AppError } from "../../platform/errors";
+import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
+import { rateLimit } from "../../platform/rate-limit";
 import {
   PushSubscriptionInput,
   PushSubscriptionSchema,

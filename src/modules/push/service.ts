@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import type { Bindings } from "../../env";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { fromBase64url, utf8 } from "../../lib/encoding";
-import { AppError } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { logError } from "../../lib/log";
+import type { Deps } from "../../core/deps";
+import { isoAt } from "../../platform/clock";
+import { fromBase64url, utf8 } from "../../platform/encoding";
+import type { Bindings } from "../../platform/env";
+import { AppError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { logError } from "../../platform/log";
 import { encryptPushPayload, importUaPublicKey } from "./ece";
 import { vapidAuthorization, vapidKeys, vapidSubject } from "./vapid";
 

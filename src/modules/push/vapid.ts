@@ -1,6 +1,6 @@
-import type { Bindings } from "../../env";
-import { base64url, fromBase64url, utf8 } from "../../lib/encoding";
-import { isDevelopmentMode } from "../../lib/environment";
+import { base64url, fromBase64url, utf8 } from "../../platform/encoding";
+import type { Bindings } from "../../platform/env";
+import { isDevelopmentMode } from "../../platform/environment";
 
 /**
  * VAPID (RFC 8292): the application server identifies itself to push services with an ES256 JWT signed by

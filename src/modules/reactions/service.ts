@@ -1,11 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { Deps } from "../../core/deps";
+import { publishEvents } from "../../core/events";
+import type { Actor } from "../../core/identity/actor";
 import { REACTION_TYPES, type ReactionType } from "../../db/schema";
-import type { AuthUser } from "../../env";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError } from "../../lib/errors";
-import { publishEvents } from "../../lib/events";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { isoAt } from "../../platform/clock";
+import { AppError } from "../../platform/errors";
+import { decodeCursor, toPage } from "../../platform/pagination";
 import { assertEmailVerified } from "../auth/service";
 import { commentVisibleTo } from "../comments/policy";
 import { type CardRow, cardColumnsSql, toCard } from "../graph/network";
@@ -79,7 +79,7 @@ function answer(state: { r: string; mine: ReactionType | null } | undefined) {
 
 export async function react(
   deps: Deps,
-  user: AuthUser,
+  user: Actor,
   target: ReactionTarget,
   givenId: string,
   type: ReactionType,

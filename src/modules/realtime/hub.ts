@@ -1,4 +1,12 @@
-import type { Bindings } from "../../env";
+import type { Bindings } from "../../platform/env";
+import type { UserHub } from "./user-hub";
+
+declare module "../../platform/env" {
+  interface Bindings {
+    /** One UserHub Durable Object per member, holding that member's WebSockets. */
+    USER_HUB: DurableObjectNamespace<UserHub>;
+  }
+}
 
 /**
  * The one way to push a live event to a member's open WebSockets (every device and tab), through that

@@ -1,5 +1,5 @@
-import type { Bindings } from "../../env";
-import { isoAt } from "../../lib/clock";
+import { isoAt } from "../../platform/clock";
+import type { Bindings } from "../../platform/env";
 import { pushToUsers } from "./hub";
 import { events, type PresenceStatus } from "./protocol";
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { text } from "../../lib/openapi";
+import { text } from "../../platform/openapi";
 import { MAX_TEXT } from "../conversations/rules";
 import type { Message } from "../conversations/schemas";
 import { EMOJI, refineSend, SEQ, sendFields } from "../conversations/schemas";

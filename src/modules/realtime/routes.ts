@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { authenticate } from "../../lib/auth";
-import { AppError } from "../../lib/errors";
-import { negotiateLocale } from "../../lib/i18n";
-import { createRouter, ErrorSchema, errors } from "../../lib/openapi";
+import { authenticate } from "../../core/identity/auth";
+import { AppError } from "../../platform/errors";
+import { negotiateLocale } from "../../platform/i18n";
+import { createRouter, ErrorSchema, errors } from "../../platform/openapi";
 import { hubOf } from "./hub";
 import { PROTOCOL } from "./protocol";
 import { BEARER_PROTOCOL_PREFIX, offeredProtocols, type SocketClaims, tokenExpiry } from "./socket";

@@ -1,5 +1,5 @@
-import { fromBase64url, fromUtf8 } from "../../lib/encoding";
-import type { Locale } from "../../lib/i18n";
+import { fromBase64url, fromUtf8 } from "../../platform/encoding";
+import type { Locale } from "../../platform/i18n";
 
 /** What the upgrade route tells the member's hub about a socket it authenticated. */
 export interface SocketClaims {

@@ -1,8 +1,8 @@
-import type { Bindings } from "../../env";
-import { DAY, MINUTE } from "../../lib/clock";
-import { depsForBackground } from "../../lib/deps";
-import { publishEvents } from "../../lib/events";
-import { logError } from "../../lib/log";
+import { depsForBackground } from "../../core/deps";
+import { publishEvents } from "../../core/events";
+import { DAY, MINUTE } from "../../platform/clock";
+import type { Bindings } from "../../platform/env";
+import { logError } from "../../platform/log";
 import { runSearch } from "./query";
 import type { SearchFilters } from "./schemas";
 import type { SearchType } from "./types";

@@ -1,4 +1,4 @@
-import { searchTokens } from "../../lib/text";
+import { searchTokens } from "../../platform/text";
 import { GONE_VERSION, type Indexable, type IndexedType, type SearchDoc } from "./types";
 
 /**

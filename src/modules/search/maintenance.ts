@@ -1,4 +1,4 @@
-import { DAY } from "../../lib/clock";
+import { DAY } from "../../platform/clock";
 import { sweepStatements } from "./fts";
 
 /** Hour (UTC) of the daily index sweep: the cron runs hourly, the sweep reads the whole index. */

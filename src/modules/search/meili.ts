@@ -1,5 +1,5 @@
 import { Meilisearch } from "meilisearch";
-import type { Bindings } from "../../env";
+import type { Bindings } from "../../platform/env";
 import { INDEXES, type Indexable, type IndexedType, type SearchDoc } from "./types";
 
 /**

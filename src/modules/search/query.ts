@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { DAY } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { logError } from "../../lib/log";
-import { searchQueryForms } from "../../lib/text";
+import type { Deps } from "../../core/deps";
+import { DAY } from "../../platform/clock";
+import { logError } from "../../platform/log";
+import { searchQueryForms } from "../../platform/text";
 import { type CardRow, cardColumnsFor, toCard } from "../graph/network";
 import { cardShowsHeadlineSql, fullProfileVisibleSql, notBlocked } from "../graph/policy";
 import { postVisibleTo, viewerRef } from "../posts/policy";

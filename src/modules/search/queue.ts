@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { enqueue } from "../../../queues/framework";
-import type { Bindings } from "../../env";
-import { logError } from "../../lib/log";
+import type { Bindings } from "../../platform/env";
+import { logError } from "../../platform/log";
+import { enqueue } from "../../platform/queue";
 import { INDEXED_TYPES, type IndexedType } from "./types";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ALERT_FREQUENCIES } from "../../db/schema";
-import { line } from "../../lib/openapi";
+import { line } from "../../platform/openapi";
 import { PostSchema } from "../posts/schemas";
 import { UserCardSchema } from "../profiles/card";
 import { SEARCH_TYPES } from "./types";

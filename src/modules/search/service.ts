@@ -1,13 +1,13 @@
 import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
-import { enqueue } from "../../../queues/framework";
+import type { Deps } from "../../core/deps";
+import type { Actor } from "../../core/identity/actor";
 import { type AlertFrequency, savedSearches } from "../../db/schema";
-import type { AuthUser } from "../../env";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { AppError, type ErrorDetail } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { isoAt } from "../../platform/clock";
+import { AppError, type ErrorDetail } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { decodeCursor, toPage } from "../../platform/pagination";
+import { enqueue } from "../../platform/queue";
 import { meiliOf } from "./meili";
 import { runSearch } from "./query";
 import { searchIndexSchema } from "./queue";
@@ -183,7 +183,7 @@ export async function removeAlert(deps: Deps, userId: string, id: string): Promi
  * Rebuilds indexes from D1 through the search queue, one chunk of 100 entities per message (each chunk
  * enqueues the next), so a rebuild of any size fits the Workers limits. Admins only.
  */
-export async function requestRebuild(deps: Deps, user: AuthUser, body: z.output<typeof RebuildBody>) {
+export async function requestRebuild(deps: Deps, user: Actor, body: z.output<typeof RebuildBody>) {
   if (user.role !== "admin") throw new AppError("FORBIDDEN");
   if (body.engine === "meilisearch" && !meiliOf(deps.env)) throw new AppError("SEARCH_ENGINE_NOT_CONFIGURED");
   const types: IndexedType[] = body.type === "all" ? INDEXED_TYPES : [body.type];

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { currentUser, requireAuth } from "../../lib/auth";
-import { depsOf } from "../../lib/deps";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { depsOf } from "../../core/deps";
+import { currentUser, requireAuth } from "../../core/identity/auth";
+import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
 import { PreferencesSchema, UpdatePreferencesBody } from "./schemas";
 import { getPreferences, updatePreferences } from "./service";
 

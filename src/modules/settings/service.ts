@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { Deps } from "../../core/deps";
 import { userPreferences, users } from "../../db/schema";
-import { isoAt } from "../../lib/clock";
-import type { Deps } from "../../lib/deps";
-import { notFound } from "../../lib/errors";
+import { isoAt } from "../../platform/clock";
+import { notFound } from "../../platform/errors";
 import type { UpdatePreferencesInput } from "./schemas";
 
 /**

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { RateDecision, RateRule } from "../../durable-objects/rate-limiter";
-import type { AppEnv } from "../env";
 import { DAY, HOUR, MINUTE } from "./clock";
+import type { AppEnv } from "./env";
 import { AppError } from "./errors";
+import type { RateDecision, RateRule } from "./rate-limiter";
 
 /**
  * Every rate limit in one table (PRODUCT.md, seed 000 §7.3). A policy is one or more rules counted

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
-import type { Bindings } from "../src/env";
-import { systemClock } from "../src/lib/clock";
-import { logError, logInfo } from "../src/lib/log";
+import { systemClock } from "./clock";
+import type { Bindings } from "./env";
+import { logError, logInfo } from "./log";
 
 /**
  * The one way to produce and consume queue messages.

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from "./crypto";
-import { base64url, fromBase64url, utf8 } from "./encoding";
+import { timingSafeEqual } from "../../platform/crypto";
+import { base64url, fromBase64url, utf8 } from "../../platform/encoding";
 
 /**
  * Password hashing with PBKDF2-HMAC-SHA-256 on WebCrypto (native code in workerd, no CPU spent in JS).

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { createDb, type Db } from "../db/client";
-import type { AppEnv, Bindings } from "../env";
-import type { Locale } from "./i18n";
+import type { AppEnv, Bindings } from "../platform/env";
+import type { Locale } from "../platform/i18n";
+import { createDb, type Db } from "./db";
 
 /** What a service needs from the outside world; routes, queue consumers and cron build it the same way. */
 export interface Deps {

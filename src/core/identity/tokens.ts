@@ -1,8 +1,9 @@
 import { type JWTVerifyOptions, errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import type { AuthUser, Bindings } from "../env";
-import { utf8 } from "./encoding";
-import { jwtSigningSecret, jwtVerificationSecrets } from "./environment";
-import { AppError } from "./errors";
+import { utf8 } from "../../platform/encoding";
+import type { Bindings } from "../../platform/env";
+import { jwtSigningSecret, jwtVerificationSecrets } from "../../platform/environment";
+import { AppError } from "../../platform/errors";
+import { type Actor, isRole } from "./actor";
 
 /**
  * Access tokens: HS256 JWTs (algorithm pinned on verify), 15 minutes. JWT_SECRET signs; during a rotation
@@ -40,7 +41,7 @@ function hmacKeyOf(secret: string): Promise<CryptoKey> {
  * that passed under the same keys is let through; failures are never remembered. Revocation is still
  * checked per request (lib/auth.ts).
  */
-type Verified = Map<string, { user: AuthUser; expiresAtMs: number }>;
+type Verified = Map<string, { user: Actor; expiresAtMs: number }>;
 const verifiedByKeys = new Map<string, Verified>();
 const VERIFIED_CACHE_MAX = 10_000;
 const CLOCK_TOLERANCE_S = 5;
@@ -71,7 +72,7 @@ async function verifyWithAny(token: string, secrets: string[], options: JWTVerif
   throw failure;
 }
 
-export async function signAccessToken(env: TokenEnv, user: AuthUser, nowMs: number): Promise<string> {
+export async function signAccessToken(env: TokenEnv, user: Actor, nowMs: number): Promise<string> {
   const key = await hmacKeyOf(jwtSigningSecret(env));
   const iat = Math.floor(nowMs / 1000);
   return new SignJWT({ sid: user.sessionId, role: user.role, ev: user.emailVerified })
@@ -83,7 +84,7 @@ export async function signAccessToken(env: TokenEnv, user: AuthUser, nowMs: numb
     .sign(key);
 }
 
-export async function verifyAccessToken(env: TokenEnv, token: string, nowMs: number): Promise<AuthUser> {
+export async function verifyAccessToken(env: TokenEnv, token: string, nowMs: number): Promise<Actor> {
   const secrets = jwtVerificationSecrets(env);
   const verified = verifiedUnder(secrets);
   const known = verified.get(token);
@@ -101,10 +102,10 @@ export async function verifyAccessToken(env: TokenEnv, token: string, nowMs: num
     });
     if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.exp !== "number")
       throw new AppError("INVALID_TOKEN");
-    const user: AuthUser = Object.freeze({
+    const user: Actor = Object.freeze({
       id: payload.sub,
       sessionId: payload.sid,
-      role: typeof payload.role === "string" ? payload.role : "member",
+      role: isRole(payload.role) ? payload.role : "member",
       emailVerified: payload.ev === true,
     });
     if (verified.size >= VERIFIED_CACHE_MAX) verified.clear();

@@ -1,7 +1,11 @@
-import type { Clock } from "./lib/clock";
-import type { Locale } from "./lib/i18n";
+import type { Clock } from "./clock";
+import type { Locale } from "./i18n";
 
-/** Bindings declared in wrangler.toml, plus secrets. Every optional secret has a local default. */
+/**
+ * Bindings declared in wrangler.toml, plus secrets. Every optional secret has a local default. Durable
+ * Object namespaces of a module are declared by that module (interface merging), so this layer never
+ * names a module's class.
+ */
 export interface Bindings {
   DB: D1Database;
   MEDIA: R2Bucket;
@@ -11,9 +15,7 @@ export interface Bindings {
   MEDIA_QUEUE: Queue<unknown>;
   SEARCH_QUEUE: Queue<unknown>;
   IMAGES: ImagesBinding;
-  RATE_LIMITER: DurableObjectNamespace<import("../durable-objects/rate-limiter").RateLimiter>;
-  CHAT_ROOM: DurableObjectNamespace<import("../durable-objects/chat-room").ChatRoom>;
-  USER_HUB: DurableObjectNamespace<import("../durable-objects/user-hub").UserHub>;
+  RATE_LIMITER: DurableObjectNamespace<import("./rate-limiter").RateLimiter>;
 
   ENVIRONMENT: string;
   APP_URL: string;
@@ -59,19 +61,11 @@ export interface Bindings {
   MEILISEARCH_INDEX_PREFIX?: string;
 }
 
-/** The authenticated caller, decoded from the access token. */
-export interface AuthUser {
-  id: string;
-  sessionId: string;
-  role: string;
-  emailVerified: boolean;
-}
-
+/** Per-request values; the core layer adds the authenticated caller (`user`). */
 export interface Variables {
   requestId: string;
   locale: Locale;
   clock: Clock;
-  user: AuthUser | undefined;
 }
 
 export interface AppEnv {

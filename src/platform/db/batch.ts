@@ -1,5 +1,9 @@
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "./client";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+
+/** Any drizzle D1 client, whatever its schema. */
+// biome-ignore lint/suspicious/noExplicitAny: the schema does not matter to a batch
+type Db = DrizzleD1Database<any> & { $client: D1Database };
 
 /** A raw write statement (`db.run(sql\`...\`)`), the usual item of a batch. */
 export type Statement = ReturnType<Db["run"]>;

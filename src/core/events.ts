@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { enqueue } from "../../queues/framework";
-import type { Bindings } from "../env";
+import type { Bindings } from "../platform/env";
+import { enqueue } from "../platform/queue";
 
 /**
  * Domain events: things members did that others may be told about (notifications, emails, push).

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv, AuthUser, Bindings } from "../env";
-import { AppError } from "./errors";
+import type { AppEnv, Bindings } from "../../platform/env";
+import { AppError } from "../../platform/errors";
+import type { Actor } from "./actor";
 import { ACCESS_TOKEN_TTL_SECONDS, verifyAccessToken } from "./tokens";
 
 /**
@@ -35,7 +36,7 @@ async function isRevoked(env: Pick<Bindings, "KV">, sessionId: string, now: numb
   return revoked;
 }
 
-export async function authenticate(c: Context<AppEnv>, token: string): Promise<AuthUser> {
+export async function authenticate(c: Context<AppEnv>, token: string): Promise<Actor> {
   const now = Date.now();
   const user = await verifyAccessToken(c.env, token, c.var.clock.now());
   if (await isRevoked(c.env, user.sessionId, now)) throw new AppError("INVALID_TOKEN");
@@ -58,7 +59,7 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-export function currentUser(c: Context<AppEnv>): AuthUser {
+export function currentUser(c: Context<AppEnv>): Actor {
   const user = c.var.user;
   if (!user) throw new AppError("UNAUTHENTICATED");
   return user;

@@ -1,13 +1,8 @@
-import {
-  type MessageRow,
-  type ReactionRow,
-  type ReplyTarget,
-  renderMessage,
-} from "../src/modules/conversations/render";
-import { maySee, seesMember, type Viewer } from "../src/modules/conversations/rules";
-import type { Attachment, HistoryQuery, Message } from "../src/modules/conversations/schemas";
-import type { HubFrame } from "../src/modules/realtime/hub";
-import { events } from "../src/modules/realtime/protocol";
+import type { HubFrame } from "../realtime/hub";
+import { events } from "../realtime/protocol";
+import { type MessageRow, type ReactionRow, type ReplyTarget, renderMessage } from "./render";
+import { maySee, seesMember, type Viewer } from "./rules";
+import type { Attachment, HistoryQuery, Message } from "./schemas";
 
 /**
  * The chat room's storage (its own SQLite): the conversation's log and its messages. Every change is one

@@ -1,5 +1,5 @@
-import type { Bindings } from "../env";
 import { utf8 } from "./encoding";
+import type { Bindings } from "./env";
 import { AppError } from "./errors";
 import { logError } from "./log";
 

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import type { AppEnv } from "../env";
 import { systemClock } from "./clock";
+import type { AppEnv } from "./env";
 import { ConfigurationError, configurationProblems, reportConfigurationProblems } from "./environment";
 import { AppError } from "./errors";
 import { negotiateLocale } from "./i18n";

@@ -1,0 +1,473 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Context } from "hono";
+import { createDb, type Db } from "../../core/db";
+import type { Deps } from "../../core/deps";
+import { authenticate } from "../../core/identity/auth";
+import { systemClock } from "../../platform/clock";
+import type { AppEnv, Bindings } from "../../platform/env";
+import { AppError, type ErrorCode, type ErrorDetail, errorMessage } from "../../platform/errors";
+import type { Locale } from "../../platform/i18n";
+import {
+  deleteMessage,
+  editMessage,
+  markRead,
+  reactToMessage,
+  sendMessage,
+  setTyping,
+} from "../conversations/messages";
+import { roomOf } from "../conversations/room";
+import { membershipsAmong } from "../conversations/store";
+import type { HubFrame } from "./hub";
+import { presenceSnapshot, publishPresence } from "./presence";
+import { ClientFrame, HEARTBEAT_MS, MAX_FRAME_BYTES, PROTOCOL, type PresenceStatus } from "./protocol";
+import { type SocketClaims, tokenExpiry } from "./socket";
+
+/**
+ * One hub per member (named by the member id): holds every WebSocket the member has open (devices, tabs)
+ * with the Hibernation API, so an idle connection costs nothing, and pushes live events to them.
+ *
+ * Per-socket state that must survive hibernation (who, which session, token expiry, online/away) is in the
+ * socket's attachment. Transient per-socket state (conversations being resumed, their replay floors) is
+ * in memory: it only matters while a resume is running, which keeps the object awake.
+ */
+interface SocketInfo extends SocketClaims {
+  /** Socket id, unique per connection. */
+  id: string;
+  status: "online" | "away";
+}
+
+const PING = '{"type":"ping"}';
+/** Replays of one conversation tried before the socket is closed for the client to resume again. */
+const REPLAY_ATTEMPTS = 3;
+/** A socket opened with ?resume=1 that never sends `resume` gets its held events after this long. */
+const RESUME_GRACE_MS = 10_000;
+const PONG = '{"type":"pong"}';
+
+export class UserHub extends DurableObject<Bindings> {
+  private readonly infos = new WeakMap<WebSocket, SocketInfo>();
+  /**
+   * Sockets opened with ?resume=1 whose first `resume` has not arrived: every conversation frame waits
+   * here, so nothing can overtake the replay (an event sent live before the resume would otherwise arrive
+   * ahead of older ones the replay brings, and again inside the replay).
+   */
+  private readonly awaitingResume = new WeakMap<WebSocket, HubFrame[]>();
+  /** Conversations a socket is resuming: live frames for them wait here until the replay is sent. */
+  private readonly resuming = new WeakMap<WebSocket, Map<string, HubFrame[]>>();
+  /** Per socket and conversation: the seq a replay covered; live frames at or below it were replayed. */
+  private readonly floors = new WeakMap<WebSocket, Map<string, number>>();
+  private readonly closed = new WeakSet<WebSocket>();
+  private published: PresenceStatus | null = null;
+  /** One drizzle instance for the object's lifetime (building one per frame costs more than the frame). */
+  private readonly db: Db;
+  private presenceChain: Promise<void> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.db = createDb(env.DB);
+    // Heartbeats are answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /** Accepts an upgrade already authenticated by src/modules/realtime/routes.ts (claims in a header). */
+  override async fetch(request: Request): Promise<Response> {
+    const claims = JSON.parse(request.headers.get("x-majlis-socket") ?? "null") as SocketClaims | null;
+    if (!claims || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response(null, { status: 400 });
+    }
+    const pair = new WebSocketPair();
+    const client = pair[0];
+    const server = pair[1];
+    this.ctx.acceptWebSocket(server, [claims.sessionId]);
+    const info: SocketInfo = { ...claims, id: crypto.randomUUID(), status: "online" };
+    server.serializeAttachment(info);
+    this.infos.set(server, info);
+    if (claims.holdUntilResume) {
+      this.awaitingResume.set(server, []);
+      setTimeout(() => this.releaseAwaiting(server), RESUME_GRACE_MS);
+    }
+    this.send(server, {
+      type: "ready",
+      protocol: PROTOCOL,
+      userId: info.userId,
+      socketId: info.id,
+      serverTime: new Date(systemClock.now()).toISOString(),
+      heartbeatMs: HEARTBEAT_MS,
+    });
+    this.presenceChanged(info.userId);
+    void presenceSnapshot(this.env, info.userId)
+      .then((users) => this.send(server, { type: "presence.snapshot", users }))
+      .catch((err) => logError("presence snapshot failed", err));
+    return new Response(null, {
+      status: 101,
+      webSocket: client,
+      headers: claims.protocol ? { "Sec-WebSocket-Protocol": claims.protocol } : {},
+    });
+  }
+
+  /** Sends frames to every open socket of the member; answers how many sockets there were. */
+  deliver(frames: HubFrame[]): { sockets: number } {
+    let sockets = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (this.closed.has(ws)) continue;
+      sockets++;
+      const info = this.info(ws);
+      const resuming = this.resuming.get(ws);
+      const floors = this.floors.get(ws);
+      for (const f of frames) {
+        if (f.o !== undefined && f.o === info.id) continue;
+        if (f.c !== undefined && f.s !== undefined) {
+          const early = this.awaitingResume.get(ws);
+          if (early) {
+            early.push(f);
+            continue;
+          }
+          const waiting = resuming?.get(f.c);
+          if (waiting) {
+            waiting.push(f);
+            continue;
+          }
+          const floor = floors?.get(f.c);
+          if (floor !== undefined && f.s <= floor) continue;
+        }
+        sendRaw(ws, f.j);
+      }
+    }
+    return { sockets };
+  }
+
+  /** Closes the member's sockets (all, or those of the given sessions): sign-out, suspension, deletion. */
+  disconnect(sessionIds: string[] | null): void {
+    const sockets = sessionIds
+      ? sessionIds.flatMap((sid) => this.ctx.getWebSockets(sid))
+      : this.ctx.getWebSockets();
+    for (const ws of sockets) {
+      this.closed.add(ws);
+      try {
+        ws.close(4001, "signed out");
+      } catch {
+        // already closed
+      }
+    }
+    const any = sockets[0];
+    if (any) this.presenceChanged(this.info(any).userId);
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const info = this.info(ws);
+    if (typeof raw !== "string")
+      return this.fail(ws, undefined, "VALIDATION_ERROR", [{ message: "send JSON text frames" }]);
+    if (raw.length > MAX_FRAME_BYTES) return this.fail(ws, undefined, "PAYLOAD_TOO_LARGE");
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return this.fail(ws, undefined, "MALFORMED_JSON");
+    }
+    const ref = refOf(data);
+    const parsed = ClientFrame.safeParse(data);
+    if (!parsed.success) {
+      const details = parsed.error.issues.slice(0, 20).map((i) => ({
+        path: i.path.map(String).join("."),
+        message: i.message,
+        code: i.code,
+      }));
+      return this.fail(ws, ref, "VALIDATION_ERROR", details);
+    }
+    const frame = parsed.data;
+    const now = systemClock.now();
+    if (frame.type !== "auth" && frame.type !== "ping" && now >= info.exp) {
+      return this.fail(ws, ref, "TOKEN_EXPIRED");
+    }
+    try {
+      await this.handle(ws, info, frame, now);
+    } catch (err) {
+      if (err instanceof AppError) return this.fail(ws, ref, err.code, err.details);
+      logError("socket frame failed", err);
+      this.fail(ws, ref, "INTERNAL");
+    }
+  }
+
+  override async webSocketClose(
+    ws: WebSocket,
+    code: number,
+    _reason: string,
+    _wasClean: boolean,
+  ): Promise<void> {
+    this.closed.add(ws);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // the runtime already completed the close
+    }
+    this.presenceChanged(this.info(ws).userId);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.closed.add(ws);
+    this.presenceChanged(this.info(ws).userId);
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  private async handle(ws: WebSocket, info: SocketInfo, frame: ClientFrame, now: number): Promise<void> {
+    const deps: Deps = {
+      db: this.db,
+      env: this.env,
+      now,
+      locale: info.locale,
+      waitUntil: (p) => void p.catch((err) => logError("background work failed", err)),
+    };
+    const user = { id: info.userId, emailVerified: info.emailVerified };
+    switch (frame.type) {
+      case "send": {
+        const { type: _t, ref, conversationId, ...input } = frame;
+        const result = await sendMessage(deps, user, conversationId, input, info.id);
+        return this.ack(ws, ref, {
+          conversationId,
+          seq: result.message.seq,
+          duplicate: result.duplicate,
+          message: result.message,
+        });
+      }
+      case "edit": {
+        const result = await editMessage(deps, user, frame.conversationId, frame.seq, frame.text, info.id);
+        return this.ack(ws, frame.ref, {
+          conversationId: frame.conversationId,
+          seq: frame.seq,
+          message: result.message,
+        });
+      }
+      case "delete": {
+        const result = await deleteMessage(deps, user, frame.conversationId, frame.seq, frame.scope, info.id);
+        return this.ack(ws, frame.ref, {
+          conversationId: frame.conversationId,
+          seq: frame.seq,
+          message: result.message,
+        });
+      }
+      case "react": {
+        const result = await reactToMessage(
+          deps,
+          user,
+          frame.conversationId,
+          frame.seq,
+          frame.emoji,
+          info.id,
+        );
+        return this.ack(ws, frame.ref, {
+          conversationId: frame.conversationId,
+          seq: frame.seq,
+          message: result.message,
+        });
+      }
+      case "read": {
+        const result = await markRead(deps, user, frame.conversationId, frame.seq);
+        return this.ack(ws, frame.ref, { conversationId: frame.conversationId, readSeq: result.readSeq });
+      }
+      case "typing":
+        return setTyping(deps, user, frame.conversationId, frame.state);
+      case "presence": {
+        info.status = frame.status;
+        ws.serializeAttachment(info);
+        this.presenceChanged(info.userId);
+        return this.ack(ws, frame.ref, { status: frame.status });
+      }
+      case "resume":
+        return this.resume(ws, info, frame.conversations, frame.ref);
+      case "ping":
+        return this.send(ws, { type: "pong", ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
+      case "auth": {
+        // The same verification as an HTTP request (signature, expiry, revoked session), for a fresh token.
+        const fake = { env: this.env, var: { clock: systemClock } } as unknown as Context<AppEnv>;
+        const fresh = await authenticate(fake, frame.token);
+        if (fresh.id !== info.userId) throw new AppError("INVALID_TOKEN");
+        info.exp = tokenExpiry(frame.token) ?? now;
+        info.emailVerified = fresh.emailVerified;
+        ws.serializeAttachment(info);
+        return this.ack(ws, frame.ref, { expiresAt: new Date(info.exp).toISOString() });
+      }
+    }
+  }
+
+  /**
+   * Replays what the socket missed in each conversation, then lets live events through again. Live
+   * frames arriving meanwhile are held and released afterwards unless the replay already covered them,
+   * so the client gets every event once, in order.
+   */
+  private async resume(ws: WebSocket, info: SocketInfo, conversations: Record<string, number>, ref?: string) {
+    let resuming = this.resuming.get(ws);
+    if (!resuming) {
+      resuming = new Map();
+      this.resuming.set(ws, resuming);
+    }
+    let floors = this.floors.get(ws);
+    if (!floors) {
+      floors = new Map();
+      this.floors.set(ws, floors);
+    }
+    const entries = Object.entries(conversations);
+    for (const [id] of entries) if (!resuming.has(id)) resuming.set(id, []);
+    // Frames held since the connect: those of resumed conversations join the replay's queue (released
+    // after it, minus what it covered); the others go out now, in their order.
+    const early = this.awaitingResume.get(ws);
+    if (early) {
+      this.awaitingResume.delete(ws);
+      for (const f of early) {
+        const queue = f.c === undefined ? undefined : resuming.get(f.c);
+        if (queue) queue.push(f);
+        else sendRaw(ws, f.j);
+      }
+    }
+
+    // Conversations the member is not in answer NOT_FOUND without waking their rooms (null: the check
+    // itself failed, so each room decides).
+    const known = await membershipsAmong(
+      this.env.DB,
+      info.userId,
+      entries.map(([id]) => id),
+    ).catch((err) => {
+      logError("resume membership check failed", err);
+      return null;
+    });
+    const results = await Promise.all(
+      entries.map(async ([conversationId, after]) => {
+        let cursor = after;
+        let failed: ErrorCode | null = known && !known.has(conversationId) ? "NOT_FOUND" : null;
+        // A room that restarts mid-replay (deploy, eviction) throws once; the next call reaches a new one.
+        for (let attempt = 1; !failed; attempt++) {
+          try {
+            for (;;) {
+              const page = await roomOf(this.env, conversationId).replay(conversationId, info.userId, cursor);
+              if (!page.ok) {
+                failed = page.code;
+                break;
+              }
+              for (const f of page.frames) sendRaw(ws, f.j);
+              cursor = page.upTo;
+              if (!page.more) break;
+            }
+            break;
+          } catch (err) {
+            if (err instanceof AppError) {
+              failed = err.code;
+              break;
+            }
+            logError("replay failed", err);
+            if (attempt < REPLAY_ATTEMPTS) continue;
+            // Dropping the held events would leave a gap: close, so the client reconnects and resumes.
+            this.closed.add(ws);
+            try {
+              ws.close(1011, "resume failed: reconnect and resume again");
+            } catch {
+              // already closing
+            }
+            return { conversationId, seq: null, error: "INTERNAL" as const };
+          }
+        }
+        const held = resuming.get(conversationId) ?? [];
+        resuming.delete(conversationId);
+        if (failed) {
+          this.send(ws, {
+            type: "error",
+            code: failed,
+            message: errorMessage(failed, info.locale),
+            conversationId,
+          });
+          return { conversationId, seq: null, error: failed };
+        }
+        floors.set(conversationId, cursor);
+        for (const f of held) if (f.s === undefined || f.s > cursor) sendRaw(ws, f.j);
+        this.send(ws, { type: "resumed", conversationId, seq: cursor });
+        return { conversationId, seq: cursor };
+      }),
+    );
+    this.ack(ws, ref, { conversations: results });
+  }
+
+  /** The grace period of a ?resume=1 socket ended without a `resume`: send what was held. */
+  private releaseAwaiting(ws: WebSocket): void {
+    const early = this.awaitingResume.get(ws);
+    if (!early) return;
+    this.awaitingResume.delete(ws);
+    if (!this.closed.has(ws)) for (const f of early) sendRaw(ws, f.j);
+  }
+
+  // ---------------------------------------------------------------- presence
+
+  /** Recomputes the member's presence from their open sockets and publishes it when it changed. */
+  private presenceChanged(userId: string): void {
+    this.presenceChain = this.presenceChain
+      .then(async () => {
+        const status = this.aggregate();
+        // Remembered in storage: a hub woken from hibernation must not announce an unchanged status.
+        this.published ??= this.ctx.storage.kv.get<PresenceStatus>("presence") ?? null;
+        if (status === this.published) return;
+        this.published = status;
+        this.ctx.storage.kv.put("presence", status);
+        await publishPresence(this.env, userId, status, systemClock.now());
+      })
+      .catch((err) => logError("presence publish failed", err));
+  }
+
+  private aggregate(): PresenceStatus {
+    let open = false;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (this.closed.has(ws) || ws.readyState > 1) continue;
+      if (this.info(ws).status === "online") return "online";
+      open = true;
+    }
+    return open ? "away" : "offline";
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private info(ws: WebSocket): SocketInfo {
+    let info = this.infos.get(ws);
+    if (!info) {
+      info = ws.deserializeAttachment() as SocketInfo;
+      this.infos.set(ws, info);
+    }
+    return info;
+  }
+
+  private send(ws: WebSocket, event: object): void {
+    sendRaw(ws, JSON.stringify(event));
+  }
+
+  private ack(ws: WebSocket, ref: string | undefined, body: object): void {
+    this.send(ws, { type: "ack", ...(ref !== undefined ? { ref } : {}), ...body });
+  }
+
+  private fail(ws: WebSocket, ref: string | undefined, code: ErrorCode, details?: ErrorDetail[]): void {
+    const locale: Locale = this.info(ws).locale;
+    this.send(ws, {
+      type: "error",
+      ...(ref !== undefined ? { ref } : {}),
+      code,
+      message: errorMessage(code, locale),
+      ...(details && details.length > 0 ? { details } : {}),
+    });
+  }
+}
+
+function sendRaw(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // The socket is closing; its close handler cleans up.
+  }
+}
+
+function refOf(data: unknown): string | undefined {
+  if (data && typeof data === "object" && "ref" in data) {
+    const ref = (data as { ref: unknown }).ref;
+    if (typeof ref === "string" && ref.length <= 64) return ref;
+  }
+  return undefined;
+}
+
+function logError(msg: string, err: unknown): void {
+  console.error(
+    JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err) }),
+  );
+}
