@@ -1,25 +1,13 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { MergeSchemaPath } from "hono/types";
 import { readAuth } from "./core/identity/auth";
-import { authRoutes } from "./modules/auth/routes";
-import { bookmarkRoutes } from "./modules/bookmarks/routes";
-import { commentRoutes, postCommentRoutes } from "./modules/comments/routes";
-import { conversationRoutes } from "./modules/conversations/routes";
-import { devRoutes } from "./modules/dev/routes";
-import { docsPage } from "./modules/docs/page";
-import { feedRoutes } from "./modules/feed/routes";
-import { blockRoutes, connectionRoutes, followRoutes } from "./modules/graph/routes";
-import { hashtagRoutes } from "./modules/hashtags/routes";
-import { deliveryRoutes, mediaRoutes, STREAMED_UPLOAD_PATH } from "./modules/media/routes";
-import { notificationRoutes } from "./modules/notifications/routes";
-import { pollRoutes } from "./modules/polls/routes";
-import { profilePostRoutes } from "./modules/posts/profile-routes";
-import { postRoutes } from "./modules/posts/routes";
-import { profileRoutes } from "./modules/profiles/routes";
-import { pushRoutes } from "./modules/push/routes";
-import { commentReactionRoutes, postReactionRoutes } from "./modules/reactions/routes";
-import { realtimeRoutes } from "./modules/realtime/routes";
-import { adminSearchRoutes, searchRoutes } from "./modules/search/routes";
-import { settingsRoutes } from "./modules/settings/routes";
+import type { ModuleManifest } from "./core/module";
+import { MODULES } from "./modules";
+import { STREAMED_UPLOAD_PATH } from "./modules/media";
+import { docsPage } from "./platform/docs-page";
+import type { AppEnv } from "./platform/env";
 import { configurationProblems, reportConfigurationProblems } from "./platform/environment";
 import { AppError, type ErrorCode, errorBody, errorStatus } from "./platform/errors";
 import { logError } from "./platform/log";
@@ -34,6 +22,13 @@ import {
 import { createRouter } from "./platform/openapi";
 
 const VERSION = "0.1.0";
+
+/** The routes of every module as one schema, so `hc<AppType>` types every endpoint. */
+type MountsOf<M> = M extends { routes: readonly (infer R)[] } ? R : never;
+type Mounted<R> = R extends { path: infer P extends string; router: Hono<AppEnv, infer S, "/"> }
+  ? MergeSchemaPath<S, P>
+  : never;
+type AppSchema = Mounted<MountsOf<(typeof MODULES)[number]>>;
 
 /** Builds the Hono app: global middleware, then every module under /api/v1, then the API document. */
 export function buildApp() {
@@ -58,32 +53,10 @@ export function buildApp() {
     return c.json({ status: "misconfigured", version: VERSION, time, problems }, 503);
   });
 
-  const routes = app
-    .route("/api/v1/auth", authRoutes)
-    .route("/api/v1/dev", devRoutes)
-    .route("/api/v1/follow", followRoutes)
-    .route("/api/v1/connections", connectionRoutes)
-    .route("/api/v1/users", blockRoutes)
-    .route("/api/v1/profiles", profileRoutes)
-    .route("/api/v1/settings", settingsRoutes)
-    .route("/api/v1/posts", postRoutes)
-    .route("/api/v1/posts", postReactionRoutes)
-    .route("/api/v1/posts", postCommentRoutes)
-    .route("/api/v1/comments", commentRoutes)
-    .route("/api/v1/comments", commentReactionRoutes)
-    .route("/api/v1/bookmarks", bookmarkRoutes)
-    .route("/api/v1/polls", pollRoutes)
-    .route("/api/v1/hashtags", hashtagRoutes)
-    .route("/api/v1/feed", feedRoutes)
-    .route("/api/v1/profiles", profilePostRoutes)
-    .route("/api/v1/conversations", conversationRoutes)
-    .route("/api/v1/realtime", realtimeRoutes)
-    .route("/api/v1/media", mediaRoutes)
-    .route("/api/v1/notifications", notificationRoutes)
-    .route("/api/v1/push", pushRoutes)
-    .route("/api/v1/search", searchRoutes)
-    .route("/api/v1/admin/search", adminSearchRoutes)
-    .route("/media", deliveryRoutes);
+  for (const module of MODULES as readonly ModuleManifest[]) {
+    for (const mount of module.routes ?? []) app.route(mount.path, mount.router);
+  }
+  const routes = app as unknown as OpenAPIHono<AppEnv, AppSchema, "/">;
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

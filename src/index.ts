@@ -1,11 +1,11 @@
 import { handleQueue } from "../queues";
 import { app } from "./app";
-import { runScheduled } from "./modules/maintenance/service";
+import { runScheduled } from "./core/cron";
 import type { Bindings } from "./platform/env";
 
+export { ChatRoom } from "../durable-objects/chat-room";
 export { RateLimiter } from "../durable-objects/rate-limiter";
-export { ChatRoom } from "./modules/conversations/chat-room";
-export { UserHub } from "./modules/realtime/user-hub";
+export { UserHub } from "../durable-objects/user-hub";
 
 export default {
   fetch: app.fetch,

@@ -1,27 +1,18 @@
 import { z } from "@hono/zod-openapi";
 import type { Bindings } from "../platform/env";
 import { enqueue } from "../platform/queue";
+import { type NotificationTypeName, notificationType } from "./notifications";
 
 /**
  * Domain events: things members did that others may be told about (notifications, emails, push).
- * Services publish them here; the notify queue consumer fans them out (issue #6 builds the consumer).
+ * Services publish them here; the notify queue consumer fans them out into notifications.
  * `key` is the idempotency key: the same action published twice is delivered once.
  */
 export const DomainEvent = z.object({
-  type: z.enum([
-    "reaction",
-    "comment",
-    "reply",
-    "mention",
-    "repost",
-    "follow",
-    "connection_request",
-    "connection_accepted",
-    "message",
-    "profile_view",
-    "endorsement",
-    "system",
-  ]),
+  /** A notification type some module declared (./notifications.ts). */
+  type: z
+    .string()
+    .refine((t): t is NotificationTypeName => notificationType(t) !== undefined, "unknown notification type"),
   actorId: z.string(),
   recipientId: z.string(),
   /** What the event is about, e.g. {type: "post", id}. */

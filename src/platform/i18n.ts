@@ -1,3 +1,5 @@
+import { z } from "@hono/zod-openapi";
+
 /** Locale negotiation. Arabic is the default; English is the other fully translated language. */
 export type Locale = "ar" | "en";
 
@@ -18,3 +20,9 @@ export function negotiateLocale(acceptLanguage: string | undefined | null): Loca
   }
   return "ar";
 }
+
+/** A BCP 47 language tag, as members choose their language. */
+export const LOCALE = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "A BCP 47 language tag such as ar, en or ar-SA")
+  .max(35);

@@ -178,3 +178,11 @@ export async function runConsumer<S extends z.ZodTypeAny>(
     ms: Date.now() - started,
   });
 }
+
+/** Receipts are kept a week: long enough to outlast every redelivery. */
+export const queueReceiptsTask = {
+  name: "purge-queue-receipts",
+  statements: (db: D1Database, now: number): D1PreparedStatement[] => [
+    db.prepare("DELETE FROM queue_receipts WHERE processed_at < ?").bind(now - 7 * 24 * 60 * 60 * 1000),
+  ],
+};

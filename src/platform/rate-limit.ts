@@ -1,78 +1,50 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { DAY, HOUR, MINUTE } from "./clock";
 import type { AppEnv } from "./env";
 import { AppError } from "./errors";
 import type { RateDecision, RateRule } from "./rate-limiter";
 
 /**
- * Every rate limit in one table (PRODUCT.md, seed 000 §7.3). A policy is one or more rules counted
- * together against one subject: the member (`user`) or the client address (`ip`).
+ * A policy is one or more rules counted together against one subject: the member (`user`) or the client
+ * address (`ip`). Each module declares its policies with `defineRateLimits` in its rate-limits.ts and adds
+ * their names to `RateLimitPolicies` by interface merging; a limit shared by several modules (block and
+ * report) is declared in the core layer.
  */
 type Subject = "user" | "ip";
-interface Policy {
+export interface Policy {
   subject: Subject;
-  rules: { limit: number; windowMs: number }[];
+  rules: readonly { limit: number; windowMs: number }[];
+}
+export type PolicyTable = Record<string, Policy>;
+export type PoliciesOf<T extends PolicyTable> = { readonly [K in keyof T]: true };
+
+/** Names of every declared policy (interface merging from each module's rate-limits.ts). */
+// biome-ignore lint/suspicious/noEmptyInterface: modules add their policies by interface merging
+export interface RateLimitPolicies {}
+export type RateLimitName = keyof RateLimitPolicies & string;
+
+const POLICIES = new Map<string, Policy>();
+
+/** Registers a module's policies (when its rate-limits.ts loads) and returns the table. */
+export function defineRateLimits<const T extends PolicyTable>(table: T): T {
+  for (const [name, policy] of Object.entries(table)) {
+    if (POLICIES.has(name) && POLICIES.get(name) !== policy)
+      throw new Error(`rate limit ${name} defined twice`);
+    POLICIES.set(name, policy);
+  }
+  return table;
 }
 
-export const RATE_LIMITS = {
-  // Auth endpoints, per client IP.
-  "auth-register": {
-    subject: "ip",
-    rules: [
-      { limit: 10, windowMs: HOUR },
-      { limit: 50, windowMs: DAY },
-    ],
-  },
-  "auth-login": {
-    subject: "ip",
-    rules: [
-      { limit: 20, windowMs: MINUTE },
-      { limit: 300, windowMs: DAY },
-    ],
-  },
-  "auth-refresh": { subject: "ip", rules: [{ limit: 60, windowMs: MINUTE }] },
-  "auth-email": {
-    subject: "ip",
-    rules: [
-      { limit: 5, windowMs: 15 * MINUTE },
-      { limit: 30, windowMs: DAY },
-    ],
-  },
-  "auth-code": { subject: "ip", rules: [{ limit: 20, windowMs: 15 * MINUTE }] },
-  // Verification codes resent to one member, whatever the client's address (each code allows 5 guesses).
-  "verification-codes": { subject: "user", rules: [{ limit: 10, windowMs: DAY }] },
-  // Routes that check a signed-in member's password (change password, delete account), per member.
-  "auth-password": {
-    subject: "user",
-    rules: [
-      { limit: 5, windowMs: 15 * MINUTE },
-      { limit: 20, windowMs: DAY },
-    ],
-  },
-  // Per member.
-  posts: { subject: "user", rules: [{ limit: 100, windowMs: 15 * MINUTE }] },
-  reactions: { subject: "user", rules: [{ limit: 60, windowMs: MINUTE }] },
-  reposts: { subject: "user", rules: [{ limit: 10, windowMs: HOUR }] },
-  bookmarks: { subject: "user", rules: [{ limit: 50, windowMs: HOUR }] },
-  comments: { subject: "user", rules: [{ limit: 60, windowMs: 15 * MINUTE }] },
-  follow: { subject: "user", rules: [{ limit: 50, windowMs: HOUR }] },
-  connections: { subject: "user", rules: [{ limit: 100, windowMs: DAY }] },
-  "block-report": { subject: "user", rules: [{ limit: 10, windowMs: DAY }] },
-  endorsements: { subject: "user", rules: [{ limit: 20, windowMs: DAY }] },
-  // Seed 000 says 10/h, but "My network" loads suggestions on every visit and the query is one statement.
-  suggestions: { subject: "user", rules: [{ limit: 60, windowMs: HOUR }] },
-  search: { subject: "user", rules: [{ limit: 30, windowMs: MINUTE }] },
-  "saved-search": { subject: "user", rules: [{ limit: 10, windowMs: DAY }] },
-  media: { subject: "user", rules: [{ limit: 20, windowMs: HOUR }] },
-  messages: { subject: "user", rules: [{ limit: 50, windowMs: MINUTE }] },
-  // Starting conversations (1:1 or group); sending is counted by "messages".
-  conversations: { subject: "user", rules: [{ limit: 30, windowMs: HOUR }] },
-  // Web Push subscriptions (a browser registers once per sign-in) and unsubscribe links (per IP, no auth).
-  push: { subject: "user", rules: [{ limit: 20, windowMs: HOUR }] },
-  unsubscribe: { subject: "ip", rules: [{ limit: 30, windowMs: 15 * MINUTE }] },
-} as const satisfies Record<string, Policy>;
+/** A declared policy; every name in the type is registered once its module is loaded. */
+export function policyOf(name: RateLimitName): Policy {
+  const policy = POLICIES.get(name);
+  if (!policy) throw new Error(`unregistered rate limit ${name}`);
+  return policy;
+}
 
-export type RateLimitName = keyof typeof RATE_LIMITS;
+/** Every registered policy, by name (documentation and tests). */
+export function registeredRateLimits(): ReadonlyMap<string, Policy> {
+  return POLICIES;
+}
 
 /**
  * The client's address as the platform reports it: CF-Connecting-IP, which Cloudflare sets on every request
@@ -85,7 +57,7 @@ export function clientIp(c: Context<AppEnv>): string {
 }
 
 function rulesOf(name: RateLimitName): RateRule[] {
-  return RATE_LIMITS[name].rules.map((r, i) => ({
+  return policyOf(name).rules.map((r, i) => ({
     name: `${name}:${i}`,
     limit: r.limit,
     windowMs: r.windowMs,
@@ -98,7 +70,7 @@ export async function enforceRateLimit(
   name: RateLimitName,
   subjectKey?: string,
 ): Promise<RateDecision> {
-  const policy: Policy = RATE_LIMITS[name];
+  const policy: Policy = policyOf(name);
   const key = subjectKey ?? (policy.subject === "user" ? c.var.user?.id : undefined) ?? `ip:${clientIp(c)}`;
   const now = c.var.clock.now();
   const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));

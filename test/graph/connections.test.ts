@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runScheduled } from "../../src/modules/maintenance/service";
+import { runScheduled } from "../../src/core/cron";
 import { advanceClockForTests, DAY, MINUTE, systemClock } from "../../src/platform/clock";
 import { block, connect, follow, waitForDomainEvent } from "../support/graph";
 import { del, env, get, post } from "../support/http";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runScheduled } from "../../src/modules/maintenance/service";
+import { runScheduled } from "../../src/core/cron";
 import { DAY, systemClock } from "../../src/platform/clock";
 import { block, connect, follow } from "../support/graph";
 import { env, post } from "../support/http";

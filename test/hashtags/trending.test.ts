@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runScheduled } from "../../src/modules/maintenance/service";
+import { runScheduled } from "../../src/core/cron";
 import { advanceClockForTests, DAY, systemClock } from "../../src/platform/clock";
 import { get } from "../support/http";
 import { createPost } from "../support/posts";

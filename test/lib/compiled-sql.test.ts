@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { viewerRef } from "../../src/modules/posts/policy";
+import { viewerRef } from "../../src/core/access/posts";
 import { CompiledSql, compile, VIEWER_STAND_IN } from "../../src/platform/db/compiled";
 
 describe("compile: drizzle SQL to numbered parameters", () => {

@@ -5,8 +5,9 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { runScheduled } from "../../src/core/cron";
+import { registeredModules } from "../../src/core/module";
 import worker from "../../src/index";
-import { TASKS } from "../../src/modules/maintenance/service";
 import { DAY } from "../../src/platform/clock";
 import { freshIp, post } from "../support/http";
 import { registerUser } from "../support/users";
@@ -66,21 +67,19 @@ describe("scheduled maintenance", () => {
       name: "broken",
       statements: (db: D1Database) => [db.prepare("SELECT * FROM no_such_table")],
     };
-    TASKS.unshift(broken);
-    try {
+    const modules = [{ name: "broken", maintenance: [broken] }, ...registeredModules()];
+    {
       const user = await registerUser();
       await post(
         "/api/v1/auth/login",
         { identifier: user.username, password: "wrong-password-1" },
         { ip: freshIp() },
       );
-      await runCron(Date.now() + 91 * DAY);
+      await runScheduled(env, Date.now() + 91 * DAY, "7 * * * *", modules);
       const left = await env.DB.prepare("SELECT count(*) AS n FROM login_history WHERE user_id = ?")
         .bind(user.id)
         .first<{ n: number }>();
       expect(left!.n).toBe(0);
-    } finally {
-      TASKS.splice(TASKS.indexOf(broken), 1);
     }
   });
 });

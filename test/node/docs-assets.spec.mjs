@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { SWAGGER_UI } from "../../src/modules/docs/page.ts";
+import { SWAGGER_UI } from "../../src/platform/docs-page.ts";
 
 /**
  * /docs loads Swagger UI from a CDN with Subresource Integrity. The hashes in src/modules/docs/page.ts must

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assetUrl, SWAGGER_UI } from "../../src/modules/docs/page";
+import { assetUrl, SWAGGER_UI } from "../../src/platform/docs-page";
 import { parseCsp } from "../support/csp";
 import { get } from "../support/http";
 

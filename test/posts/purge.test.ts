@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { TASKS } from "../../src/modules/maintenance/service";
+import { purgeTask } from "../../src/core/cron";
 import { DAY } from "../../src/platform/clock";
 import { get, post } from "../support/http";
 import { comment, createPost, react, repost, scalar } from "../support/posts";
@@ -39,8 +39,7 @@ describe("purging a deleted account's content", () => {
     await env.DB.prepare("UPDATE users SET status = 'DELETED', deleted_at = ? WHERE id = ?")
       .bind(Date.now() - 31 * DAY, doomed.id)
       .run();
-    const task = TASKS.find((t) => t.name === "purge-deleted-accounts")!;
-    await env.DB.batch(task.statements(env.DB, Date.now()));
+    await env.DB.batch(purgeTask().statements(env.DB, Date.now()));
 
     for (const table of [
       "posts WHERE author_id",

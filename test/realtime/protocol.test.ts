@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { disconnectUser, pushToUser } from "../../src/modules/realtime/hub";
+import { disconnectUser, pushToUser } from "../../src/core/live";
 import { advanceClockForTests, MINUTE } from "../../src/platform/clock";
 import { startOfFreshWindow } from "../support/clock";
 import { clientId, directConversation, groupConversation, history, sendHttp } from "../support/conversations";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runScheduled } from "../../src/modules/maintenance/service";
+import { runScheduled } from "../../src/core/cron";
 import { runSearchAlerts } from "../../src/modules/search/alerts";
 import { DAY } from "../../src/platform/clock";
 import { newId } from "../../src/platform/ids";

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { LOCALE } from "../../platform/i18n";
 import { line } from "../../platform/openapi";
 
 export const USERNAME = z
@@ -17,11 +18,6 @@ export const EMAIL = z
   .openapi({ example: "sara@example.com" });
 
 export const PASSWORD = z.string().min(1).max(256).openapi({ example: "correct-horse-battery" });
-
-export const LOCALE = z
-  .string()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "A BCP 47 language tag such as ar, en or ar-SA")
-  .max(35);
 
 export const UserSchema = z
   .object({

@@ -9,6 +9,7 @@ import {
   verifyPassword,
 } from "../../core/identity/password";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../core/identity/tokens";
+import { disconnectUser } from "../../core/live";
 import {
   emailVerifications,
   loginHistory,
@@ -26,9 +27,8 @@ import { AppError } from "../../platform/errors";
 import type { Locale } from "../../platform/i18n";
 import { newId } from "../../platform/ids";
 import { hasRateLimitLeft } from "../../platform/rate-limit";
-import { queueEmail } from "../email/service";
-import { disconnectUser } from "../realtime/hub";
-import { queueIndex } from "../search/queue";
+import { queueEmail } from "../email";
+import { queueIndex } from "../search";
 import {
   type ClientInfo,
   checkMemberPassword,
@@ -560,17 +560,4 @@ export async function deleteAccount(
   if (deleted.meta.changes !== 1) await explainRefusal(deps, userId, new AppError("INVALID_CREDENTIALS"));
   deps.waitUntil(queueIndex(deps.env, "people", userId));
   await revokeAllSessions(deps, userId, "ACCOUNT_DELETED");
-}
-
-/** Requires a verified email for content creation; the token says so, the database has the last word. */
-export async function assertEmailVerified(
-  deps: Deps,
-  user: { id: string; emailVerified: boolean },
-): Promise<void> {
-  if (user.emailVerified) return;
-  const row = await deps.db.query.users.findFirst({
-    columns: { emailVerifiedAt: true },
-    where: eq(users.id, user.id),
-  });
-  if (!row || row.emailVerifiedAt === null) throw new AppError("EMAIL_NOT_VERIFIED");
 }

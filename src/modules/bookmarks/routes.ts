@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
+import { noStore } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json, jsonBody, orNull } from "../../platform/openapi";
 import { PageQuery, pageSchema } from "../../platform/pagination";
 import { rateLimit } from "../../platform/rate-limit";
-import { noStore } from "../posts/cache";
-import { Id, PostIdParam, PostSchema } from "../posts/schemas";
+import { Id, PostIdParam, PostSchema } from "../posts";
 import * as bookmarks from "./service";
 
 const tags = ["Bookmarks"];

@@ -1,15 +1,13 @@
 import { sql } from "drizzle-orm";
+import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { isoAt } from "../../platform/clock";
-import { changed } from "../../platform/db/batch";
+import { changed, runAll } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { decodeCursor, toPage } from "../../platform/pagination";
-import { postVisibleTo } from "../posts/policy";
-import { postJsonSql, toPost } from "../posts/read";
-import { actionTargetSql } from "../posts/reposts";
-import type { Post } from "../posts/schemas";
-import { runAll } from "../posts/writes";
+import type { Post } from "../posts";
+import { actionTargetSql, postJsonSql, toPost } from "../posts";
 
 /**
  * Bookmarks: private saves of a post (jobs and articles join when their modules exist; the table already

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
+import { noStore } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
 import { pageSchema } from "../../platform/pagination";
 import { rateLimit } from "../../platform/rate-limit";
-import { noStore } from "../posts/cache";
-import { PostIdParam } from "../posts/schemas";
+import { PostIdParam } from "../posts";
 import { CommentSchema, CommentsQuery, CreateCommentBody, UpdateCommentBody } from "./schemas";
 import * as comments from "./service";
 

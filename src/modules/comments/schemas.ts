@@ -1,14 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { UserCardSchema } from "../../core/cards";
 import { orNull, text } from "../../platform/openapi";
 import { PageQuery } from "../../platform/pagination";
-import {
-  Id,
-  MentionSchema,
-  ReactionCountsSchema,
-  ReactionTypeSchema,
-  TextDirectionSchema,
-} from "../posts/schemas";
-import { UserCardSchema } from "../profiles/card";
+import { Id, MentionSchema, ReactionCountsSchema, ReactionTypeSchema, TextDirectionSchema } from "../posts";
 
 export const COMMENT_MAX = 1250;
 

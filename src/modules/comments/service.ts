@@ -1,30 +1,29 @@
 import { type SQL, sql } from "drizzle-orm";
+import { commentVisibleTo } from "../../core/access/comments";
+import { postVisibleTo } from "../../core/access/posts";
+import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { type DomainEvent, publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
+import { assertEmailVerified } from "../../core/identity/verified";
 import type { StoredMention } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
-import { changed } from "../../platform/db/batch";
+import { changed, runAll, valueOrNull } from "../../platform/db/batch";
 import { CompiledSql } from "../../platform/db/compiled";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { decodeCursor, toPage } from "../../platform/pagination";
 import { detectTextDirection, extractMentions } from "../../platform/text";
-import { assertEmailVerified } from "../auth/service";
-import { postVisibleTo } from "../posts/policy";
-import { REACTION_COLUMNS, reactionCountsOf } from "../posts/read";
-import { actionTargetSql } from "../posts/reposts";
 import {
+  actionTargetSql,
   insertMentions,
   linkMentions,
   type MentionCandidate,
   mentionCandidatesQuery,
   mentionedUsernames,
-  runAll,
-  valueOrNull,
-} from "../posts/writes";
-import { userCardJsonSql } from "../profiles/card";
-import { commentVisibleTo } from "./policy";
+  REACTION_COLUMNS,
+  reactionCountsOf,
+} from "../posts";
 import type { Comment } from "./schemas";
 
 /** The comment representation as one JSON value built in SQL (see posts/read.ts for the idea). */

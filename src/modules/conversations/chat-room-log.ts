@@ -1,5 +1,5 @@
-import type { HubFrame } from "../realtime/hub";
-import { events } from "../realtime/protocol";
+import type { HubFrame } from "../../core/live";
+import { events } from "./events";
 import { type MessageRow, type ReactionRow, type ReplyTarget, renderMessage } from "./render";
 import { maySee, seesMember, type Viewer } from "./rules";
 import type { Attachment, HistoryQuery, Message } from "./schemas";

@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { publishEvents } from "../../core/events";
+import { type HubFrame, hubOf } from "../../core/live";
 import { systemClock } from "../../platform/clock";
 import type { Bindings } from "../../platform/env";
 import type { ErrorCode } from "../../platform/errors";
-import { type HubFrame, hubOf } from "../realtime/hub";
-import { events } from "../realtime/protocol";
 import { RoomLog } from "./chat-room-log";
+import { events } from "./events";
 import type { MessageRow } from "./render";
 import { fail, type RoomResult } from "./room";
 import {
@@ -34,6 +34,13 @@ import {
   recordAttachments,
   summaryStatements,
 } from "./store";
+
+declare module "../../platform/env" {
+  interface Bindings {
+    /** One ChatRoom Durable Object per conversation. */
+    CHAT_ROOM: DurableObjectNamespace<ChatRoom>;
+  }
+}
 
 /**
  * One chat room per conversation (named by the conversation id): the authority for its messages.

@@ -1,15 +1,16 @@
 import { sql } from "drizzle-orm";
+import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
+import { pushToUsers } from "../../core/live";
 import { isoAt } from "../../platform/clock";
 import { AppError } from "../../platform/errors";
 import { ID_PATTERN } from "../../platform/ids";
 import { decodeCursor, toPage } from "../../platform/pagination";
-import { userCardJsonSql } from "../profiles/card";
-import { pushToUsers } from "../realtime/hub";
-import { events } from "../realtime/protocol";
+import { events } from "./events";
+import { applyChange, memberIds, tellMembers } from "./members";
+import { type ConversationDetail, getConversation } from "./read";
 import { GROUP_MAX_MEMBERS, INVITATION_TTL_MS, INVITATIONS_PER_DAY } from "./rules";
 import type { ConversationInvitation } from "./schemas";
-import { applyChange, type ConversationDetail, getConversation, memberIds, tellMembers } from "./service";
 import { pendingInvitationSql } from "./store";
 
 /**

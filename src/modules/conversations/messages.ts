@@ -1,7 +1,7 @@
 import type { Deps } from "../../core/deps";
 import type { Actor } from "../../core/identity/actor";
+import { assertEmailVerified } from "../../core/identity/verified";
 import { enforceRateLimitFor } from "../../platform/rate-limit";
-import { assertEmailVerified } from "../auth/service";
 import { roomOf, unwrap } from "./room";
 import type { HistoryQuery, SendInput } from "./schemas";
 

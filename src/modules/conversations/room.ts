@@ -1,14 +1,6 @@
 import type { Bindings } from "../../platform/env";
 import { AppError, type ErrorCode, type ErrorDetail } from "../../platform/errors";
 import { ID_PATTERN } from "../../platform/ids";
-import type { ChatRoom } from "./chat-room";
-
-declare module "../../platform/env" {
-  interface Bindings {
-    /** One ChatRoom Durable Object per conversation. */
-    CHAT_ROOM: DurableObjectNamespace<ChatRoom>;
-  }
-}
 
 /** How the chat room answers its callers: errors travel as codes (RPC does not carry AppError across). */
 export type RoomResult<T> = ({ ok: true } & T) | { ok: false; code: ErrorCode; details?: ErrorDetail[] };

@@ -6,6 +6,7 @@ import { PageQuery, pageSchema } from "../../platform/pagination";
 import { rateLimit } from "../../platform/rate-limit";
 import * as invitations from "./invitations";
 import * as messages from "./messages";
+import { getConversation, listConversations } from "./read";
 import {
   AddMembersInput,
   ConversationDetailSchema,
@@ -134,8 +135,7 @@ export const conversationRoutes = createRouter()
       request: { query: PageQuery.extend(ListQuery.shape) },
       responses: { 200: json(pageSchema(ConversationSchema)), ...errors(400, 401) },
     }),
-    async (c) =>
-      c.json(await conversations.listConversations(depsOf(c), currentUser(c).id, c.req.valid("query")), 200),
+    async (c) => c.json(await listConversations(depsOf(c), currentUser(c).id, c.req.valid("query")), 200),
   )
   .openapi(
     createRoute({
@@ -151,11 +151,7 @@ export const conversationRoutes = createRouter()
     async (c) =>
       c.json(
         {
-          conversation: await conversations.getConversation(
-            depsOf(c),
-            currentUser(c).id,
-            c.req.valid("param").id,
-          ),
+          conversation: await getConversation(depsOf(c), currentUser(c).id, c.req.valid("param").id),
         },
         200,
       ),

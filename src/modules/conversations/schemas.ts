@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { UserCardSchema } from "../../core/cards";
 import { line, orNull, text } from "../../platform/openapi";
-import { UserCardSchema } from "../profiles/card";
 import { MAX_ATTACHMENTS, MAX_NAME, MAX_TEXT } from "./rules";
 
 /**

@@ -1,175 +1,28 @@
 import type { z } from "@hono/zod-openapi";
-import { type SQL, sql } from "drizzle-orm";
+import { pairKey } from "../../core/access/members";
 import type { Deps } from "../../core/deps";
-import { isoAt } from "../../platform/clock";
+import { assertEmailVerified } from "../../core/identity/verified";
 import { AppError, type ErrorCode, type ErrorDetail } from "../../platform/errors";
-import { ID_PATTERN, newId } from "../../platform/ids";
-import { decodeCursor, toPage } from "../../platform/pagination";
-import { assertEmailVerified } from "../auth/service";
-import { activeUserSql, notBlocked } from "../graph/policy";
-import { pairKey } from "../graph/writes";
-import { userCardJsonSql } from "../profiles/card";
-import { pushToUsers } from "../realtime/hub";
-import { events } from "../realtime/protocol";
+import { newId } from "../../platform/ids";
+import { events } from "./events";
 import { announceInvitations, assertInvitationQuota, revokeInvitation } from "./invitations";
+import { applyChange, memberIds, membershipOf, notify, requireGroupAdmin, tellMembers } from "./members";
 import type { Sender } from "./messages";
-import { roomOf, unwrap } from "./room";
-import { GROUP_MAX_MEMBERS, groupEntry, isMuted, MUTED_FOREVER, messagingRefusal, type Role } from "./rules";
+import { type ConversationDetail, getConversation } from "./read";
+import { roomOf } from "./room";
+import { GROUP_MAX_MEMBERS, groupEntry, MUTED_FOREVER, messagingRefusal, type Role } from "./rules";
 import type {
   AddMembersInput,
-  Conversation,
-  ConversationDetailSchema,
   CreateConversationInput,
   SettingsInput,
   UpdateConversationInput,
 } from "./schemas";
-import {
-  candidateFacts,
-  invitationStatements,
-  type MembershipChange,
-  pairFacts,
-  pendingInvitationSql,
-} from "./store";
+import { candidateFacts, invitationStatements, pairFacts, pendingInvitationSql } from "./store";
 
 /**
  * Conversations and their membership (D1). Messages go through the chat room (./messages.ts); every
  * membership change also goes through the room, which applies it between two messages.
  */
-export type ConversationDetail = z.infer<typeof ConversationDetailSchema>;
-
-interface SummaryRow {
-  id: string;
-  type: "DIRECT" | "GROUP";
-  name: string | null;
-  avatarMediaId: string | null;
-  memberCount: number;
-  lastSeq: number;
-  messageCount: number;
-  lastMessageSeq: number | null;
-  lastMessageSenderId: string | null;
-  lastMessagePreview: string | null;
-  lastMessageAt: number | null;
-  lastActivityAt: number;
-  createdAt: number;
-  role: Role;
-  readSeq: number;
-  readCount: number;
-  mutedUntil: number | null;
-  archived: number;
-  pinned: number;
-  peer: string | null;
-}
-
-/**
- * Members of the conversation `c` that a block (either way) hides from the reader: walked from the
- * reader's own blocks (usually none), each checked by the membership primary key.
- */
-function hiddenMemberCountSql(userId: string): SQL {
-  return sql`(SELECT count(*) FROM conversation_members hx WHERE hx.conversation_id = c.id AND hx.user_id IN
-    (SELECT blocked_id FROM blocks WHERE blocker_id = ${userId} UNION SELECT blocker_id FROM blocks WHERE blocked_id = ${userId}))`;
-}
-
-/**
- * The member's view of their conversations; a 1:1 with a blocked or inactive member is not there, and
- * `memberCount` counts only the members the reader can see (members hidden by a block are not counted).
- */
-function summarySql(userId: string, where: SQL): SQL {
-  return sql`SELECT c.id, c.type, c.name, c.avatar_media_id AS avatarMediaId,
-      c.member_count - ${hiddenMemberCountSql(userId)} AS memberCount,
-      c.last_seq AS lastSeq, c.message_count AS messageCount, c.last_message_seq AS lastMessageSeq,
-      c.last_message_sender_id AS lastMessageSenderId, c.last_message_preview AS lastMessagePreview,
-      c.last_message_at AS lastMessageAt, c.last_activity_at AS lastActivityAt, c.created_at AS createdAt,
-      m.role, m.last_read_seq AS readSeq, m.read_count AS readCount, m.muted_until AS mutedUntil,
-      m.archived, m.pinned, ${userCardJsonSql(sql`o.user_id`)} AS peer
-    FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
-    LEFT JOIN conversation_members o ON c.type = 'DIRECT' AND o.conversation_id = c.id AND o.user_id != m.user_id
-    WHERE m.user_id = ${userId}
-      AND (c.type = 'GROUP' OR (${activeUserSql(sql`o.user_id`)} AND ${notBlocked(userId, sql`o.user_id`)}))
-      AND ${where}`;
-}
-
-function toConversation(r: SummaryRow, now: number): Conversation {
-  const muted = isMuted(r.mutedUntil, now);
-  return {
-    id: r.id,
-    type: r.type,
-    name: r.name,
-    avatarMediaId: r.avatarMediaId,
-    memberCount: r.memberCount,
-    peer: r.peer ? JSON.parse(r.peer) : null,
-    lastSeq: r.lastSeq,
-    lastMessage:
-      r.lastMessageSeq !== null && r.lastMessageSenderId !== null && r.lastMessageAt !== null
-        ? {
-            seq: r.lastMessageSeq,
-            senderId: r.lastMessageSenderId,
-            preview: r.lastMessagePreview,
-            at: isoAt(r.lastMessageAt),
-          }
-        : null,
-    unreadCount: Math.max(0, r.messageCount - r.readCount),
-    role: r.role,
-    readSeq: r.readSeq,
-    muted,
-    mutedUntil: muted && r.mutedUntil !== MUTED_FOREVER ? isoAt(r.mutedUntil!) : null,
-    archived: r.archived === 1,
-    pinned: r.pinned === 1,
-    lastActivityAt: isoAt(r.lastActivityAt),
-    createdAt: isoAt(r.createdAt),
-  };
-}
-
-export async function listConversations(
-  deps: Deps,
-  userId: string,
-  query: { cursor?: string | undefined; limit: number; archived: boolean },
-) {
-  const after = decodeCursor(query.cursor, ["p", "t", "id"] as const);
-  const cursor = after
-    ? sql`(m.pinned < ${after.p} OR (m.pinned = ${after.p} AND (c.last_activity_at < ${after.t}
-        OR (c.last_activity_at = ${after.t} AND c.id < ${after.id}))))`
-    : sql`1 = 1`;
-  const rows = await deps.db.all<SummaryRow>(
-    sql`${summarySql(
-      userId,
-      sql`m.archived = ${query.archived ? 1 : 0} AND (c.type = 'GROUP' OR c.message_count > 0 OR c.created_by = ${userId})
-        AND ${cursor}`,
-    )} ORDER BY m.pinned DESC, c.last_activity_at DESC, c.id DESC LIMIT ${query.limit + 1}`,
-  );
-  const page = toPage(rows, query.limit, (r) => ({ p: r.pinned, t: r.lastActivityAt, id: r.id }));
-  return { data: page.data.map((r) => toConversation(r, deps.now)), nextCursor: page.nextCursor };
-}
-
-export async function getConversation(
-  deps: Deps,
-  userId: string,
-  conversationId: string,
-): Promise<ConversationDetail> {
-  if (!ID_PATTERN.test(conversationId)) throw new AppError("NOT_FOUND");
-  // One round trip: the summary row carries its members as a JSON array.
-  const members = sql`(SELECT json_group_array(json_object('user', json(${userCardJsonSql(sql`x.user_id`)}),
-      'role', x.role, 'joinedAt', x.joined_at, 'readSeq', x.last_read_seq, 'deliveredSeq', x.last_delivered_seq))
-    FROM (SELECT * FROM conversation_members WHERE conversation_id = c.id ORDER BY joined_at, user_id) x
-    WHERE ${activeUserSql(sql`x.user_id`)} AND ${notBlocked(userId, sql`x.user_id`)})`;
-  const row = await deps.db.get<SummaryRow & { members: string }>(
-    sql`SELECT * FROM (${summarySql(userId, sql`c.id = ${conversationId}`)}) s, (SELECT ${members} AS members FROM conversations c WHERE c.id = ${conversationId})`,
-  );
-  if (!row) throw new AppError("NOT_FOUND");
-  const list = JSON.parse(row.members) as {
-    user: Conversation["peer"];
-    role: Role;
-    joinedAt: number;
-    readSeq: number;
-    deliveredSeq: number;
-  }[];
-  return {
-    ...toConversation(row, deps.now),
-    members: list.map((m) => ({ ...m, user: m.user!, joinedAt: isoAt(m.joinedAt) })),
-  };
-}
-
-// ---------------------------------------------------------------- create
-
 export async function createConversation(
   deps: Deps,
   user: Sender,
@@ -292,110 +145,6 @@ async function planEntry(
 }
 
 // ---------------------------------------------------------------- group settings and membership
-
-interface MyMembership {
-  type: "DIRECT" | "GROUP";
-  role: Role;
-  memberCount: number;
-}
-
-async function membershipOf(deps: Deps, conversationId: string, userId: string): Promise<MyMembership> {
-  if (!ID_PATTERN.test(conversationId)) throw new AppError("NOT_FOUND");
-  const row = await deps.db.get<MyMembership>(
-    sql`SELECT c.type, m.role, c.member_count AS memberCount FROM conversation_members m
-      JOIN conversations c ON c.id = m.conversation_id
-      LEFT JOIN conversation_members o ON c.type = 'DIRECT' AND o.conversation_id = c.id AND o.user_id != m.user_id
-      WHERE m.conversation_id = ${conversationId} AND m.user_id = ${userId}
-        AND (c.type = 'GROUP' OR (${activeUserSql(sql`o.user_id`)} AND ${notBlocked(userId, sql`o.user_id`)}))`,
-  );
-  if (!row) throw new AppError("NOT_FOUND");
-  return row;
-}
-
-async function requireGroupAdmin(deps: Deps, conversationId: string, userId: string): Promise<MyMembership> {
-  const me = await membershipOf(deps, conversationId, userId);
-  if (me.type !== "GROUP") throw new AppError("NOT_A_GROUP");
-  if (me.role !== "ADMIN") throw new AppError("FORBIDDEN");
-  return me;
-}
-
-export async function memberIds(deps: Deps, conversationId: string): Promise<string[]> {
-  const { results } = await deps.env.DB.prepare(
-    "SELECT user_id AS id FROM conversation_members WHERE conversation_id = ?",
-  )
-    .bind(conversationId)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
-}
-
-function notify(deps: Deps, userIds: string[], event: Parameters<typeof pushToUsers>[2]): void {
-  deps.waitUntil(pushToUsers(deps.env, userIds, event));
-}
-
-type MembershipEvent = Parameters<typeof events.conversationUpdated>[1];
-
-/**
- * Tells `recipients` about a change to the conversation (`conversation.updated`), each only what they may
- * know: members a block (either way) hides from a recipient are left out of `userIds`, a change about
- * nobody they see is not sent to them at all, and an actor hidden from them shows as null. In the
- * background: the answer does not wait for it.
- */
-export function tellMembers(
-  deps: Deps,
-  conversationId: string,
-  recipients: string[],
-  change: MembershipEvent,
-  actorId: string,
-  userIds: string[] = [],
-): void {
-  const involved = [...new Set([actorId, ...userIds])];
-  const tell = async () => {
-    const { results } = await deps.env.DB.prepare(
-      `SELECT blocker_id AS a, blocked_id AS b FROM blocks
-        WHERE (blocker_id IN (SELECT value FROM json_each(?1)) AND blocked_id IN (SELECT value FROM json_each(?2)))
-           OR (blocker_id IN (SELECT value FROM json_each(?2)) AND blocked_id IN (SELECT value FROM json_each(?1)))`,
-    )
-      .bind(JSON.stringify(recipients), JSON.stringify(involved))
-      .all<{ a: string; b: string }>();
-    const hiddenFrom = new Map<string, Set<string>>();
-    for (const { a, b } of results) {
-      for (const [reader, other] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        const set = hiddenFrom.get(reader);
-        if (set) set.add(other);
-        else hiddenFrom.set(reader, new Set([other]));
-      }
-    }
-    // Recipients who may know the same thing get the same event (serialized once per distinct view).
-    const byView = new Map<string, { event: ReturnType<typeof events.conversationUpdated>; to: string[] }>();
-    for (const reader of new Set(recipients)) {
-      const hidden = hiddenFrom.get(reader);
-      const shown = hidden ? userIds.filter((id) => !hidden.has(id)) : userIds;
-      if (userIds.length > 0 && shown.length === 0) continue;
-      const actor = hidden?.has(actorId) ? null : actorId;
-      const key = `${actor}|${shown.join(",")}`;
-      const view = byView.get(key);
-      if (view) view.to.push(reader);
-      else
-        byView.set(key, {
-          event: events.conversationUpdated(conversationId, change, actor, shown),
-          to: [reader],
-        });
-    }
-    await Promise.all([...byView.values()].map((v) => pushToUsers(deps.env, v.to, v.event)));
-  };
-  deps.waitUntil(tell());
-}
-
-export async function applyChange(
-  deps: Deps,
-  conversationId: string,
-  change: MembershipChange,
-): Promise<void> {
-  unwrap(await roomOf(deps.env, conversationId).changeMembers(conversationId, change));
-}
 
 export async function updateConversation(
   deps: Deps,

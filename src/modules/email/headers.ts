@@ -1,5 +1,16 @@
 import { PermanentError } from "../../platform/queue";
-import type { OutgoingEmail } from "./providers";
+
+/** A rendered email on its way to a provider. */
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+  /** For the local outbox: which template and its data (tests and the dev route read them). */
+  template: string;
+  data: Record<string, string>;
+}
 
 /**
  * Mail headers are one line each: a CR or LF inside a value ends that header and lets the rest of the value

@@ -1,7 +1,9 @@
 import type { Bindings } from "../../platform/env";
 import { newId } from "../../platform/ids";
 import { PermanentError } from "../../platform/queue";
-import { exactHeaderValue, oneLineHeader } from "./headers";
+import { exactHeaderValue, type OutgoingEmail, oneLineHeader } from "./headers";
+
+export type { OutgoingEmail };
 
 /**
  * Email delivery adapters, chosen by EMAIL_PROVIDER:
@@ -11,16 +13,6 @@ import { exactHeaderValue, oneLineHeader } from "./headers";
  * A provider throws PermanentError for answers that retrying cannot fix (bad address, bad key), and a
  * plain Error for the rest (network, 429, 5xx) so the queue retries with backoff.
  */
-export interface OutgoingEmail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  headers: Record<string, string>;
-  /** For the local outbox: which template and its data (tests and the dev route read them). */
-  template: string;
-  data: Record<string, string>;
-}
 
 export type EmailProviderName = "outbox" | "sendgrid" | "cloudflare";
 

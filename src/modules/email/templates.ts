@@ -1,3 +1,4 @@
+import { escapeHtml } from "../../platform/html";
 import type { Locale } from "../../platform/i18n";
 import { oneLineHeader } from "./headers";
 
@@ -33,10 +34,6 @@ type Block =
 interface Strings {
   subject: (d: Data) => string;
   body: (d: Data) => Block[];
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function safeHref(url: string | undefined): string | undefined {

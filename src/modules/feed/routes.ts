@@ -2,10 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
+import { noStore } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json } from "../../platform/openapi";
 import { PageQuery, pageSchema } from "../../platform/pagination";
-import { noStore } from "../posts/cache";
-import { PostSchema } from "../posts/schemas";
+import { PostSchema } from "../posts";
 import { followingFeed, forYouFeed } from "./service";
 
 const FeedQuery = PageQuery.extend({

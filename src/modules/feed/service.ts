@@ -1,14 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
+import { connectedSql } from "../../core/access/members";
+import { authorVisibleTo, postRowVisibleTo, postVisibleTo, viewerRef } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { DAY } from "../../platform/clock";
 import { CompiledSql } from "../../platform/db/compiled";
 import { AppError } from "../../platform/errors";
 import { idFloorAt } from "../../platform/ids";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
-import { connectedSql } from "../graph/policy";
-import { authorVisibleTo, postRowVisibleTo, postVisibleTo, viewerRef } from "../posts/policy";
-import { postJsonSql, REACTION_COLUMNS, toPosts } from "../posts/read";
-import type { Post } from "../posts/schemas";
+import type { Post } from "../posts";
+import { postJsonSql, REACTION_COLUMNS, toPosts } from "../posts";
 
 /**
  * The two home feeds. Each page is ONE SQL statement (one D1 round trip) that gathers candidates per

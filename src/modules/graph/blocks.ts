@@ -1,19 +1,37 @@
 import { sql } from "drizzle-orm";
+import { pairKey } from "../../core/access/members";
+import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
+import type { Db } from "../../core/db";
 import type { Deps } from "../../core/deps";
+import { registeredModules } from "../../core/module";
 import { isoAt } from "../../platform/clock";
-import { changed, runBatch } from "../../platform/db/batch";
+import { type AnyStatement, changed, runBatch } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { decodeCursor, toPage } from "../../platform/pagination";
-import { refreshAfterBlock } from "../conversations/service";
-import { removeEndorsementsBetween } from "../profiles/endorsements";
-import { type CardRow, cardColumnsSql, toCard } from "./network";
-import { pairKey, removeConnection, removeUserFollow } from "./writes";
+import { removeConnection, removeUserFollow } from "./writes";
+
+/** What a block removes in the graph: follows both ways, the connection and any open request. */
+export function blockStatements(db: Db, me: string, other: string): AnyStatement[] {
+  return [
+    ...removeUserFollow(db, me, other),
+    ...removeUserFollow(db, other, me),
+    ...removeConnection(db, me, other),
+    db.run(
+      sql`DELETE FROM connection_requests WHERE pair_key = ${pairKey(me, other)} AND status IN ('PENDING', 'IGNORED')`,
+    ),
+  ];
+}
+
+/** Every module's work after a block or an unblock committed (e.g. group chat rooms reloading blocks). */
+async function afterBlockChange(deps: Deps, a: string, b: string): Promise<void> {
+  await Promise.all(registeredModules().map((m) => m.afterBlockChange?.(deps, a, b)));
+}
 
 /**
- * `me` blocks `other`, in one batch: the block row; follows both ways, the connection, any open request
- * and skill endorsements between them are removed, with every counter kept exact. Blocking again is idempotent
- * (`created: false`). Blocking someone who has blocked you works like any other block (it reveals
- * nothing and keeps you hidden after they unblock).
+ * `me` blocks `other`, in one batch: the block row, and what every module removes between them (`onBlock`
+ * of each manifest: follows, the connection, open requests, endorsements...), with every counter kept
+ * exact. Blocking again is idempotent (`created: false`). Blocking someone who has blocked you works like
+ * any other block (it reveals nothing and keeps you hidden after they unblock).
  */
 export async function blockUser(deps: Deps, me: string, other: string) {
   if (me === other) throw new AppError("CANNOT_TARGET_SELF");
@@ -22,20 +40,13 @@ export async function blockUser(deps: Deps, me: string, other: string) {
     db.run(sql`INSERT INTO blocks (blocker_id, blocked_id, created_at)
       SELECT ${me}, ${other}, ${now} WHERE EXISTS (SELECT 1 FROM users WHERE id = ${other} AND status != 'DELETED')
       ON CONFLICT DO NOTHING`),
-    ...removeUserFollow(db, me, other),
-    ...removeUserFollow(db, other, me),
-    ...removeConnection(db, me, other),
-    db.run(
-      sql`DELETE FROM connection_requests WHERE pair_key = ${pairKey(me, other)} AND status IN ('PENDING', 'IGNORED')`,
-    ),
-    ...removeEndorsementsBetween(db, me, other),
+    ...registeredModules().flatMap((m) => m.onBlock?.(db, me, other) ?? []),
     db.get<{ createdAt: number } | undefined>(sql`SELECT created_at AS createdAt FROM blocks
       WHERE blocker_id = ${me} AND blocked_id = ${other}`),
   ]);
   const block = results[results.length - 1] as { createdAt: number } | undefined;
   if (!block) throw new AppError("NOT_FOUND");
-  // Group chat rooms cache block pairs for their fan-out: tell the rooms the two share at once.
-  await refreshAfterBlock(deps, me, other);
+  await afterBlockChange(deps, me, other);
   return { created: changed(results[0]) > 0, block: { userId: other, blockedAt: isoAt(block.createdAt) } };
 }
 
@@ -43,7 +54,7 @@ export async function blockUser(deps: Deps, me: string, other: string) {
 export async function unblockUser(deps: Deps, me: string, other: string): Promise<void> {
   if (me === other) throw new AppError("CANNOT_TARGET_SELF");
   await deps.db.run(sql`DELETE FROM blocks WHERE blocker_id = ${me} AND blocked_id = ${other}`);
-  await refreshAfterBlock(deps, me, other);
+  await afterBlockChange(deps, me, other);
 }
 
 interface BlockedRow extends CardRow {

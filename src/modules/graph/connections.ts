@@ -1,4 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
+import {
+  activeUserSql,
+  blockedEitherWaySql,
+  connectedSql,
+  notBlocked,
+  pairKey,
+} from "../../core/access/members";
+import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import { DAY, isoAt } from "../../platform/clock";
@@ -6,9 +14,8 @@ import { changed, runBatch } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { decodeCursor, toPage } from "../../platform/pagination";
-import { type CardRow, cardColumnsSql, readNetworkList, toCard } from "./network";
-import { activeUserSql, blockedEitherWaySql, connectedSql, notBlocked } from "./policy";
-import { addConnection, addUserFollow, pairKey, removeConnection } from "./writes";
+import { readNetworkList } from "./network";
+import { addConnection, addUserFollow, removeConnection } from "./writes";
 
 export const REQUEST_TTL_MS = 30 * DAY;
 

@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import { activeUserSql, blockedEitherWaySql, notBlocked } from "../../core/access/members";
+import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import { isoAt } from "../../platform/clock";
@@ -6,8 +8,7 @@ import { changed, runBatch, type Statement } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { decodeCursor, toPage } from "../../platform/pagination";
-import { type CardRow, cardColumnsSql, readNetworkList, toCard } from "./network";
-import { activeUserSql, blockedEitherWaySql, notBlocked } from "./policy";
+import { readNetworkList } from "./network";
 import type { FollowBody } from "./schemas";
 import { addUserFollow, removeUserFollow } from "./writes";
 

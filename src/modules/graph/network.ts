@@ -1,9 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { blockedEitherWaySql, networkVisibleSql } from "../../core/access/members";
 import type { Db } from "../../core/db";
 import { runBatch } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
-import type { UserCard } from "../profiles/card";
-import { blockedEitherWaySql, cardHeadlineSql, networkVisibleSql } from "./policy";
 
 /**
  * Who may see a member's followers, following and connections lists: the network rule of policy.ts
@@ -39,36 +38,4 @@ export async function readNetworkList<T>(
   const [access, rows] = await runBatch(db, [networkAccessQuery(db, viewerId, ownerId), list]);
   assertNetworkAccess(access as { access: string } | undefined);
   return rows as T[];
-}
-
-/**
- * Card columns for raw SQL lists (the card of profiles/card.ts): alias users `u` and profiles `p`. The
- * headline follows the card rule (`cardHeadlineSql`); with a viewer, a PRIVATE member's own card keeps
- * their headline.
- */
-export function cardColumnsFor(viewer: SQL | string | undefined): SQL {
-  return sql`u.id AS id, u.username AS username, u.display_name AS displayName,
-    ${cardHeadlineSql(viewer, { id: sql`u.id`, visibility: sql`p.visibility` }, sql`p.headline`)} AS headline,
-    p.avatar_url AS avatarUrl`;
-}
-
-/** Card columns for lists that do not name their viewer (a PRIVATE member's headline is always null). */
-export const cardColumnsSql = cardColumnsFor(undefined);
-
-export interface CardRow {
-  id: string;
-  username: string;
-  displayName: string;
-  headline: string | null;
-  avatarUrl: string | null;
-}
-
-export function toCard(row: CardRow): UserCard {
-  return {
-    id: row.id,
-    username: row.username,
-    displayName: row.displayName,
-    headline: row.headline ?? null,
-    avatarUrl: row.avatarUrl ?? null,
-  };
 }

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { UserCardSchema } from "../../core/cards";
 import { ID_PATTERN } from "../../platform/ids";
 import { orNull, text } from "../../platform/openapi";
 import { PageQuery, pageSchema } from "../../platform/pagination";
-import { UserCardSchema } from "../profiles/card";
 
 export const UserId = z
   .string()

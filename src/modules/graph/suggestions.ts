@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { fullProfileVisibleSql, networkVisibleSql, notBlocked } from "../../core/access/members";
+import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { CompiledSql } from "../../platform/db/compiled";
-import { type CardRow, cardColumnsSql, toCard } from "./network";
-import { fullProfileVisibleSql, networkVisibleSql, notBlocked } from "./policy";
 
 /** Weights of the "people you may know" score (documented in docs/DESIGN.md). */
 export const SUGGESTION_WEIGHTS = { mutual: 10, company: 6, school: 5, skill: 2, maxSkills: 10 } as const;

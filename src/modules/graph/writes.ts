@@ -1,15 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
+import { followsUserSql } from "../../core/access/members";
 import type { Db } from "../../core/db";
 import type { Statement } from "../../platform/db/batch";
-import { followsUserSql } from "./policy";
 
 /**
  * Statement builders for graph writes. Each returns statements meant for ONE `runBatch` (src/db/batch.ts) (one
  * transaction) together with the row they count: a counter moves only when its row was really inserted
  * or is really there to delete, so counters equal rows even when requests race.
  */
-
-export const pairKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 /** A member follow: profiles.following_count of the follower and follower_count of the followed. */
 function userFollowCounters(

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
+import { cachedJson, noStore } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json } from "../../platform/openapi";
 import { PageQuery } from "../../platform/pagination";
 import { rateLimit } from "../../platform/rate-limit";
-import { cachedJson, noStore } from "../posts/cache";
-import { PostSchema } from "../posts/schemas";
+import { PostSchema } from "../posts";
 import * as hashtags from "./service";
 import { trending } from "./trending";
 

@@ -1,13 +1,12 @@
 import { sql } from "drizzle-orm";
+import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
-import { changed } from "../../platform/db/batch";
+import { changed, runAll } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { decodeCursor, toPage } from "../../platform/pagination";
 import { hashtagKey } from "../../platform/text";
-import { postVisibleTo } from "../posts/policy";
-import { postJsonSql, toPosts } from "../posts/read";
-import { runAll } from "../posts/writes";
+import { postJsonSql, toPosts } from "../posts";
 
 /**
  * Hashtags are addressed by any spelling (#الذكاء_الاصطناعي, الذكاء-variants, AI / ai): the path segment is

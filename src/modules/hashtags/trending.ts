@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
+import type { MaintenanceTask } from "../../core/module";
 import { DAY, isoAt } from "../../platform/clock";
-import type { MaintenanceTask } from "../maintenance/service";
 
 /**
  * Trending hashtags (seed 003's trend score): score = 0.5 × uses in the last 24 h + 0.3 × uses in the last

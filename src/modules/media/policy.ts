@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import { activeUserSql, blockedEitherWaySql } from "../graph/policy";
-import { postVisibleTo, viewerRef } from "../posts/policy";
+import { activeUserSql, blockedEitherWaySql } from "../../core/access/members";
+import { postVisibleTo, viewerRef } from "../../core/access/posts";
 
 /**
  * Who may see a media item: the one rule for media, used by GET /api/v1/media/{id} (metadata and URLs)

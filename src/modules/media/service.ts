@@ -1,12 +1,12 @@
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
 import type { Actor } from "../../core/identity/actor";
+import { assertEmailVerified } from "../../core/identity/verified";
 import { type MediaKind, media, mediaUploads } from "../../db/schema/media";
 import { profiles } from "../../db/schema/profiles";
 import { AppError, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { cleanText } from "../../platform/openapi";
-import { assertEmailVerified } from "../auth/service";
 import {
   checkOfficeEntries,
   decideFormat,

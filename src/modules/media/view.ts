@@ -1,8 +1,8 @@
+import { type LiveEvent, pushToUser } from "../../core/live";
 import type { media } from "../../db/schema/media";
 import { isoAt } from "../../platform/clock";
 import type { Bindings } from "../../platform/env";
 import { logError } from "../../platform/log";
-import { type LiveEvent, pushToUser } from "../realtime/hub";
 import { PRIVATE_KINDS } from "./formats";
 import type { MediaView } from "./schemas";
 import { DOWNLOAD_URL_TTL_MS, restrictedUrlExpiry, signedDownloadPath } from "./signing";

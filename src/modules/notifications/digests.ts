@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { DAY } from "../../platform/clock";
 import type { Bindings } from "../../platform/env";
-import { queueEmail } from "../email/service";
+import { queueEmail } from "../email";
 import { quietOf } from "./preferences";
 import { type NotificationRow, rowColumns, shownSql, toNotification } from "./queries";
 import { localTime, quietDelayMs } from "./time";

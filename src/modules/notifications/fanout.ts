@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
+import { blockedEitherWaySql } from "../../core/access/members";
 import type { DomainEvent } from "../../core/events";
+import { pushToUser } from "../../core/live";
 import type { Bindings } from "../../platform/env";
 import type { Locale } from "../../platform/i18n";
 import { newId } from "../../platform/ids";
 import { logError } from "../../platform/log";
 import type { Outcome } from "../../platform/queue";
-import { blockedEitherWaySql } from "../graph/policy";
-import { pushToUser } from "../realtime/hub";
 import { scheduleDeliveries } from "./delivery";
 import { channelsFor, parseChannels, quietOf } from "./preferences";
 import { type NotificationRow, rowColumns, toNotification, unreadCountSql } from "./queries";

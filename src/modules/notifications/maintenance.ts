@@ -1,7 +1,7 @@
+import type { MaintenanceTask } from "../../core/module";
 import { DAY } from "../../platform/clock";
 import type { Bindings } from "../../platform/env";
 import { logError, logInfo } from "../../platform/log";
-import type { MaintenanceTask } from "../maintenance/service";
 import { sweepPendingDeliveries } from "./delivery";
 import { runDigests } from "./digests";
 import { RETENTION_MS } from "./types";

@@ -1,21 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../core/deps";
+import { notificationType, notificationTypeNames } from "../../core/notifications";
 import { isoAt } from "../../platform/clock";
 import { notFound } from "../../platform/errors";
 import { orNull } from "../../platform/openapi";
 import { formatHhMm, isValidTimeZone, parseHhMm, type QuietHours } from "./time";
-import {
-  CHANNELS,
-  type Channel,
-  type ChannelSet,
-  DEFAULT_CHANNELS,
-  NOTIFICATION_TYPES,
-  type NotificationType,
-} from "./types";
+import { CHANNELS, type Channel, type ChannelSet, UNKNOWN_TYPE_CHANNELS } from "./types";
 
 /**
  * Notification preferences: per type × channel switches (only changes are stored, merged over
- * DEFAULT_CHANNELS), quiet hours in the member's time zone, and the email digest frequency.
+ * each type's default channels), quiet hours in the member's time zone, and the email digest frequency.
  */
 export const DIGESTS = ["OFF", "DAILY", "WEEKLY"] as const;
 export type Digest = (typeof DIGESTS)[number];
@@ -45,12 +39,9 @@ const QuietHoursSchema = z
 
 export const PreferencesSchema = z
   .object({
-    channels: z.object(
-      Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, ChannelSetSchema])) as Record<
-        NotificationType,
-        typeof ChannelSetSchema
-      >,
-    ),
+    channels: z
+      .record(z.string(), ChannelSetSchema)
+      .openapi({ description: "One entry per notification type (every type is listed)" }),
     quietHours: orNull(QuietHoursSchema),
     timeZone: z.string(),
     digest: z.enum(DIGESTS),
@@ -61,14 +52,13 @@ export const PreferencesSchema = z
 export const PreferencesPatch = z
   .object({
     channels: z
-      .object(
-        Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, ChannelPatch.optional()])) as Record<
-          NotificationType,
-          z.ZodOptional<typeof ChannelPatch>
-        >,
+      .record(z.string(), ChannelPatch)
+      .refine(
+        (c) => Object.keys(c).every((t) => notificationType(t) !== undefined),
+        "unknown notification type",
       )
-      .strict()
-      .optional(),
+      .optional()
+      .openapi({ description: "Switches to change, by notification type (see GET for the types)" }),
     quietHours: orNull(QuietHoursSchema).optional(),
     timeZone: TimeZone.optional(),
     digest: z.enum(DIGESTS).optional(),
@@ -91,7 +81,7 @@ export function parseChannels(json: string | null | undefined): StoredChannels {
 
 /** The member's switches for one type (their changes over the defaults). */
 export function channelsFor(stored: StoredChannels, type: string): ChannelSet {
-  const base = DEFAULT_CHANNELS[type as NotificationType] ?? { inApp: true, email: false, push: true };
+  const base = notificationType(type)?.channels ?? UNKNOWN_TYPE_CHANNELS;
   const own = stored[type] ?? {};
   return Object.fromEntries(
     CHANNELS.map((c) => [c, typeof own[c] === "boolean" ? own[c] : base[c]]),
@@ -115,8 +105,8 @@ export function toPreferences(row: PrefsRow | null) {
   const stored = parseChannels(row?.channels);
   const quiet = quietOf(row?.quietStart ?? null, row?.quietEnd ?? null);
   return {
-    channels: Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, channelsFor(stored, t)])) as Record<
-      NotificationType,
+    channels: Object.fromEntries(notificationTypeNames().map((t) => [t, channelsFor(stored, t)])) as Record<
+      string,
       ChannelSet
     >,
     quietHours: quiet ? { start: formatHhMm(quiet.start), end: formatHhMm(quiet.end) } : null,

@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { activeUserSql, notBlocked } from "../../core/access/members";
+import { type UserCard, userCardJsonSql } from "../../core/cards";
 import { isoAt } from "../../platform/clock";
 import type { Locale } from "../../platform/i18n";
-import { activeUserSql, notBlocked } from "../graph/policy";
-import { type UserCard, userCardJsonSql } from "../profiles/card";
 import { linkOf, renderText } from "./render";
 import { SHOWN_ACTORS } from "./types";
 

@@ -1,12 +1,13 @@
 import { z } from "@hono/zod-openapi";
+import { UserCardSchema } from "../../core/cards";
 import { PageQuery, pageSchema } from "../../platform/pagination";
-import { UserCardSchema } from "../profiles/card";
-import { NOTIFICATION_TYPES } from "./types";
 
 export const NotificationSchema = z
   .object({
     id: z.string(),
-    type: z.string().openapi({ description: `One of ${NOTIFICATION_TYPES.join(", ")} (more may be added)` }),
+    type: z
+      .string()
+      .openapi({ description: "The notification type (the keys of the preferences' channels)" }),
     read: z.boolean(),
     readAt: z.string().nullable(),
     actors: z.array(UserCardSchema).openapi({ description: "The latest actors (up to 3), newest first" }),

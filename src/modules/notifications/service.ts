@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
+import { pushToUser } from "../../core/live";
 import { notFound } from "../../platform/errors";
 import { logError } from "../../platform/log";
 import { decodeCursor, toPage } from "../../platform/pagination";
-import { pushToUser } from "../realtime/hub";
 import { type NotificationRow, rowColumns, shownSql, toNotification, unreadCountSql } from "./queries";
 import { statement } from "./types";
 

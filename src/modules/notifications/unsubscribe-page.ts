@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../platform/env";
 import { AppError, errorMessage } from "../../platform/errors";
+import { escapeHtml } from "../../platform/html";
 import type { Locale } from "../../platform/i18n";
-import { escapeHtml } from "../email/templates";
 
 /**
  * What a person who clicked "unsubscribe" in an email sees: the link opens in a browser, so it gets a

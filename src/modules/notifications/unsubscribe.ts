@@ -1,11 +1,11 @@
 import type { Deps } from "../../core/deps";
+import { type NotificationTypeName, notificationTypeNames } from "../../core/notifications";
 import { hmacSign, timingSafeEqual } from "../../platform/crypto";
 import { base64url, fromBase64url, fromUtf8, utf8 } from "../../platform/encoding";
 import type { Bindings } from "../../platform/env";
 import { unsubscribeSecret } from "../../platform/environment";
 import { AppError } from "../../platform/errors";
 import { preferencesUpsert } from "./preferences";
-import { NOTIFICATION_TYPES, type NotificationType } from "./types";
 
 /**
  * Unsubscribe links in emails: `GET /api/v1/notifications/unsubscribe?token=` turns off the email channel
@@ -15,7 +15,7 @@ import { NOTIFICATION_TYPES, type NotificationType } from "./types";
  * outside development mode), so it cannot be forged or moved to another member or type. It does not
  * expire: old emails keep working.
  */
-export type UnsubscribeScope = NotificationType | "digest";
+export type UnsubscribeScope = NotificationTypeName | "digest";
 
 type SigningEnv = Pick<Bindings, "UNSUBSCRIBE_SECRET" | "JWT_SECRET" | "ENVIRONMENT">;
 
@@ -52,7 +52,7 @@ export async function verifyUnsubscribeToken(
     throw new AppError("INVALID_LINK");
   }
   const [version, userId, scope] = decoded.split(":");
-  const scopes: readonly string[] = [...NOTIFICATION_TYPES, "digest"];
+  const scopes: readonly string[] = [...notificationTypeNames(), "digest"];
   if (version !== "v1" || !userId || !scope || !scopes.includes(scope)) throw new AppError("INVALID_LINK");
   return { userId, scope: scope as UnsubscribeScope };
 }

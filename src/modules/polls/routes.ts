@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
+import { noStore } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
 import { rateLimit } from "../../platform/rate-limit";
-import { noStore } from "../posts/cache";
-import { Id, PollSchema, PostIdParam } from "../posts/schemas";
+import { Id, PollSchema, PostIdParam } from "../posts";
 import * as polls from "./service";
 
 const tags = ["Polls"];

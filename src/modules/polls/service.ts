@@ -1,13 +1,12 @@
 import { sql } from "drizzle-orm";
+import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import type { Actor } from "../../core/identity/actor";
-import { changed } from "../../platform/db/batch";
+import { assertEmailVerified } from "../../core/identity/verified";
+import { changed, runAll, valueOrNull } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { assertEmailVerified } from "../auth/service";
-import { postVisibleTo } from "../posts/policy";
-import { toPoll } from "../posts/read";
-import { runAll, valueOrNull } from "../posts/writes";
+import { toPoll } from "../posts";
 
 /**
  * Polls live on posts (created with the post). One vote per member per poll (unique index); a vote and

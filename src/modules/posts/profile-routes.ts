@@ -1,16 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { activeUserSql, notBlocked } from "../../core/access/members";
+import { postVisibleTo } from "../../core/access/posts";
 import { depsOf } from "../../core/deps";
+import { runAll } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
+import { cachedJson } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json } from "../../platform/openapi";
 import { decodeCursor, PageQuery, pageSchema, toPage } from "../../platform/pagination";
-import { activeUserSql, notBlocked } from "../graph/policy";
-import { profileRefSql } from "../profiles/lookup";
-import { cachedJson } from "./cache";
-import { postVisibleTo } from "./policy";
+import { profileRefSql } from "../profiles";
 import { postJsonSql, toPosts } from "./read";
 import { PostSchema } from "./schemas";
-import { runAll } from "./writes";
 
 /** Mounted at /api/v1/profiles next to the profiles module's router: a member's posts and reposts. */
 export const profilePostRoutes = createRouter().openapi(

@@ -1,12 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
+import { postVisibleTo, viewerRef } from "../../core/access/posts";
+import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { REACTION_TYPES, type ReactionType } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { CompiledSql } from "../../platform/db/compiled";
 import type { Bindings } from "../../platform/env";
-import { type MediaRow, mediaUrls } from "../media/view";
-import { userCardJsonSql } from "../profiles/card";
-import { postVisibleTo, viewerRef } from "./policy";
+import { type MediaRow, mediaUrls } from "../media";
 import type { EmbeddedPost, Post } from "./schemas";
 
 /**

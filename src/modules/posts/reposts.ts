@@ -1,14 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
+import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
-import { changed } from "../../platform/db/batch";
+import { assertEmailVerified } from "../../core/identity/verified";
+import { changed, runAll } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { detectTextDirection, extractHashtags, extractMentions } from "../../platform/text";
-import { assertEmailVerified } from "../auth/service";
-import { queueIndex } from "../search/queue";
-import { postVisibleTo } from "./policy";
+import { queueIndex } from "../search";
 import { postJsonSql, toPost } from "./read";
 import { LIMITS, type Post } from "./schemas";
 import { deletePostStatements } from "./service";
@@ -18,7 +18,6 @@ import {
   linkMentions,
   mentionCandidatesQuery,
   mentionedUsernames,
-  runAll,
 } from "./writes";
 
 /**

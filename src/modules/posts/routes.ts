@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
+import { cachedJson, noStore } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
 import { rateLimit } from "../../platform/rate-limit";
-import { cachedJson, noStore } from "./cache";
 import { repost, unrepost } from "./reposts";
 import {
   CreatePostBody,

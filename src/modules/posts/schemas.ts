@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { UserCardSchema } from "../../core/cards";
 import { POST_VISIBILITIES, REACTION_TYPES } from "../../db/schema";
 import { line, orNull, text } from "../../platform/openapi";
-import { UserCardSchema } from "../profiles/card";
 
 export const LIMITS = {
   content: 3000,

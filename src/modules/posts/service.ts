@@ -1,17 +1,17 @@
 import { type SQL, sql } from "drizzle-orm";
+import { connectedSql } from "../../core/access/members";
+import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
+import { assertEmailVerified } from "../../core/identity/verified";
 import type { StoredMention } from "../../db/schema";
 import { DAY, isoAt } from "../../platform/clock";
-import { changed, type Statement } from "../../platform/db/batch";
+import { changed, runAll, type Statement, valueOrNull } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { detectTextDirection, extractHashtags, extractMentions } from "../../platform/text";
-import { assertEmailVerified } from "../auth/service";
-import { connectedSql } from "../graph/policy";
-import { queueIndex } from "../search/queue";
-import { postVisibleTo } from "./policy";
+import { queueIndex } from "../search";
 import { postJsonSql, readPost, toPost } from "./read";
 import { type CreatePostInput, LIMITS, type Post, type UpdatePostInput } from "./schemas";
 import {
@@ -22,8 +22,6 @@ import {
   mentionCandidatesQuery,
   mentionedUsernames,
   removeHashtags,
-  runAll,
-  valueOrNull,
 } from "./writes";
 
 const ATTACHABLE_MEDIA = ["POST_IMAGE", "VIDEO", "DOCUMENT"];

@@ -1,11 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
+import { blockedEitherWaySql, connectedSql, fullProfileVisibleSql } from "../../core/access/members";
 import type { Db } from "../../core/db";
 import type { StoredMention } from "../../db/schema";
 import { HOUR } from "../../platform/clock";
-import { runBatch, type Statement } from "../../platform/db/batch";
+import { type Statement, valueOrNull } from "../../platform/db/batch";
 import { newId } from "../../platform/ids";
 import { type ExtractedHashtag, type ExtractedMention, extractMentions } from "../../platform/text";
-import { blockedEitherWaySql, connectedSql, fullProfileVisibleSql } from "../graph/policy";
 import { LIMITS } from "./schemas";
 
 /**
@@ -17,8 +17,6 @@ import { LIMITS } from "./schemas";
 const keysJson = (keys: string[]) => JSON.stringify(keys);
 
 /** A bound value, or SQL NULL (drizzle renders a null interpolation as nothing at all). */
-export const valueOrNull = (value: string | null | undefined): SQL =>
-  value == null ? sql`NULL` : sql`${value}`;
 const hourOf = (ms: number) => Math.floor(ms / HOUR) * HOUR;
 
 /** Attaches hashtags to a post: creates unknown tags, then rows, post counts and this hour's usage bucket. */
@@ -131,12 +129,4 @@ export function insertMentions(
         json_extract(value, '$.userId'), json_extract(value, '$.start'), json_extract(value, '$.end'), ${now}
       FROM json_each(${rows}) WHERE ${guard}`),
   ];
-}
-
-/**
- * Runs writes and reads together as one batch (one transaction, one round trip); results in order.
- * Goes through graph's runBatch, which works around drizzle 0.45's db.batch failing on raw SQL with params.
- */
-export function runAll(db: Db, items: unknown[]): Promise<unknown[]> {
-  return runBatch(db, items as Parameters<typeof runBatch>[1]);
 }

@@ -1,11 +1,11 @@
 import { and, eq, inArray, ne, not, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { blockedEitherWaySql, connectedSql } from "../../core/access/members";
 import type { Db } from "../../core/db";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import { endorsements, skills, users } from "../../db/schema";
 import { AppError, notFound } from "../../platform/errors";
-import { blockedEitherWaySql, connectedSql } from "../graph/policy";
 import { profileRefSql } from "./lookup";
 
 /**
@@ -140,7 +140,8 @@ export async function withdrawEndorsement(
  * For the block service: statements (to add to its batch) that remove endorsements between two members
  * in both directions and recount the affected skills.
  */
-export function removeEndorsementsBetween(db: Db, a: string, b: string): BatchItem<"sqlite">[] {
+/** What a block removes in profiles: endorsements both ways, with the skills' counts recounted. */
+export function endorsementsBetweenStatements(db: Db, a: string, b: string): BatchItem<"sqlite">[] {
   return [
     db
       .delete(endorsements)

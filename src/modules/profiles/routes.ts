@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { UserCardSchema } from "../../core/cards";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
 import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
 import { rateLimit } from "../../platform/rate-limit";
-import { UserCardSchema } from "./card";
 import { endorse, withdrawEndorsement } from "./endorsements";
 import { FullProfileSchema, ProfileResponse, UpdateProfileBody } from "./schemas";
 import { getMyViews, getProfile } from "./service";

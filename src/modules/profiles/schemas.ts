@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { LOCALE } from "../../platform/i18n";
 import { line, text } from "../../platform/openapi";
-import { LOCALE } from "../auth/schemas";
 
 /** Limits of the profile fields (seed 000 and LinkedIn's). */
 export const LIMITS = {

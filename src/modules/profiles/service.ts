@@ -1,10 +1,4 @@
 import { and, desc, eq, gte, type SQL, sql } from "drizzle-orm";
-import type { Deps } from "../../core/deps";
-import { publishEvents } from "../../core/events";
-import { profiles, profileViews, users } from "../../db/schema";
-import { DAY, isoAt } from "../../platform/clock";
-import { CompiledSql } from "../../platform/db/compiled";
-import { notFound } from "../../platform/errors";
 import {
   activeUserSql,
   blockedEitherWaySql,
@@ -14,8 +8,14 @@ import {
   fullProfileVisibleSql,
   networkVisibleSql,
   notBlocked,
-} from "../graph/policy";
-import { type UserCard, userCardColumns } from "./card";
+} from "../../core/access/members";
+import { type UserCard, userCardColumns } from "../../core/cards";
+import type { Deps } from "../../core/deps";
+import { publishEvents } from "../../core/events";
+import { profiles, profileViews, users } from "../../db/schema";
+import { DAY, isoAt } from "../../platform/clock";
+import { CompiledSql } from "../../platform/db/compiled";
+import { notFound } from "../../platform/errors";
 import { completeness } from "./completeness";
 import { type ProfileRefKind, profileRef, profileRefSqlOf } from "./lookup";
 import type { FullProfile, LimitedProfile } from "./schemas";

@@ -4,7 +4,7 @@ import type { Deps } from "../../core/deps";
 import { educations, endorsements, experiences, profiles, skills, users } from "../../db/schema";
 import { newId } from "../../platform/ids";
 import { normalizeKey } from "../../platform/text";
-import { queueIndex } from "../search/queue";
+import { queueIndex } from "../search";
 import type { FullProfile, UpdateProfileInput } from "./schemas";
 import { getProfile } from "./service";
 

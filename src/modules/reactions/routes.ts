@@ -1,13 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { UserCardSchema } from "../../core/cards";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
+import { type Target, targetOf } from "../../core/targets";
+import { noStore } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json, jsonBody, orNull } from "../../platform/openapi";
 import { PageQuery, pageSchema } from "../../platform/pagination";
 import { rateLimit } from "../../platform/rate-limit";
-import { noStore } from "../posts/cache";
-import { PostIdParam, ReactionCountsSchema, ReactionTypeSchema } from "../posts/schemas";
-import { UserCardSchema } from "../profiles/card";
-import { COMMENT_TARGET, listReactions, POST_TARGET, type ReactionTarget, react, unreact } from "./service";
+import { PostIdParam, ReactionCountsSchema, ReactionTypeSchema } from "../posts";
+import { listReactions, react, unreact } from "./service";
 
 export const ReactionResultSchema = z
   .object({ reacted: z.boolean(), type: orNull(ReactionTypeSchema), reactionCounts: ReactionCountsSchema })
@@ -25,7 +26,9 @@ const ReactorPage = pageSchema(ReactorSchema)
   .openapi("ReactorPage");
 
 /** The same three routes on posts and on comments. */
-function reactionRoutes(target: ReactionTarget, noun: string) {
+function reactionRoutes(type: "post" | "comment", noun: string) {
+  // Looked up per request: targets register when their modules load, after this router is built.
+  const target = (): Target => targetOf(type);
   const tags = ["Reactions"];
   return createRouter()
     .openapi(
@@ -43,7 +46,7 @@ function reactionRoutes(target: ReactionTarget, noun: string) {
         const result = await react(
           depsOf(c),
           currentUser(c),
-          target,
+          target(),
           c.req.valid("param").id,
           c.req.valid("json").type,
         );
@@ -63,7 +66,7 @@ function reactionRoutes(target: ReactionTarget, noun: string) {
         responses: { 200: json(ReactionResultSchema), ...errors(401, 404, 429) },
       }),
       async (c) => {
-        const result = await unreact(depsOf(c), currentUser(c).id, target, c.req.valid("param").id);
+        const result = await unreact(depsOf(c), currentUser(c).id, target(), c.req.valid("param").id);
         noStore(c);
         return c.json(result, 200);
       },
@@ -82,7 +85,7 @@ function reactionRoutes(target: ReactionTarget, noun: string) {
         const result = await listReactions(
           depsOf(c),
           c.var.user?.id,
-          target,
+          target(),
           c.req.valid("param").id,
           c.req.valid("query"),
         );
@@ -92,5 +95,5 @@ function reactionRoutes(target: ReactionTarget, noun: string) {
     );
 }
 
-export const postReactionRoutes = reactionRoutes(POST_TARGET, "post");
-export const commentReactionRoutes = reactionRoutes(COMMENT_TARGET, "comment");
+export const postReactionRoutes = reactionRoutes("post", "post");
+export const commentReactionRoutes = reactionRoutes("comment", "comment");

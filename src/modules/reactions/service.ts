@@ -1,19 +1,17 @@
 import { type SQL, sql } from "drizzle-orm";
+import { notBlocked } from "../../core/access/members";
+import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
+import { assertEmailVerified } from "../../core/identity/verified";
+import { resolvedId, type Target, targetVisibleSql } from "../../core/targets";
 import { REACTION_TYPES, type ReactionType } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
+import { runAll } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { decodeCursor, toPage } from "../../platform/pagination";
-import { assertEmailVerified } from "../auth/service";
-import { commentVisibleTo } from "../comments/policy";
-import { type CardRow, cardColumnsSql, toCard } from "../graph/network";
-import { notBlocked } from "../graph/policy";
-import { postVisibleTo } from "../posts/policy";
-import { REACTION_COLUMNS, reactionColumnOf, reactionCountsOf } from "../posts/read";
-import { actionTargetSql } from "../posts/reposts";
-import { runAll } from "../posts/writes";
+import { reactionColumnOf, reactionCountsOf } from "../posts";
 
 /**
  * Reactions on posts and on comments: one per member per target, changeable. The per-type counter
@@ -21,54 +19,44 @@ import { runAll } from "../posts/writes";
  * as it was, the row is upserted, and the new type's counter is incremented only if the row now has that
  * type. Every statement is guarded by the same visibility check, so a hidden target changes nothing.
  */
-export interface ReactionTarget {
-  type: "POST" | "COMMENT";
-  table: "posts" | "comments";
-  /** SQL: the id that is reacted to, given the id in the path (a plain repost stands for its original). */
-  resolve(givenId: string): SQL;
-  /** SQL boolean: the target named in the path is visible to the viewer. */
-  visible(viewerId: string | undefined, givenId: string): SQL;
-  eventTarget: string;
+/** Targets that take reactions: those whose table keeps reaction counters (core/targets.ts). */
+function reactionColumnsOf(target: Target): readonly string[] {
+  const columns = target.counters?.reactions;
+  if (!columns) throw new Error(`${target.type} does not take reactions`);
+  return columns;
 }
 
-export const POST_TARGET: ReactionTarget = {
-  type: "POST",
-  table: "posts",
-  resolve: (givenId) => actionTargetSql(givenId),
-  visible: (viewerId, givenId) =>
-    sql`EXISTS (SELECT 1 FROM posts g WHERE g.id = ${givenId} AND ${postVisibleTo(viewerId, "g")})`,
-  eventTarget: "post",
-};
+function ownerOf(target: Target): string {
+  if (!target.ownerColumn) throw new Error(`${target.type} has no owner`);
+  return target.ownerColumn;
+}
 
-export const COMMENT_TARGET: ReactionTarget = {
-  type: "COMMENT",
-  table: "comments",
-  resolve: (givenId) => sql`${givenId}`,
-  visible: (viewerId, givenId) =>
-    sql`EXISTS (SELECT 1 FROM comments g WHERE g.id = ${givenId} AND ${commentVisibleTo(viewerId, "g")})`,
-  eventTarget: "comment",
-};
-
-const countsArraySql = (alias: string) =>
-  sql.raw(`json_array(${REACTION_COLUMNS.map((c) => `${alias}.${c}`).join(", ")})`);
+const countsArraySql = (target: Target, alias: string) =>
+  sql.raw(
+    `json_array(${reactionColumnsOf(target)
+      .map((c) => `${alias}.${c}`)
+      .join(", ")})`,
+  );
 
 /** Decrements the counter of the member's current reaction type (if any), guarded by `ok`. */
-function decrementOld(deps: Deps, target: ReactionTarget, targetId: SQL, userId: string, ok: SQL) {
+function decrementOld(deps: Deps, target: Target, targetId: SQL, userId: string, ok: SQL) {
   const table = sql.raw(target.table);
   const sets = sql.raw(
-    REACTION_COLUMNS.map((c, i) => `${c} = ${c} - (old.type = '${REACTION_TYPES[i]}')`).join(", "),
+    reactionColumnsOf(target)
+      .map((c, i) => `${c} = ${c} - (old.type = '${REACTION_TYPES[i]}')`)
+      .join(", "),
   );
   return deps.db.run(sql`UPDATE ${table} SET ${sets}
-    FROM (SELECT type FROM reactions WHERE target_type = ${target.type} AND target_id = ${targetId} AND user_id = ${userId}) AS old
+    FROM (SELECT type FROM reactions WHERE target_type = ${target.code} AND target_id = ${targetId} AND user_id = ${userId}) AS old
     WHERE ${table}.id = ${targetId} AND ${ok}`);
 }
 
-function stateQuery(deps: Deps, target: ReactionTarget, targetId: SQL, userId: string, ok: SQL) {
+function stateQuery(deps: Deps, target: Target, targetId: SQL, userId: string, ok: SQL) {
   return deps.db.get<
     { id: string; ownerId: string; r: string; visible: number; mine: ReactionType | null } | undefined
   >(sql`
-    SELECT t.id, t.author_id AS ownerId, ${countsArraySql("t")} AS r, ${ok} AS visible,
-      (SELECT type FROM reactions WHERE target_type = ${target.type} AND target_id = t.id AND user_id = ${userId}) AS mine
+    SELECT t.id, t.${sql.raw(ownerOf(target))} AS ownerId, ${countsArraySql(target, "t")} AS r, ${ok} AS visible,
+      (SELECT type FROM reactions WHERE target_type = ${target.code} AND target_id = t.id AND user_id = ${userId}) AS mine
     FROM ${sql.raw(target.table)} t WHERE t.id = ${targetId}`);
 }
 
@@ -77,26 +65,20 @@ function answer(state: { r: string; mine: ReactionType | null } | undefined) {
   return { reacted: state!.mine !== null, type: state!.mine, reactionCounts };
 }
 
-export async function react(
-  deps: Deps,
-  user: Actor,
-  target: ReactionTarget,
-  givenId: string,
-  type: ReactionType,
-) {
+export async function react(deps: Deps, user: Actor, target: Target, givenId: string, type: ReactionType) {
   await assertEmailVerified(deps, user);
   const { db, now } = deps;
-  const targetId = target.resolve(givenId);
-  const ok = target.visible(user.id, givenId);
+  const targetId = resolvedId(target, givenId);
+  const ok = targetVisibleSql(target, user.id, givenId);
   const table = sql.raw(target.table);
   const column = sql.raw(reactionColumnOf(type));
   const results = await runAll(db, [
     decrementOld(deps, target, targetId, user.id, ok),
     db.run(sql`INSERT INTO reactions (target_type, target_id, user_id, type, owner_id, created_at)
-      SELECT ${target.type}, t.id, ${user.id}, ${type}, t.author_id, ${now} FROM ${table} t WHERE t.id = ${targetId} AND ${ok}
+      SELECT ${target.code}, t.id, ${user.id}, ${type}, t.${sql.raw(ownerOf(target))}, ${now} FROM ${table} t WHERE t.id = ${targetId} AND ${ok}
       ON CONFLICT (target_type, target_id, user_id) DO UPDATE SET type = excluded.type, created_at = excluded.created_at`),
     db.run(sql`UPDATE ${table} SET ${column} = ${column} + 1 WHERE id = ${targetId} AND ${ok}
-      AND EXISTS (SELECT 1 FROM reactions WHERE target_type = ${target.type} AND target_id = ${targetId}
+      AND EXISTS (SELECT 1 FROM reactions WHERE target_type = ${target.code} AND target_id = ${targetId}
         AND user_id = ${user.id} AND type = ${type})`),
     stateQuery(deps, target, targetId, user.id, ok),
   ]);
@@ -105,12 +87,12 @@ export async function react(
   deps.waitUntil(
     publishEvents(deps.env, [
       {
-        key: `reaction:${target.type}:${state.id}:${user.id}`,
+        key: `reaction:${target.code}:${state.id}:${user.id}`,
         event: {
           type: "reaction",
           actorId: user.id,
           recipientId: state.ownerId,
-          target: { type: target.eventTarget, id: state.id },
+          target: { type: target.type, id: state.id },
           data: { reaction: type },
           at: now,
         },
@@ -121,14 +103,14 @@ export async function react(
 }
 
 /** Removing a reaction you do not have is not an error: the answer just says reacted: false. */
-export async function unreact(deps: Deps, userId: string, target: ReactionTarget, givenId: string) {
+export async function unreact(deps: Deps, userId: string, target: Target, givenId: string) {
   const { db } = deps;
-  const targetId = target.resolve(givenId);
-  const ok = target.visible(userId, givenId);
+  const targetId = resolvedId(target, givenId);
+  const ok = targetVisibleSql(target, userId, givenId);
   const results = await runAll(db, [
     decrementOld(deps, target, targetId, userId, ok),
     db.run(
-      sql`DELETE FROM reactions WHERE target_type = ${target.type} AND target_id = ${targetId} AND user_id = ${userId} AND ${ok}`,
+      sql`DELETE FROM reactions WHERE target_type = ${target.code} AND target_id = ${targetId} AND user_id = ${userId} AND ${ok}`,
     ),
     stateQuery(deps, target, targetId, userId, ok),
   ]);
@@ -146,21 +128,21 @@ interface ReactorRow extends CardRow {
 export async function listReactions(
   deps: Deps,
   viewerId: string | undefined,
-  target: ReactionTarget,
+  target: Target,
   givenId: string,
   query: { type?: ReactionType | undefined; cursor?: string | undefined; limit: number },
 ) {
   const { db } = deps;
   const after = decodeCursor(query.cursor, ["t", "u"] as const);
-  const targetId = target.resolve(givenId);
-  const ok = target.visible(viewerId, givenId);
+  const targetId = resolvedId(target, givenId);
+  const ok = targetVisibleSql(target, viewerId, givenId);
   const viewer = viewerId ?? "";
   const [state, rows] = (await runAll(db, [
     stateQuery(deps, target, targetId, viewer, ok),
     db.all<ReactorRow>(sql`
       SELECT ${cardColumnsSql}, r.type AS type, r.created_at AS createdAt
       FROM reactions r JOIN users u ON u.id = r.user_id AND u.status = 'ACTIVE' LEFT JOIN profiles p ON p.user_id = u.id
-      WHERE r.target_type = ${target.type} AND r.target_id = ${targetId} AND ${ok}
+      WHERE r.target_type = ${target.code} AND r.target_id = ${targetId} AND ${ok}
         ${query.type ? sql`AND r.type = ${query.type}` : sql``}
         ${after ? sql`AND (r.created_at < ${after.t} OR (r.created_at = ${after.t} AND r.user_id < ${after.u}))` : sql``}
         AND ${notBlocked(viewerId, sql`r.user_id`)}

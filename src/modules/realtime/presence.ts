@@ -1,7 +1,7 @@
+import { pushToUsers } from "../../core/live";
 import { isoAt } from "../../platform/clock";
 import type { Bindings } from "../../platform/env";
-import { pushToUsers } from "./hub";
-import { events, type PresenceStatus } from "./protocol";
+import { type PresenceStatus, presenceEvent } from "./protocol";
 
 /**
  * Presence: a member is online while at least one of their sockets is active, away while every open
@@ -36,7 +36,7 @@ export async function publishPresence(
       .bind(userId),
   ]);
   const ids = (audience?.results ?? []).map((r) => r.id);
-  if (ids.length > 0) await pushToUsers(env, ids, events.presence(userId, status, now));
+  if (ids.length > 0) await pushToUsers(env, ids, presenceEvent(userId, status, now));
 }
 
 export interface PresenceEntry {

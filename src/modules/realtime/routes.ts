@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../core/identity/auth";
+import { hubOf } from "../../core/live";
 import { AppError } from "../../platform/errors";
 import { negotiateLocale } from "../../platform/i18n";
 import { createRouter, ErrorSchema, errors } from "../../platform/openapi";
-import { hubOf } from "./hub";
 import { PROTOCOL } from "./protocol";
 import { BEARER_PROTOCOL_PREFIX, offeredProtocols, type SocketClaims, tokenExpiry } from "./socket";
 

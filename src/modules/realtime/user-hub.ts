@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createDb, type Db } from "../../core/db";
 import type { Deps } from "../../core/deps";
 import { authenticate } from "../../core/identity/auth";
+import type { HubFrame, MemberHub } from "../../core/live";
 import { systemClock } from "../../platform/clock";
 import type { AppEnv, Bindings } from "../../platform/env";
 import { AppError, type ErrorCode, type ErrorDetail, errorMessage } from "../../platform/errors";
@@ -11,13 +12,12 @@ import {
   deleteMessage,
   editMessage,
   markRead,
+  membershipsAmong,
   reactToMessage,
+  roomOf,
   sendMessage,
   setTyping,
-} from "../conversations/messages";
-import { roomOf } from "../conversations/room";
-import { membershipsAmong } from "../conversations/store";
-import type { HubFrame } from "./hub";
+} from "../conversations";
 import { presenceSnapshot, publishPresence } from "./presence";
 import { ClientFrame, HEARTBEAT_MS, MAX_FRAME_BYTES, PROTOCOL, type PresenceStatus } from "./protocol";
 import { type SocketClaims, tokenExpiry } from "./socket";
@@ -43,7 +43,7 @@ const REPLAY_ATTEMPTS = 3;
 const RESUME_GRACE_MS = 10_000;
 const PONG = '{"type":"pong"}';
 
-export class UserHub extends DurableObject<Bindings> {
+export class UserHub extends DurableObject<Bindings> implements MemberHub {
   private readonly infos = new WeakMap<WebSocket, SocketInfo>();
   /**
    * Sockets opened with ?resume=1 whose first `resume` has not arrived: every conversation frame waits

@@ -1,12 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
+import { cardShowsHeadlineSql, fullProfileVisibleSql, notBlocked } from "../../core/access/members";
+import { postVisibleTo, viewerRef } from "../../core/access/posts";
+import { type CardRow, cardColumnsFor, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { DAY } from "../../platform/clock";
 import { logError } from "../../platform/log";
 import { searchQueryForms } from "../../platform/text";
-import { type CardRow, cardColumnsFor, toCard } from "../graph/network";
-import { cardShowsHeadlineSql, fullProfileVisibleSql, notBlocked } from "../graph/policy";
-import { postVisibleTo, viewerRef } from "../posts/policy";
-import { postJsonSql, toPosts } from "../posts/read";
+import { postJsonSql, toPosts } from "../posts";
 import { bm25Sql, matchExpression } from "./fts";
 import { filterValue, indexUid, type MeiliTarget, meiliOf } from "./meili";
 import type { SearchFilters, SearchHit, SearchPage } from "./schemas";

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { UserCardSchema } from "../../core/cards";
 import { ALERT_FREQUENCIES } from "../../db/schema";
 import { line } from "../../platform/openapi";
-import { PostSchema } from "../posts/schemas";
-import { UserCardSchema } from "../profiles/card";
+import { PostSchema } from "../posts";
 import { SEARCH_TYPES } from "./types";
 
 export const LIMITS = {

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { LOCALE } from "../auth/schemas";
+import { LOCALE } from "../../platform/i18n";
 
 export const THEMES = ["LIGHT", "DARK", "SYSTEM"] as const;
 export const FEED_SORTS = ["RELEVANCE", "RECENT"] as const;

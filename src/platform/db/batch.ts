@@ -1,3 +1,4 @@
+import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 
@@ -34,4 +35,16 @@ export async function runBatch(db: Db, items: AnyStatement[]): Promise<unknown[]
 /** `changes` of a run statement's result in a batch. */
 export function changed(result: unknown): number {
   return (result as D1Result).meta?.changes ?? 0;
+}
+
+/** An optional value as SQL: NULL, or the bound value. */
+export const valueOrNull = (value: string | null | undefined): SQL =>
+  value == null ? sql`NULL` : sql`${value}`;
+
+/**
+ * Runs writes and reads together as one batch (one transaction, one round trip); results in order.
+ * Goes through graph's runBatch, which works around drizzle 0.45's db.batch failing on raw SQL with params.
+ */
+export function runAll(db: Db, items: unknown[]): Promise<unknown[]> {
+  return runBatch(db, items as Parameters<typeof runBatch>[1]);
 }

@@ -1,9 +1,0 @@
-import { deliverEmail, EmailMessage } from "../src/modules/email/service";
-import { defineConsumer } from "../src/platform/queue";
-
-/** Email delivery through the configured adapter (src/modules/email/providers.ts). */
-export const emailConsumer = defineConsumer({
-  queue: "majlis-email",
-  schema: EmailMessage,
-  handle: (message, env, meta) => deliverEmail(env, message, meta.now),
-});

@@ -1,0 +1,19 @@
+// Registers the identity error codes this file throws.
+import "./errors";
+import { eq } from "drizzle-orm";
+import { users } from "../../db/schema";
+import { AppError } from "../../platform/errors";
+import type { Deps } from "../deps";
+
+/** Requires a verified email for content creation; the token says so, the database has the last word. */
+export async function assertEmailVerified(
+  deps: Deps,
+  user: { id: string; emailVerified: boolean },
+): Promise<void> {
+  if (user.emailVerified) return;
+  const row = await deps.db.query.users.findFirst({
+    columns: { emailVerifiedAt: true },
+    where: eq(users.id, user.id),
+  });
+  if (!row || row.emailVerifiedAt === null) throw new AppError("EMAIL_NOT_VERIFIED");
+}

@@ -1,0 +1,37 @@
+import { defineModule } from "../../core/module";
+import { conversationErrors } from "./errors";
+import { purgeMessagingOf } from "./maintenance";
+import { conversationNotifications } from "./notifications";
+import { conversationRateLimits } from "./rate-limits";
+import { conversationRoutes } from "./routes";
+import { refreshAfterBlock } from "./service";
+import { conversationTargets } from "./targets";
+
+/** 1:1 and group conversations; the messages live in each conversation's ChatRoom Durable Object. */
+export const conversationsModule = defineModule({
+  name: "conversations",
+  routes: [{ path: "/api/v1/conversations", router: conversationRoutes }],
+  errors: conversationErrors,
+  rateLimits: conversationRateLimits,
+  notifications: conversationNotifications,
+  targets: conversationTargets,
+  // Group rooms cache the block pairs between members for their fan-out.
+  afterBlockChange: refreshAfterBlock,
+  purge: {
+    statements: purgeMessagingOf,
+    memberColumns: [
+      ["conversation_members", "user_id"],
+      ["conversation_invitations", "user_id"],
+      ["conversation_invitations", "invited_by"],
+      ["message_attachments", "sender_id"],
+    ],
+    keeps: [
+      ["conversations", "created_by", "a group stays when its creator's account is purged"],
+      [
+        "conversations",
+        "last_message_sender_id",
+        "the list shows who sent the last message, like the message itself",
+      ],
+    ],
+  },
+});

@@ -1,0 +1,123 @@
+import { sql } from "drizzle-orm";
+import { activeUserSql, notBlocked } from "../../core/access/members";
+import type { Deps } from "../../core/deps";
+import { pushToUsers } from "../../core/live";
+import { AppError } from "../../platform/errors";
+import { ID_PATTERN } from "../../platform/ids";
+import { events } from "./events";
+import { roomOf, unwrap } from "./room";
+import type { Role } from "./rules";
+import type { MembershipChange } from "./store";
+
+/** Membership checks and telling members about changes, shared by conversation and invitation services. */
+interface MyMembership {
+  type: "DIRECT" | "GROUP";
+  role: Role;
+  memberCount: number;
+}
+
+export async function membershipOf(
+  deps: Deps,
+  conversationId: string,
+  userId: string,
+): Promise<MyMembership> {
+  if (!ID_PATTERN.test(conversationId)) throw new AppError("NOT_FOUND");
+  const row = await deps.db.get<MyMembership>(
+    sql`SELECT c.type, m.role, c.member_count AS memberCount FROM conversation_members m
+      JOIN conversations c ON c.id = m.conversation_id
+      LEFT JOIN conversation_members o ON c.type = 'DIRECT' AND o.conversation_id = c.id AND o.user_id != m.user_id
+      WHERE m.conversation_id = ${conversationId} AND m.user_id = ${userId}
+        AND (c.type = 'GROUP' OR (${activeUserSql(sql`o.user_id`)} AND ${notBlocked(userId, sql`o.user_id`)}))`,
+  );
+  if (!row) throw new AppError("NOT_FOUND");
+  return row;
+}
+
+export async function requireGroupAdmin(
+  deps: Deps,
+  conversationId: string,
+  userId: string,
+): Promise<MyMembership> {
+  const me = await membershipOf(deps, conversationId, userId);
+  if (me.type !== "GROUP") throw new AppError("NOT_A_GROUP");
+  if (me.role !== "ADMIN") throw new AppError("FORBIDDEN");
+  return me;
+}
+
+export async function memberIds(deps: Deps, conversationId: string): Promise<string[]> {
+  const { results } = await deps.env.DB.prepare(
+    "SELECT user_id AS id FROM conversation_members WHERE conversation_id = ?",
+  )
+    .bind(conversationId)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+export function notify(deps: Deps, userIds: string[], event: Parameters<typeof pushToUsers>[2]): void {
+  deps.waitUntil(pushToUsers(deps.env, userIds, event));
+}
+
+type MembershipEvent = Parameters<typeof events.conversationUpdated>[1];
+
+/**
+ * Tells `recipients` about a change to the conversation (`conversation.updated`), each only what they may
+ * know: members a block (either way) hides from a recipient are left out of `userIds`, a change about
+ * nobody they see is not sent to them at all, and an actor hidden from them shows as null. In the
+ * background: the answer does not wait for it.
+ */
+export function tellMembers(
+  deps: Deps,
+  conversationId: string,
+  recipients: string[],
+  change: MembershipEvent,
+  actorId: string,
+  userIds: string[] = [],
+): void {
+  const involved = [...new Set([actorId, ...userIds])];
+  const tell = async () => {
+    const { results } = await deps.env.DB.prepare(
+      `SELECT blocker_id AS a, blocked_id AS b FROM blocks
+        WHERE (blocker_id IN (SELECT value FROM json_each(?1)) AND blocked_id IN (SELECT value FROM json_each(?2)))
+           OR (blocker_id IN (SELECT value FROM json_each(?2)) AND blocked_id IN (SELECT value FROM json_each(?1)))`,
+    )
+      .bind(JSON.stringify(recipients), JSON.stringify(involved))
+      .all<{ a: string; b: string }>();
+    const hiddenFrom = new Map<string, Set<string>>();
+    for (const { a, b } of results) {
+      for (const [reader, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const set = hiddenFrom.get(reader);
+        if (set) set.add(other);
+        else hiddenFrom.set(reader, new Set([other]));
+      }
+    }
+    // Recipients who may know the same thing get the same event (serialized once per distinct view).
+    const byView = new Map<string, { event: ReturnType<typeof events.conversationUpdated>; to: string[] }>();
+    for (const reader of new Set(recipients)) {
+      const hidden = hiddenFrom.get(reader);
+      const shown = hidden ? userIds.filter((id) => !hidden.has(id)) : userIds;
+      if (userIds.length > 0 && shown.length === 0) continue;
+      const actor = hidden?.has(actorId) ? null : actorId;
+      const key = `${actor}|${shown.join(",")}`;
+      const view = byView.get(key);
+      if (view) view.to.push(reader);
+      else
+        byView.set(key, {
+          event: events.conversationUpdated(conversationId, change, actor, shown),
+          to: [reader],
+        });
+    }
+    await Promise.all([...byView.values()].map((v) => pushToUsers(deps.env, v.to, v.event)));
+  };
+  deps.waitUntil(tell());
+}
+
+export async function applyChange(
+  deps: Deps,
+  conversationId: string,
+  change: MembershipChange,
+): Promise<void> {
+  unwrap(await roomOf(deps.env, conversationId).changeMembers(conversationId, change));
+}

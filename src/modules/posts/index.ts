@@ -1,0 +1,29 @@
+/** The public face of this module: what other modules may use. */
+export {
+  postJsonSql,
+  REACTION_COLUMNS,
+  reactionColumnOf,
+  reactionCountsOf,
+  toPoll,
+  toPost,
+  toPosts,
+} from "./read";
+export { actionTargetSql } from "./reposts";
+export {
+  Id,
+  MentionSchema,
+  PollSchema,
+  type Post,
+  PostIdParam,
+  PostSchema,
+  ReactionCountsSchema,
+  ReactionTypeSchema,
+  TextDirectionSchema,
+} from "./schemas";
+export {
+  insertMentions,
+  linkMentions,
+  type MentionCandidate,
+  mentionCandidatesQuery,
+  mentionedUsernames,
+} from "./writes";

@@ -1,0 +1,30 @@
+import { defineModule } from "../../core/module";
+import { postErrors } from "./errors";
+import { purgeContentOf } from "./maintenance";
+import { postNotifications } from "./notifications";
+import { profilePostRoutes } from "./profile-routes";
+import { postRateLimits } from "./rate-limits";
+import { postRoutes } from "./routes";
+import { postTargets } from "./targets";
+
+/** Posts, reposts, edits, mentions and a member's posts on their profile. */
+export const postsModule = defineModule({
+  name: "posts",
+  routes: [
+    { path: "/api/v1/posts", router: postRoutes },
+    { path: "/api/v1/profiles", router: profilePostRoutes },
+  ],
+  errors: postErrors,
+  rateLimits: postRateLimits,
+  notifications: postNotifications,
+  targets: postTargets,
+  purge: {
+    // Everything content (posts, comments, reactions, votes, bookmarks, hashtags) with its counters.
+    statements: purgeContentOf,
+    memberColumns: [
+      ["posts", "author_id"],
+      ["mentions", "author_id"],
+      ["mentions", "user_id"],
+    ],
+  },
+});

@@ -1,0 +1,11 @@
+import { DAY } from "../../platform/clock";
+import { defineRateLimits, type PoliciesOf } from "../../platform/rate-limit";
+
+/** Rate limits of this module: rules counted together per subject (member or client address). */
+export const profileRateLimits = defineRateLimits({
+  endorsements: { subject: "user", rules: [{ limit: 20, windowMs: DAY }] },
+} as const);
+
+declare module "../../platform/rate-limit" {
+  interface RateLimitPolicies extends PoliciesOf<typeof profileRateLimits> {}
+}

@@ -1,0 +1,2 @@
+/** The public face of this module: what other modules may use. */
+export { queueIndex } from "./queue";

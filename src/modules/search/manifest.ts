@@ -1,0 +1,22 @@
+import { defineModule } from "../../core/module";
+import { runSearchAlerts } from "./alerts";
+import { searchIndexConsumer } from "./consumer";
+import { searchErrors } from "./errors";
+import { searchMaintenanceTask } from "./maintenance";
+import { searchRateLimits } from "./rate-limits";
+import { adminSearchRoutes, searchRoutes } from "./routes";
+
+/** Arabic-aware search of people and posts (D1 FTS5, optional Meilisearch), saved searches and alerts. */
+export const searchModule = defineModule({
+  name: "search",
+  routes: [
+    { path: "/api/v1/search", router: searchRoutes },
+    { path: "/api/v1/admin/search", router: adminSearchRoutes },
+  ],
+  errors: searchErrors,
+  rateLimits: searchRateLimits,
+  consumers: [searchIndexConsumer],
+  jobs: [{ name: "search-alerts", run: (env, now) => runSearchAlerts(env, now) }],
+  purge: { memberColumns: [["saved_searches", "user_id"]] },
+  maintenance: [searchMaintenanceTask],
+});

@@ -1,0 +1,98 @@
+import { is, Table } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/sqlite-core";
+import { describe, expect, it } from "vitest";
+import "../../src/app";
+import { maintenanceTasks, purgeTask } from "../../src/core/cron";
+import { purgeOrder, registeredModules } from "../../src/core/module";
+import { notificationType } from "../../src/core/notifications";
+import { registeredTargets } from "../../src/core/targets";
+import * as schema from "../../src/db/schema";
+import { MODULES } from "../../src/modules";
+import { registeredErrorCodes } from "../../src/platform/errors";
+import { registeredRateLimits } from "../../src/platform/rate-limit";
+
+/**
+ * Guards of the module kernel: what a new module forgets shows here, not as a privacy bug later.
+ * Columns ending in _id or _by that can never hold a member id (they name posts, media, sessions...).
+ */
+const NOT_MEMBER_IDS = new Set([
+  "post_id",
+  "comment_id",
+  "parent_id",
+  "job_id",
+  "article_id",
+  "skill_id",
+  "hashtag_id",
+  "poll_id",
+  "option_id",
+  "notification_id",
+  "conversation_id",
+  "media_id",
+  "avatar_media_id",
+  "session_id",
+  "repost_of_id",
+]);
+
+const tables = Object.values(schema)
+  .filter((t) => is(t, Table))
+  .map((t) => getTableConfig(t as Parameters<typeof getTableConfig>[0]));
+
+const sources = import.meta.glob("../../src/**/*.ts", { query: "?raw", import: "default", eager: true }) as Record<
+  string,
+  string
+>;
+
+describe("the module kernel", () => {
+  it("registers every module of the list, once", () => {
+    expect(registeredModules().map((m) => m.name)).toEqual(MODULES.map((m) => m.name));
+  });
+
+  it("purges or explains every column that may hold a member's id", () => {
+    const declared = new Map<string, string>();
+    for (const m of registeredModules()) {
+      for (const [table, column] of m.purge?.memberColumns ?? []) declared.set(`${table}.${column}`, m.name);
+      for (const [table, column] of m.purge?.keeps ?? []) declared.set(`${table}.${column}`, m.name);
+    }
+    const unclassified = tables.flatMap((t) =>
+      t.columns
+        .map((c) => c.name)
+        .filter((name) => /(_id|_by)$/.test(name) && !NOT_MEMBER_IDS.has(name))
+        .filter((name) => !declared.has(`${t.name}.${name}`))
+        .map((name) => `${t.name}.${name}`),
+    );
+    expect(unclassified, "columns no module purges (memberColumns) or keeps with a reason (keeps)").toEqual([]);
+    const known = new Set(tables.flatMap((t) => t.columns.map((c) => `${t.name}.${c.name}`)));
+    expect([...declared.keys()].filter((c) => !known.has(c)), "declared columns that do not exist").toEqual([]);
+  });
+
+  it("orders the purge so that every module runs after the ones it names", () => {
+    const order = purgeOrder().map((m) => m.name);
+    for (const m of registeredModules()) {
+      for (const first of m.purge?.after ?? []) expect(order.indexOf(first)).toBeLessThan(order.indexOf(m.name));
+    }
+    expect(maintenanceTasks().at(-1)?.name).toBe(purgeTask().name);
+  });
+
+  it("knows every error code, rate limit and notification type the code uses", () => {
+    const codes = new Set(registeredErrorCodes());
+    const policies = registeredRateLimits();
+    const used = { codes: new Set<string>(), policies: new Set<string>(), types: new Set<string>() };
+    for (const text of Object.values(sources)) {
+      for (const m of text.matchAll(/(?:AppError|fail|conflict)\("([A-Z_]+)"/g)) used.codes.add(m[1]!);
+      for (const m of text.matchAll(/(?:rateLimit|enforceRateLimit\w*|hasRateLimitLeft)\((?:[^"()]*, )?"([a-z-]+)"/g))
+        used.policies.add(m[1]!);
+      for (const m of text.matchAll(/type: "([a-z_]+)" as const,\s*actorId/g)) used.types.add(m[1]!);
+    }
+    expect(used.codes.size).toBeGreaterThan(20);
+    expect([...used.codes].filter((c) => !codes.has(c)), "unregistered error codes").toEqual([]);
+    expect([...used.policies].filter((p) => !policies.has(p)), "unregistered rate limits").toEqual([]);
+    expect([...used.types].filter((t) => !notificationType(t)), "unregistered notification types").toEqual([]);
+  });
+
+  it("registers each target once, with a table and a visibility rule", () => {
+    const targets = registeredTargets();
+    expect(targets.map((t) => t.type).sort()).toEqual(["comment", "conversation", "hashtag", "post", "user"]);
+    const known = new Set(tables.map((t) => t.name));
+    for (const t of targets) expect(known.has(t.table), t.table).toBe(true);
+  });
+});
