@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { is, Table } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
@@ -37,10 +38,11 @@ const tables = Object.values(schema)
   .filter((t) => is(t, Table))
   .map((t) => getTableConfig(t as Parameters<typeof getTableConfig>[0]));
 
-const sources = import.meta.glob("../../src/**/*.ts", { query: "?raw", import: "default", eager: true }) as Record<
-  string,
-  string
->;
+const sources = import.meta.glob("../../src/**/*.ts", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
 
 describe("the module kernel", () => {
   it("registers every module of the list, once", () => {
@@ -60,15 +62,21 @@ describe("the module kernel", () => {
         .filter((name) => !declared.has(`${t.name}.${name}`))
         .map((name) => `${t.name}.${name}`),
     );
-    expect(unclassified, "columns no module purges (memberColumns) or keeps with a reason (keeps)").toEqual([]);
+    expect(unclassified, "columns no module purges (memberColumns) or keeps with a reason (keeps)").toEqual(
+      [],
+    );
     const known = new Set(tables.flatMap((t) => t.columns.map((c) => `${t.name}.${c.name}`)));
-    expect([...declared.keys()].filter((c) => !known.has(c)), "declared columns that do not exist").toEqual([]);
+    expect(
+      [...declared.keys()].filter((c) => !known.has(c)),
+      "declared columns that do not exist",
+    ).toEqual([]);
   });
 
   it("orders the purge so that every module runs after the ones it names", () => {
     const order = purgeOrder().map((m) => m.name);
     for (const m of registeredModules()) {
-      for (const first of m.purge?.after ?? []) expect(order.indexOf(first)).toBeLessThan(order.indexOf(m.name));
+      for (const first of m.purge?.after ?? [])
+        expect(order.indexOf(first)).toBeLessThan(order.indexOf(m.name));
     }
     expect(maintenanceTasks().at(-1)?.name).toBe(purgeTask().name);
   });
@@ -79,14 +87,25 @@ describe("the module kernel", () => {
     const used = { codes: new Set<string>(), policies: new Set<string>(), types: new Set<string>() };
     for (const text of Object.values(sources)) {
       for (const m of text.matchAll(/(?:AppError|fail|conflict)\("([A-Z_]+)"/g)) used.codes.add(m[1]!);
-      for (const m of text.matchAll(/(?:rateLimit|enforceRateLimit\w*|hasRateLimitLeft)\((?:[^"()]*, )?"([a-z-]+)"/g))
+      for (const m of text.matchAll(
+        /(?:rateLimit|enforceRateLimit\w*|hasRateLimitLeft)\((?:[^"()]*, )?"([a-z-]+)"/g,
+      ))
         used.policies.add(m[1]!);
       for (const m of text.matchAll(/type: "([a-z_]+)" as const,\s*actorId/g)) used.types.add(m[1]!);
     }
     expect(used.codes.size).toBeGreaterThan(20);
-    expect([...used.codes].filter((c) => !codes.has(c)), "unregistered error codes").toEqual([]);
-    expect([...used.policies].filter((p) => !policies.has(p)), "unregistered rate limits").toEqual([]);
-    expect([...used.types].filter((t) => !notificationType(t)), "unregistered notification types").toEqual([]);
+    expect(
+      [...used.codes].filter((c) => !codes.has(c)),
+      "unregistered error codes",
+    ).toEqual([]);
+    expect(
+      [...used.policies].filter((p) => !policies.has(p)),
+      "unregistered rate limits",
+    ).toEqual([]);
+    expect(
+      [...used.types].filter((t) => !notificationType(t)),
+      "unregistered notification types",
+    ).toEqual([]);
   });
 
   it("registers each target once, with a table and a visibility rule", () => {
@@ -94,5 +113,43 @@ describe("the module kernel", () => {
     expect(targets.map((t) => t.type).sort()).toEqual(["comment", "conversation", "hashtag", "post", "user"]);
     const known = new Set(tables.map((t) => t.name));
     for (const t of targets) expect(known.has(t.table), t.table).toBe(true);
+  });
+});
+
+describe("entitlements", () => {
+  it("let everyone use ungated features, refuse gated ones without a plan, and admit a member whose plan grants it", async () => {
+    const { Hono } = await import("hono");
+    const { entitled, gateFeatures, provideEntitlements, requireEntitlement } = await import(
+      "../../src/core/identity/entitlements"
+    );
+    const { errorBody } = await import("../../src/platform/errors");
+    const { AppError } = await import("../../src/platform/errors");
+    const env = {} as never;
+    expect(await entitled(env, "m1", "kernel-test-open", 0)).toBe(true);
+    gateFeatures("kernel-test-gated");
+    expect(await entitled(env, "m1", "kernel-test-gated", 0)).toBe(false);
+
+    const app = new Hono<{ Variables: { user: unknown; clock: { now(): number } } }>();
+    app.use(async (c, next) => {
+      c.set("user", { id: c.req.header("x-member") });
+      c.set("clock", { now: () => 0 });
+      await next();
+    });
+    app.onError((err, c) =>
+      err instanceof AppError ? c.json(errorBody(err.code, "en", err.details), 403) : c.text("boom", 500),
+    );
+    // biome-ignore lint/suspicious/noExplicitAny: a bare test app
+    app.get("/gated", requireEntitlement("kernel-test-gated") as any, (c) => c.text("ok"));
+    const refused = await app.request("/gated", { headers: { "x-member": "m1" } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("PREMIUM_REQUIRED");
+
+    provideEntitlements({
+      featuresOf: async (_env, memberId) => new Set(memberId === "m2" ? ["kernel-test-gated"] : []),
+      plansGranting: () => ["PREMIUM_CAREER"],
+    });
+    expect((await app.request("/gated", { headers: { "x-member": "m2" } })).status).toBe(200);
+    const stillRefused = await app.request("/gated", { headers: { "x-member": "m1" } });
+    expect(JSON.stringify(await stillRefused.json())).toContain("PREMIUM_CAREER");
   });
 });

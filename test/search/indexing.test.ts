@@ -179,4 +179,14 @@ describe("POST /admin/search/rebuild", () => {
     const bad = await post("/api/v1/admin/search/rebuild", { type: "jobs" }, { token: boss.token });
     expect(bad.status).toBe(400);
   });
+
+  it("stops admitting an admin the moment the role is revoked, whatever the token says", async () => {
+    const boss = await admin();
+    const body = { type: "people", engine: "d1" };
+    expect((await post("/api/v1/admin/search/rebuild", body, { token: boss.token })).status).toBe(202);
+    await env.DB.prepare("UPDATE users SET role = 'member' WHERE id = ?").bind(boss.id).run();
+    const refused = await post("/api/v1/admin/search/rebuild", body, { token: boss.token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe("FORBIDDEN");
+  });
 });

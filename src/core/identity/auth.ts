@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Bindings } from "../../platform/env";
 import { AppError } from "../../platform/errors";
-import type { Actor } from "./actor";
+import type { Actor, Role } from "./actor";
 import { ACCESS_TOKEN_TTL_SECONDS, verifyAccessToken } from "./tokens";
 
 /**
@@ -63,4 +63,21 @@ export function currentUser(c: Context<AppEnv>): Actor {
   const user = c.var.user;
   if (!user) throw new AppError("UNAUTHENTICATED");
   return user;
+}
+
+/**
+ * Route middleware: the caller must hold one of `roles`. The token's role claim is not enough for these
+ * routes: a role revoked a minute ago would still be in a token for up to 15 minutes, so the current role
+ * is read from D1 (one indexed read, on administrative routes only). Place it after `requireAuth`.
+ */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const user = currentUser(c);
+    if (!roles.includes(user.role)) throw new AppError("FORBIDDEN");
+    const row = await c.env.DB.prepare("SELECT role FROM users WHERE id = ?1 AND status = 'ACTIVE'")
+      .bind(user.id)
+      .first<{ role: string }>();
+    if (!row || !roles.includes(row.role as Role)) throw new AppError("FORBIDDEN");
+    await next();
+  };
 }

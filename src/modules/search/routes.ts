@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { depsOf } from "../../core/deps";
-import { currentUser, requireAuth } from "../../core/identity/auth";
+import { currentUser, requireAuth, requireRole } from "../../core/identity/auth";
 import { bearer, createRouter, errors, json, jsonBody } from "../../platform/openapi";
 import { PageQuery, pageSchema } from "../../platform/pagination";
 import { rateLimit } from "../../platform/rate-limit";
@@ -136,12 +136,12 @@ export const adminSearchRoutes = createRouter().openapi(
     description:
       "Walks the people and/or posts tables in chunks of 100 through the search queue and upserts every entity in the D1 FTS5 index and/or Meilisearch (index settings are applied first). Locally, `npm run search:rebuild` does the same without a server.",
     security: bearer,
-    middleware: [requireAuth] as const,
+    middleware: [requireAuth, requireRole("admin")] as const,
     request: { body: jsonBody(RebuildBody) },
     responses: {
       202: json(z.object({ run: z.string(), types: z.array(z.string()), engine: z.string() }), "Queued"),
       ...errors(400, 401, 403),
     },
   }),
-  async (c) => c.json(await service.requestRebuild(depsOf(c), currentUser(c), c.req.valid("json")), 202),
+  async (c) => c.json(await service.requestRebuild(depsOf(c), c.req.valid("json")), 202),
 );

@@ -1,7 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
-import type { Actor } from "../../core/identity/actor";
 import { type AlertFrequency, savedSearches } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { AppError, type ErrorDetail } from "../../platform/errors";
@@ -183,8 +182,8 @@ export async function removeAlert(deps: Deps, userId: string, id: string): Promi
  * Rebuilds indexes from D1 through the search queue, one chunk of 100 entities per message (each chunk
  * enqueues the next), so a rebuild of any size fits the Workers limits. Admins only.
  */
-export async function requestRebuild(deps: Deps, user: Actor, body: z.output<typeof RebuildBody>) {
-  if (user.role !== "admin") throw new AppError("FORBIDDEN");
+/** Rebuilds the indexes; the route admits administrators only (`requireRole`). */
+export async function requestRebuild(deps: Deps, body: z.output<typeof RebuildBody>) {
   if (body.engine === "meilisearch" && !meiliOf(deps.env)) throw new AppError("SEARCH_ENGINE_NOT_CONFIGURED");
   const types: IndexedType[] = body.type === "all" ? INDEXED_TYPES : [body.type];
   const run = newId(deps.now);
