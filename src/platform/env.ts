@@ -31,7 +31,7 @@ export interface Bindings {
   /** Cloudflare Stream for video; both unset = videos play from the R2 original. */
   STREAM_ACCOUNT_ID?: string;
   STREAM_API_TOKEN?: string;
-  // Notifications, email and Web Push (issue #6; README "Configuration").
+  // Notifications, email and Web Push (README "Configuration").
   /** Email adapter: outbox (default, the local email_outbox table) | sendgrid | cloudflare. */
   EMAIL_PROVIDER?: string;
   /** Sender, e.g. "Majlis <no-reply@example.com>". */
@@ -50,7 +50,7 @@ export interface Bindings {
   VAPID_SUBJECT?: string;
   /** Comma-separated host suffixes accepted as push endpoints ("*" = any https host). */
   PUSH_ENDPOINT_HOSTS?: string;
-  // Search (issue #6; README "Configuration").
+  // Search (README "Configuration").
   /** Search engine: d1 (default, FTS5 in D1) | meilisearch (the D1 index is kept too, as the fallback). */
   SEARCH_ENGINE?: string;
   /** Meilisearch base URL, e.g. https://ms-xxxx.meilisearch.io (required when SEARCH_ENGINE=meilisearch). */

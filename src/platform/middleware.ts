@@ -102,7 +102,7 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * A Worker whose secrets are missing or too short (lib/environment.ts) serves nothing that would need them:
+ * A Worker whose secrets are missing or too short (platform/environment.ts) serves nothing that would need them:
  * 503 SERVICE_MISCONFIGURED, and one error line naming the settings. /health reports the same problems.
  */
 export const requireConfiguration: MiddlewareHandler<AppEnv> = async (c, next) => {

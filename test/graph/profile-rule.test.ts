@@ -7,7 +7,7 @@ import { marker, searchIds, waitIndexed } from "../support/search";
 import { createUser, type TestUser } from "../support/users";
 
 /**
- * One rule decides who may see a member's full profile (graph/policy.ts, fullProfileVisibleSql), and
+ * One rule decides who may see a member's full profile (core/access/members.ts, fullProfileVisibleSql), and
  * every path that uses what only a full profile shows agrees with GET /profiles: the network lists, people
  * search on profile details, mentions, and the reasons of "people you may know".
  */

@@ -68,7 +68,7 @@ export function lintDocument(doc: OpenApiDoc): string[] {
       node.allOf.some(hasNull)
     ) {
       problems.push(
-        `${at}: a nullable $ref written as allOf can never be null: use orNull() from src/lib/openapi.ts`,
+        `${at}: a nullable $ref written as allOf can never be null: use orNull() from src/platform/openapi.ts`,
       );
     }
     if (typeof node.pattern === "string" && /\/[dgimsuyv]+$/.test(node.pattern)) {
@@ -82,7 +82,7 @@ export function lintDocument(doc: OpenApiDoc): string[] {
   for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
     if (hasNull(schema)) {
       problems.push(
-        `#/components/schemas/${name} is nullable everywhere it is used (a .nullable() on the named schema): use orNull() from src/lib/openapi.ts where null is meant`,
+        `#/components/schemas/${name} is nullable everywhere it is used (a .nullable() on the named schema): use orNull() from src/platform/openapi.ts where null is meant`,
       );
     }
   }
@@ -170,7 +170,7 @@ export function checkResponse(set: SchemaSet, op: Operation, res: Sent): string[
       try {
         expected = errorStatus(err.code as ErrorCode);
       } catch {
-        problems.push(`error code ${err.code} is not in the catalog (src/lib/errors.ts)`);
+        problems.push(`error code ${err.code} is not in the catalog (src/platform/errors.ts)`);
       }
       if (expected !== undefined && expected !== res.status) {
         problems.push(`error code ${err.code} answered with ${res.status}, catalog says ${expected}`);

@@ -8,7 +8,7 @@ import { type Actor, isRole } from "./actor";
 /**
  * Access tokens: HS256 JWTs (algorithm pinned on verify), 15 minutes. JWT_SECRET signs; during a rotation
  * JWT_SECRET_PREVIOUS still verifies until the old tokens have expired. The keys come from
- * lib/environment.ts (required and at least 32 bytes outside development mode).
+ * platform/environment.ts (required and at least 32 bytes outside development mode).
  *
  * Tokens carry no key id: an id computed from the secret (e.g. a prefix of its hash) would let anyone
  * holding a token test guesses of the secret offline without a single signature. A token is checked
@@ -39,7 +39,7 @@ function hmacKeyOf(secret: string): Promise<CryptoKey> {
  * with every request for up to 15 minutes, and checking its signature again each time was a visible part
  * of a cheap read's CPU. Kept per set of keys and keyed by the whole token string, so only the exact token
  * that passed under the same keys is let through; failures are never remembered. Revocation is still
- * checked per request (lib/auth.ts).
+ * checked per request (core/identity/auth.ts).
  */
 type Verified = Map<string, { user: Actor; expiresAtMs: number }>;
 const verifiedByKeys = new Map<string, Verified>();

@@ -11,7 +11,7 @@ import {
 } from "drizzle-orm/sqlite-core";
 
 /**
- * Posts, comments, reactions, reposts, bookmarks, polls, hashtags and mentions (issue #3).
+ * Posts, comments, reactions, reposts, bookmarks, polls, hashtags and mentions.
  * Every counter column equals the rows it counts: it is written in the same db.batch as its row, guarded
  * on that row (see src/modules/posts/service.ts and friends).
  */

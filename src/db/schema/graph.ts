@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-/** One follow model for members, companies and hashtags (PRODUCT.md). */
+/** One follow model for members, companies and hashtags. */
 export const follows = sqliteTable(
   "follows",
   {

@@ -5,7 +5,7 @@ export type MediaKind = (typeof MEDIA_KINDS)[number];
 export type MediaStatus = "PROCESSING" | "READY" | "FAILED";
 
 /**
- * Uploaded media (issue #5 owns this module). Other modules reference media by id and may only attach
+ * Uploaded media (owned by the media module). Other modules reference media by id and may only attach
  * media whose owner is the acting member and whose status is READY (see src/modules/media/policy.ts).
  *
  * R2 keys: `originalKey` is what the member uploaded (images: raw/…, deleted once the variants exist;

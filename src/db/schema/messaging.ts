@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
- * Messaging in D1: conversations, membership and the conversation list (issue #4). Messages themselves
+ * Messaging in D1: conversations, membership and the conversation list. Messages themselves
  * live in each conversation's ChatRoom Durable Object, which is their authority; the room writes the
  * summary columns here (last_* , message_count, receipts) after it has stored and fanned out a message.
  *

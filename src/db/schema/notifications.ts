@@ -1,7 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
- * Notifications (issue #6). One row per notification a member sees; events of the same type about the
+ * Notifications. One row per notification a member sees; events of the same type about the
  * same target within 24 hours, while unread, are aggregated into one row ("Sara and 14 others reacted to
  * your post"): `agg_key` is set while the row is open for aggregation and cleared (NULL) when it is read or
  * its window has passed, so the unique index (user_id, agg_key) admits exactly one open row per key and

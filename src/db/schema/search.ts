@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
- * Saved searches and their alerts (issue #6). One alert per saved search, kept on the row: `alertSince`
+ * Saved searches and their alerts. One alert per saved search, kept on the row: `alertSince`
  * is the watermark, results created after it are "new" for the next alert. The FTS5 index itself is
  * hand-written SQL (migrations/0020_search.sql).
  */

@@ -22,7 +22,7 @@ const OutboxMessage = z
   })
   .openapi("OutboxMessage");
 
-/** A local mail catcher: only in development mode (lib/environment.ts); refused everywhere else. */
+/** A local mail catcher: only in development mode (platform/environment.ts); refused everywhere else. */
 export const devRoutes = createRouter().openapi(
   createRoute({
     method: "get",

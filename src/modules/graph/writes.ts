@@ -4,7 +4,7 @@ import type { Db } from "../../core/db";
 import type { Statement } from "../../platform/db/batch";
 
 /**
- * Statement builders for graph writes. Each returns statements meant for ONE `runBatch` (src/db/batch.ts) (one
+ * Statement builders for graph writes. Each returns statements meant for ONE `runBatch` (src/platform/db/batch.ts) (one
  * transaction) together with the row they count: a counter moves only when its row was really inserted
  * or is really there to delete, so counters equal rows even when requests race.
  */

@@ -4,7 +4,7 @@ import type { MaintenanceTask } from "../../core/module";
 import { DAY, isoAt } from "../../platform/clock";
 
 /**
- * Trending hashtags (seed 003's trend score): score = 0.5 × uses in the last 24 h + 0.3 × uses in the last
+ * Trending hashtags (the product's trend score): score = 0.5 × uses in the last 24 h + 0.3 × uses in the last
  * 7 days + 0.2 × uses in the last 30 days, where a use is a post carrying the tag and "in the last N"
  * means hourly buckets starting after now − N. The hourly cron rewrites trending_hashtags (top 100) from
  * hashtag_usage, then drops buckets older than 31 days; GET /hashtags/trending reads the table.

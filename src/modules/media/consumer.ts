@@ -4,7 +4,7 @@ import { defineConsumer } from "../../platform/queue";
 import { MediaJob } from "./jobs";
 import { runMediaJob } from "./processing";
 
-/** Media processing: image variants, video checks and Stream hand-off, document checks (issue #5). */
+/** Media processing: image variants, video checks and Stream hand-off, document checks. */
 export const mediaConsumer = defineConsumer({
   queue: "majlis-media",
   schema: MediaJob,

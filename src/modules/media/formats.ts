@@ -22,7 +22,7 @@ export type Format = keyof typeof FORMATS;
 
 const MiB = 1024 * 1024;
 
-/** Per kind: the largest upload in bytes and the formats accepted (PRODUCT.md "Media limits"). */
+/** Per kind: the largest upload in bytes and the formats accepted (the product's media limits). */
 export const KIND_RULES: Record<MediaKind, { maxBytes: number; formats: readonly Format[] }> = {
   AVATAR: { maxBytes: 5 * MiB, formats: ["jpeg", "png", "webp"] },
   BANNER: { maxBytes: 10 * MiB, formats: ["jpeg", "png", "webp"] },

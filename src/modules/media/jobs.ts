@@ -13,7 +13,7 @@ const keyOf = (job: MediaJob) =>
   job.type === "process" ? `process:${job.mediaId}` : `stream-check:${job.mediaId}:${job.attempt}`;
 
 /**
- * Enqueues a media job with its idempotency key. Same envelope as queues/framework.ts `enqueue`, plus an
+ * Enqueues a media job with its idempotency key. Same envelope as platform/queue.ts `enqueue`, plus an
  * optional delay (Stream readiness checks are spaced out).
  */
 export async function enqueueMediaJob(

@@ -5,7 +5,7 @@ import { mediaSigningSecret } from "../../platform/environment";
 /**
  * HMAC-SHA256 signatures for media URLs: the two-step upload PUT and private downloads. Each signature
  * covers a purpose prefix, so an upload signature can never be replayed as a download one. The key is
- * MEDIA_SIGNING_SECRET (lib/environment.ts: required outside development mode, at least 32 bytes).
+ * MEDIA_SIGNING_SECRET (platform/environment.ts: required outside development mode, at least 32 bytes).
  */
 export const UPLOAD_URL_TTL_MS = 15 * 60_000;
 export const DOWNLOAD_URL_TTL_MS = 15 * 60_000;

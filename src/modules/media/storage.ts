@@ -2,7 +2,7 @@ import type { MediaKind } from "../../db/schema/media";
 import { FORMATS, type Format } from "./formats";
 
 /**
- * R2 layout (seed 000 §4.3, adapted): every key carries the media id, so a URL never changes content
+ * R2 layout: every key carries the media id, so a URL never changes content
  * and processed objects can be cached forever. Avatars and banners are per member; post images are keyed
  * by media id because the post does not exist yet when the image is uploaded.
  *   raw/{mediaId}.{ext}                      image uploads before processing (deleted once processed)

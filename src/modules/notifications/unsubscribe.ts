@@ -11,7 +11,7 @@ import { preferencesUpsert } from "./preferences";
  * Unsubscribe links in emails: `GET /api/v1/notifications/unsubscribe?token=` turns off the email channel
  * of one notification type (or the digest) without signing in. The token is `payload.signature`, where
  * payload = base64url("v1:<userId>:<scope>") and signature = HMAC-SHA-256 over it with
- * UNSUBSCRIBE_SECRET, else a key derived from the JWT key in use (lib/environment.ts: never a public key
+ * UNSUBSCRIBE_SECRET, else a key derived from the JWT key in use (platform/environment.ts: never a public key
  * outside development mode), so it cannot be forged or moved to another member or type. It does not
  * expire: old emails keep working.
  */

@@ -77,7 +77,7 @@ export interface MentionCandidate {
 
 /**
  * Who may be mentioned: a member whose full profile the actor may see (the profile rule of
- * graph/policy.ts, `fullProfileVisibleSql`: active, not blocked either way, and PUBLIC: anyone;
+ * core/access/members.ts, `fullProfileVisibleSql`: active, not blocked either way, and PUBLIC: anyone;
  * CONNECTIONS: their connections; PRIVATE: nobody but themselves). `canSee` tells whether the member may
  * read a post of `postAuthorId` with `visibility`.
  */

@@ -9,7 +9,7 @@ import { AppError, notFound } from "../../platform/errors";
 import { profileRefSql } from "./lookup";
 
 /**
- * Skill endorsements (seed 000): only a connection of the skill's owner may endorse, once per skill.
+ * Skill endorsements: only a connection of the skill's owner may endorse, once per skill.
  * Every change recounts skills.endorsement_count from the rows in the same batch, so the count is exact
  * whatever the interleaving. Each call is one D1 round trip: the write is guarded by every rule, and a
  * read in the same batch explains a refusal (404 / 400 self / 403 not connected / 409 already).

@@ -20,7 +20,7 @@ export function profileRefSql(ref: string): SQL | null {
 
 export type ProfileRefKind = "id" | "username" | "id-or-username";
 
-/** What a reference can name, for compiled statements (src/db/compiled.ts); null when it names nobody. */
+/** What a reference can name, for compiled statements (src/platform/db/compiled.ts); null when it names nobody. */
 export function profileRef(
   ref: string,
 ): { kind: ProfileRefKind; values: { asId: string; asUsername: string } } | null {

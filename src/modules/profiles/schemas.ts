@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { LOCALE } from "../../platform/i18n";
 import { line, text } from "../../platform/openapi";
 
-/** Limits of the profile fields (seed 000 and LinkedIn's). */
+/** Limits of the profile fields (the product's and LinkedIn's). */
 export const LIMITS = {
   displayName: 100,
   headline: 220,

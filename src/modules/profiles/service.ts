@@ -21,7 +21,7 @@ import { type ProfileRefKind, profileRef, profileRefSqlOf } from "./lookup";
 import type { FullProfile, LimitedProfile } from "./schemas";
 
 /**
- * Reading profiles. Who sees what is decided by the rules of graph/policy.ts, evaluated in the statement:
+ * Reading profiles. Who sees what is decided by the rules of core/access/members.ts, evaluated in the statement:
  * - the full profile when `fullProfileVisibleSql` allows it (the owner; PUBLIC: everyone, signed in or not;
  *   CONNECTIONS: connections; PRIVATE: nobody else). Experience, education and skills are not even read
  *   for anyone else;
@@ -94,7 +94,7 @@ interface ProfileRow {
 }
 
 /**
- * All of a profile in one statement (compiled once, src/db/compiled.ts): member, profile, relationship,
+ * All of a profile in one statement (compiled once, src/platform/db/compiled.ts): member, profile, relationship,
  * experience, education and skills as one JSON value. An anonymous viewer is "" here: no row matches it,
  * so every relationship flag is false.
  */

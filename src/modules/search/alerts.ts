@@ -8,7 +8,7 @@ import type { SearchFilters } from "./schemas";
 import type { SearchType } from "./types";
 
 /**
- * Saved-search alerts, run by the hourly cron (src/modules/maintenance/service.ts). INSTANT alerts are
+ * Saved-search alerts, run by the hourly cron (src/core/cron.ts). INSTANT alerts are
  * checked on every run, DAILY ones when a day has passed since their last check, WEEKLY ones after a week
  * (a few minutes of slack absorb cron jitter). A check runs the saved search as its owner (same engine,
  * same visibility and blocks), restricted to results created after the watermark; if there are any,

@@ -122,7 +122,7 @@ function quote(form: string): string {
 export const MIN_PREFIX = 2;
 
 /**
- * The MATCH expression for query word groups (src/lib/text.ts searchQueryForms): all words must match,
+ * The MATCH expression for query word groups (src/platform/text.ts searchQueryForms): all words must match,
  * each by any of its forms; with `prefixLast`, the last word also matches as a prefix (typeahead). The
  * exact form is kept next to the prefix so exact matches rank first (bm25 adds both).
  * `columns` restricts the match to those columns. Returns null when there is nothing to match.

@@ -5,7 +5,7 @@ import { sweepStatements } from "./fts";
 export const SWEEP_HOUR_UTC = 4;
 
 /**
- * Cron task (TASKS in src/modules/maintenance/service.ts): saved searches of purged accounts go with
+ * Cron task (declared in the search module's manifest): saved searches of purged accounts go with
  * them; once a day the index drops entries whose entity disappeared without a message, and old tombstones.
  */
 export const searchMaintenanceTask = {

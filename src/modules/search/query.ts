@@ -18,7 +18,7 @@ import { INDEXES, type IndexedType, isIndexed, type SearchType } from "./types";
  * visibility rule of GET /profiles plus the block filter and active accounts. So a search never returns a
  * CONNECTIONS post to a stranger, a PRIVATE or deleted post, a blocked member (either way) or a deleted one.
  *
- * People are matched per member on what the viewer may see of them (graph/policy.ts): every column for
+ * People are matched per member on what the viewer may see of them (core/access/members.ts): every column for
  * a full profile (`fullProfileVisibleSql`), otherwise what the card shows: name and headline when
  * `cardShowsHeadlineSql` allows the headline (a CONNECTIONS profile seen by a stranger), the name only
  * (a PRIVATE profile). The three cases are three MATCH branches; the SQL keeps, for each member, only the
@@ -237,7 +237,7 @@ async function meiliCandidates(target: MeiliTarget, viewerId: string, plan: Plan
  */
 async function people(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
   const v = viewerRef(viewerId);
-  // The profile rules of graph/policy.ts: which branch a member may match on is what the viewer may see of
+  // The profile rules of core/access/members.ts: which branch a member may match on is what the viewer may see of
   // them (the full profile, else the card with or without its headline), and the hit is the card.
   const member = { id: sql`u.id`, visibility: sql`p.visibility` };
   const full = fullProfileVisibleSql(v, member);

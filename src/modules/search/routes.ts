@@ -27,7 +27,7 @@ Filters (JSON in \`filters\`): location (people), industry (reserved: ignored un
 
 With SEARCH_ENGINE=meilisearch, Meilisearch proposes the candidates (adding typo tolerance; it always matches the last word as a prefix) and the same visibility rules filter them in D1; if Meilisearch fails, the D1 index answers.
 
-Offset pagination (seed 000 for search): page (1-100) and limit (1-50), answering {data, page, limit, hasMore}. 30 searches per minute.`;
+Offset pagination: page (1-100) and limit (1-50), answering {data, page, limit, hasMore}. 30 searches per minute.`;
 
 export const searchRoutes = createRouter()
   .openapi(

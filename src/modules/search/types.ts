@@ -50,7 +50,7 @@ export interface SearchDoc {
   /** Orders versions of one entity (posts.rev, profile update time); a stale message never wins. */
   version: string;
   createdAt: number;
-  /** Column name → space-separated search tokens (src/lib/text.ts searchTokens). */
+  /** Column name → space-separated search tokens (src/platform/text.ts searchTokens). */
   fields: Record<string, string>;
   attributes: Record<string, string | number | string[]>;
 }

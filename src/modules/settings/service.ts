@@ -7,7 +7,7 @@ import { notFound } from "../../platform/errors";
 import type { UpdatePreferencesInput } from "./schemas";
 
 /**
- * Member preferences (seed 000 "User Preferences"). The locale is also mirrored into users.locale, which
+ * Member preferences. The locale is also mirrored into users.locale, which
  * emails and other background work read. A member without a preferences row sees the defaults.
  */
 export async function getPreferences(deps: Deps, userId: string) {
