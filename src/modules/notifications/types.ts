@@ -1,5 +1,3 @@
-import type { SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { DomainEvent } from "../../core/events";
 import { type ChannelSet, notificationType } from "../../core/notifications";
 import { DAY } from "../../platform/clock";
@@ -44,10 +42,4 @@ export function aggregationOf(event: DomainEvent, eventKey: string): Aggregation
   return { key: `${event.type}#${eventKey}`, target };
 }
 
-const dialect = new SQLiteAsyncDialect();
-
-/** A drizzle `sql` query as a raw D1 statement (for batches committed by the queue framework). */
-export function statement(db: D1Database, query: SQL): D1PreparedStatement {
-  const { sql, params } = dialect.sqlToQuery(query);
-  return db.prepare(sql).bind(...params);
-}
+export { statement } from "../../platform/db/statements";
