@@ -17,7 +17,7 @@ const dialect = new SQLiteAsyncDialect();
 
 /** A column's bare name, for UPDATE ... SET and INSERT column lists. */
 export function name(column: Column): SQL {
-  return sql.identifier(column.name);
+  return sql`${sql.identifier(column.name)}`;
 }
 
 /** A drizzle SQL query as a D1 prepared statement (for env.DB.batch and queue handler writes). */
