@@ -13,7 +13,7 @@ import {
 } from "../notifications/maintenance";
 import { purgeContentOf } from "../posts/maintenance";
 import { runSearchAlerts } from "../search/alerts";
-import { searchMaintenanceTask } from "../search/maintenance";
+import { searchMaintenanceTask, upgradeSearchIndex } from "../search/maintenance";
 
 /**
  * Housekeeping run by the cron trigger. Each task is a set of idempotent SQL statements, so a run that is
@@ -129,6 +129,12 @@ export async function runScheduled(env: Bindings, now: number, cron: string): Pr
     logInfo(env, "maintenance", { task: "search-alerts", cron, ...alerts, ms: Date.now() - started });
   } catch (err) {
     logError("maintenance failed", { task: "search-alerts", error: String(err) });
+  }
+  // An index written by an older analyzer is rebuilt through the search queue (queue work, so not SQL-only).
+  try {
+    if (await upgradeSearchIndex(env)) logInfo(env, "maintenance", { task: "search-index-upgrade", cron });
+  } catch (err) {
+    logError("maintenance failed", { task: "search-index-upgrade", error: String(err) });
   }
   for (const task of TASKS) {
     const started = Date.now();

@@ -6,6 +6,7 @@ import { searchQueryForms } from "../../lib/text";
 import { connectedSql, notBlocked } from "../graph/policy";
 import { postVisibleTo, viewerRef } from "../posts/policy";
 import { postJsonSql, toPosts } from "../posts/read";
+import { type MatchPlan, queryMatch, widenMatch } from "./analysis";
 import { bm25Sql, matchExpression } from "./fts";
 import { filterValue, indexUid, type MeiliTarget, meiliOf } from "./meili";
 import type { SearchFilters, SearchHit, SearchPage } from "./schemas";
@@ -52,9 +53,8 @@ const FULL = 0;
 const NAME_AND_HEADLINE = 1;
 const NAME_ONLY = 2;
 
-interface Plan {
+interface Plan extends MatchPlan {
   type: IndexedType;
-  groups: string[][];
   locationGroups: string[][];
   prefix: boolean;
   from: number | undefined;
@@ -78,11 +78,11 @@ const minOf = (a: number | undefined, b: number | undefined) =>
 export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest): Promise<SearchPage> {
   const empty: SearchPage = { data: [], page: req.page, limit: req.limit, hasMore: false };
   if (!isIndexed(req.type)) return empty;
-  const groups = searchQueryForms(req.q);
-  if (groups.length === 0) return empty;
+  const match = queryMatch(req.q);
+  if (match.groups.length === 0) return empty;
   const plan: Plan = {
+    ...match,
     type: req.type,
-    groups,
     locationGroups:
       req.type === "people" && req.filters.location ? searchQueryForms(req.filters.location) : [],
     prefix: req.prefix,
@@ -109,12 +109,20 @@ export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest
       logError("meilisearch failed; answering from D1", { error: String(err) });
     }
   }
+  const d1 = candidates === null;
   candidates ??= d1Candidates(plan);
 
-  const data =
-    plan.type === "people"
-      ? await people(deps, viewerId, plan, candidates)
-      : await posts(deps, viewerId, plan, candidates);
+  const page = (p: Plan, c: SQL) =>
+    p.type === "people" ? people(deps, viewerId, p, c) : posts(deps, viewerId, p, c);
+  let data = await page(plan, candidates);
+  // Nothing matched the words as typed: corrections and prefix completions (analysis.ts), ranked by themselves.
+  if (d1 && data.length === 0) {
+    const wider = await widenMatch(deps.env.DB, plan.type, plan, plan.prefix);
+    if (wider) {
+      const widened = { ...plan, ...wider };
+      data = await page(widened, d1Candidates(widened));
+    }
+  }
   return {
     data: data.slice(0, req.limit),
     page: req.page,
@@ -141,7 +149,7 @@ function d1Candidates(plan: Plan): SQL {
         SELECT rowid AS doc_id, ${sql.raw(bm25Sql(plan.type))} AS score FROM ${table} WHERE ${table} MATCH ${match}
         ORDER BY rowid DESC LIMIT ${window}) w
       JOIN search_docs d ON d.doc_id = w.doc_id`;
-  const opts = { prefixLast: plan.prefix };
+  const opts = { prefixLast: plan.prefixLast, joins: plan.joins };
   if (plan.type === "posts") return select(FULL, matchExpression(plan.groups, opts)!);
   const location = matchExpression(plan.locationGroups, { columns: ["location"] });
   const full = matchExpression(plan.groups, opts)!;
