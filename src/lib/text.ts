@@ -320,11 +320,13 @@ function formsOf(word: string, hamza: string = word): string[] {
     stem = stem.slice(0, -1);
     stemHamza = stemHamza.slice(0, -1);
   }
-  // Hamza spellings: one key for every carrier, and the word without a standalone ء (سماء → سما, not ماء → ما).
+  // Hamza spellings: one key for every carrier, and the word without a standalone ء, as dialects write it
+  // (سماء → سما, شيء → شي, ضوء → ضو), but never down to two letters otherwise (ماء is not ما).
   if (/[\u0621-\u0626]/.test(stemHamza)) {
     extra.push(hamzaKey(stemHamza));
     const bare = stem.replaceAll("\u0621", "");
-    if (bare.length >= MIN_STEM) extra.push(bare);
+    if (bare.length >= MIN_STEM || (bare.length === 2 && /[\u0648\u064A]\u0621$/.test(stem)))
+      extra.push(bare);
   }
   const all = [...forms, ...extra].filter((f) => f !== stem);
   return [...new Set(all), stem];

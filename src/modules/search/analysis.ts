@@ -79,19 +79,23 @@ export async function widenMatch(
   if (hit.m0) return null;
   const rows = lookup!.results as { key: string; term: string }[];
   let changed = false;
-  const widen = (forms: string[], source: string[]) => {
-    const extra = candidatesFor(source, rows).filter((c) => !forms.includes(c));
+  const widen = (forms: string[], source: string[], typos = true) => {
+    const extra = candidatesFor(source, rows, { typos }).filter((c) => !forms.includes(c));
     if (extra.length > 0) changed = true;
     return [...forms, ...extra];
   };
   const groups = plan.groups.map((forms, i) => (hit[`m${i + 1}`] ? forms : widen(forms, sources[i]!)));
-  // A glued run is corrected only when each of its words is long enough that one edit cannot drop a word
-  // ("mark z" glued is one edit from "mark", which would ignore the z).
-  const joins = plan.joins.map((j, i) =>
-    plan.groups.slice(j.start, j.end).every((g) => [...g[0]!].length >= MIN_JOINED_TYPO)
-      ? { ...j, forms: widen(j.forms, sources[plan.groups.length + i]!) }
-      : j,
-  );
+  // A glued run gets typo candidates only when each of its words is long enough that one edit cannot drop
+  // a word ("mark z" glued is one edit from "mark", which would ignore the z); it always gets its Arabizi
+  // and dialect readings ("mashroo3" is split into mashroo + 3, and مشروع is the reading of the whole).
+  const joins = plan.joins.map((j, i) => ({
+    ...j,
+    forms: widen(
+      j.forms,
+      sources[plan.groups.length + i]!,
+      plan.groups.slice(j.start, j.end).every((g) => [...g[0]!].length >= MIN_JOINED_TYPO),
+    ),
+  }));
   if (!changed && !prefix) return null;
   return { groups, joins, prefixLast: prefix };
 }

@@ -7,8 +7,9 @@ import { searchWords, wordForms } from "../../lib/text";
  * adds the forms to the MATCH expression (analysis.ts), Meilisearch gets it as its `synonyms` setting.
  *
  * Only spellings of the same word belong here: no translations ("engineer" ≠ مهندس), no near meanings, and
- * no spelling that is also another common word (ابل is Apple and camels, عمان is Oman and Amman).
- * A spelling of several words is matched glued (فيس بوك → فيسبوك), as a query's words are.
+ * no spelling that is also another common word (ابل is Apple and camels, عمان is Oman and Amman), nor one
+ * that begins another name (جافا begins جافا سكريبت, so Java is not listed).
+ * A spelling of several words is matched glued (فيسبوك) and as a phrase (فيس بوك, الجافا سكريبت).
  */
 const GROUPS: string[][] = [
   // Companies, products and tools Arabic posts name in both scripts.
@@ -34,7 +35,6 @@ const GROUPS: string[][] = [
   ["chatgpt", "شات جي بي تي"],
   ["python", "بايثون"],
   ["javascript", "جافاسكربت", "جافا سكربت", "جافاسكريبت", "جافا سكريبت"],
-  ["java", "جافا"],
   ["excel", "اكسل", "إكسل"],
   ["powerpoint", "باوربوينت", "بوربوينت"],
   ["photoshop", "فوتوشوب"],
@@ -87,10 +87,23 @@ const GROUPS: string[][] = [
   ["ذقن", "دقن"],
 ];
 
-/** A spelling's folded word and its stem (both are indexed: "بايثون" → بايثون, ايثون). */
+/**
+ * The terms that find a spelling in the index: its folded word and stem (both are indexed: "بايثون" →
+ * بايثون, ايثون); for several words, the same of the glued words, and the words as an FTS5 phrase: the stem
+ * of each word but the last (a word's stem is its last token), then the last word as written.
+ */
 function termsOf(spelling: string): string[] {
-  const forms = wordForms(searchWords(spelling).join(""));
-  return [...new Set([forms[0]!, forms[forms.length - 1]!])];
+  const words = searchWords(spelling);
+  const glued = wordForms(words.join(""));
+  const terms = [glued[0]!, glued[glued.length - 1]!];
+  if (words.length > 1) {
+    const stems = words.slice(0, -1).map((w) => wordForms(w));
+    // A middle word is adjacent to both neighbours only when it has a single form.
+    if (stems.slice(1).every((f) => f.length === 1)) {
+      terms.push([...stems.map((f) => f[f.length - 1]!), words[words.length - 1]!].join(" "));
+    }
+  }
+  return [...new Set(terms)];
 }
 
 /** Any form of a spelling → the terms of the other spellings of its group. */

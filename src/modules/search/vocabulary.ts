@@ -173,10 +173,14 @@ export function editDistance(a: string, b: string, max = 2): number {
 /**
  * The candidates for a query word that matched nothing (`words`: the word as typed and its stem), from the
  * rows (key, term) a lookup of their keys returned: words one edit away (4+ characters on at least one
- * side), same-sounding Arabic spellings, and for a Latin word the Arabic words with its Arabizi skeleton.
- * Best first, a few of each kind.
+ * side; unless `typos` is false), same-sounding Arabic spellings, and for a Latin word the Arabic words
+ * with its Arabizi skeleton. Best first, a few of each kind.
  */
-export function candidatesFor(words: readonly string[], rows: { key: string; term: string }[]): string[] {
+export function candidatesFor(
+  words: readonly string[],
+  rows: { key: string; term: string }[],
+  { typos = true }: { typos?: boolean } = {},
+): string[] {
   const keys = new Set(words.flatMap(lookupKeys));
   const typo = new Set<string>();
   const phonetic = new Set<string>();
@@ -188,6 +192,7 @@ export function candidatesFor(words: readonly string[], rows: { key: string; ter
     if (key.startsWith("~")) phonetic.add(term);
     else if (key.startsWith("@")) arabizi.add(term);
     else if (
+      typos &&
       words.some(
         (w) => Math.max([...w].length, [...term].length) >= MIN_TYPO_LENGTH && editDistance(w, term, 1) <= 1,
       )
