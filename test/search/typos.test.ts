@@ -1,0 +1,155 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { queryMatch, widenMatch } from "../../src/modules/search/analysis";
+import { MAX_LOOKUP_ROWS, termKeys } from "../../src/modules/search/vocabulary";
+import { indexedPost, indexedPosts, marker, searchIds, waitIndexed } from "../support/search";
+import { createUser } from "../support/users";
+
+/**
+ * Typo tolerance, dialect spellings and Arabizi in the D1 engine, over HTTP, and the rule that keeps them
+ * from over-matching: corrections and prefix completions are only tried when the words as typed match no
+ * document at all.
+ */
+
+const ARABIC = "بتثجحخدرزسشصطعغفقكلمنهوي";
+/** An Arabic word no other test uses (so its typos have no other neighbour). */
+const arabicMarker = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(9)), (b) => ARABIC[b % ARABIC.length]).join("");
+
+const swap = (w: string, i: number) => w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+const TYPOS: [string, (w: string) => string][] = [
+  ["substitution", (w) => `${w.slice(0, 4)}${w[4] === "x" ? "y" : "x"}${w.slice(5)}`],
+  ["deletion", (w) => w.slice(0, 5) + w.slice(6)],
+  ["insertion", (w) => `${w.slice(0, 5)}q${w.slice(5)}`],
+  ["transposition", (w) => swap(w, 4)],
+];
+
+describe("a misspelled word (one edit) finds what it meant", () => {
+  it("posts: Latin and Arabic words, alone or with other words", async () => {
+    const mark = marker();
+    const word = arabicMarker();
+    const author = await createUser();
+    const id = await indexedPost(author, `اجتماع ${word} مع فريق ${mark}`);
+    const reader = await createUser();
+    for (const [kind, typo] of TYPOS) {
+      expect(await searchIds(reader, typo(mark), { type: "posts" }), `${kind} (Latin)`).toEqual([id]);
+    }
+    const arabicTypo = (w: string) => `${w.slice(0, 4)}${w[4] === "ب" ? "ت" : "ب"}${w.slice(5)}`;
+    expect(await searchIds(reader, arabicTypo(word), { type: "posts" }), "Arabic").toEqual([id]);
+    expect(await searchIds(reader, `${mark} ${arabicTypo(word)}`, { type: "posts" }), "two words").toEqual([
+      id,
+    ]);
+  });
+
+  it("people: a misspelled name", async () => {
+    const mark = marker();
+    const member = await createUser({ displayName: `Layla ${mark}` });
+    await waitIndexed("people", member.id);
+    const reader = await createUser();
+    expect(await searchIds(reader, swap(mark, 6), { type: "people" })).toEqual([member.id]);
+  });
+});
+
+describe("exact first: corrections and completions only when the words as typed match nothing", () => {
+  it("a word that is in the index is taken as typed (no neighbours, no completions)", async () => {
+    const mark = marker();
+    const author = await createUser();
+    const [exact, longer, neighbour] = await indexedPosts(author, [`${mark}a`, `${mark}abcd`, `${mark}e`]);
+    const reader = await createUser();
+    // As typed: only the exact word (not its one-edit neighbour, not the longer word it begins).
+    expect(await searchIds(reader, `${mark}a`, { type: "posts" })).toEqual([exact]);
+    expect(await searchIds(reader, `${mark}e`, { type: "posts" })).toEqual([neighbour]);
+    // Unknown: its one-edit neighbours and, with typeahead on, its completions.
+    expect((await searchIds(reader, `${mark}ab`, { type: "posts" })).sort()).toEqual([exact, longer].sort());
+    expect(await searchIds(reader, `${mark}ab`, { type: "posts", prefix: false })).toEqual([exact]);
+  });
+
+  it("typeahead completes an unfinished word, but not a word that is complete", async () => {
+    const mark = marker();
+    const author = await createUser();
+    const [car, career] = await indexedPosts(author, [`${mark} car rental`, `${mark} career advice`]);
+    const reader = await createUser();
+    expect(await searchIds(reader, `${mark} car`, { type: "posts" })).toEqual([car]);
+    // "care" is unknown: one edit from "car", and the beginning of "career".
+    expect((await searchIds(reader, `${mark} care`, { type: "posts" })).sort()).toEqual([car, career].sort());
+    expect(await searchIds(reader, `${mark} caree`, { type: "posts" })).toEqual([career]);
+  });
+
+  it("clitics never split a whole word: كريم is not found as ريم, فكرة not as كرة", async () => {
+    const mark = marker();
+    const author = await createUser();
+    const [karim, reem, fikra, kura] = await indexedPosts(author, [
+      `كريم ${mark}`,
+      `ريم ${mark}`,
+      `فكرة ${mark}`,
+      `كرة ${mark}`,
+    ]);
+    const reader = await createUser();
+    expect(await searchIds(reader, `ريم ${mark}`, { type: "posts" })).toEqual([reem]);
+    expect(await searchIds(reader, `كريم ${mark}`, { type: "posts" })).toEqual([karim]);
+    expect(await searchIds(reader, `وكريم ${mark}`, { type: "posts" })).toEqual([karim]);
+    expect(await searchIds(reader, `كرة ${mark}`, { type: "posts" })).toEqual([kura]);
+    expect(await searchIds(reader, `بفكرة ${mark}`, { type: "posts" })).toEqual([fikra]);
+  });
+});
+
+describe("dialect spellings and Arabizi", () => {
+  it("finds the MSA word from a dialect spelling and the other way round", async () => {
+    const mark = marker();
+    const author = await createUser();
+    const [ktir, kathir] = await indexedPosts(author, [`في كتير فرص ${mark}`, `الكثير من الفرص ${mark}`]);
+    const reader = await createUser();
+    expect((await searchIds(reader, `كثير ${mark}`, { type: "posts" })).sort()).toEqual(
+      [ktir, kathir].sort(),
+    );
+    expect((await searchIds(reader, `كتير ${mark}`, { type: "posts" })).sort()).toEqual(
+      [ktir, kathir].sort(),
+    );
+  });
+
+  it("reads a Latin word that matches nothing as Arabizi", async () => {
+    const mark = marker();
+    const author = await createUser();
+    const id = await indexedPost(author, `مطلوب مهندس مدني ${mark}`);
+    const reader = await createUser();
+    expect(await searchIds(reader, `mohandes madani ${mark}`, { type: "posts" })).toEqual([id]);
+  });
+});
+
+describe("the vocabulary", () => {
+  it("the indexer files each stem under its keys", async () => {
+    const word = arabicMarker();
+    const author = await createUser();
+    await indexedPost(author, `نلتقي بال${word} غدا`);
+    const { results } = await env.DB.prepare("SELECT key FROM search_terms WHERE term = ?").bind(word).all<{
+      key: string;
+    }>();
+    expect(results.map((r) => r.key).sort()).toEqual(termKeys(word).sort());
+  });
+
+  it("widening costs one round trip of two statements, and none when the words as typed match", async () => {
+    const mark = marker();
+    const author = await createUser();
+    await indexedPost(author, `وظيفة ${mark}`);
+    const calls: number[] = [];
+    const db = new Proxy(env.DB, {
+      get(target, prop, receiver) {
+        if (prop === "batch") {
+          return (statements: D1PreparedStatement[]) => {
+            calls.push(statements.length);
+            return target.batch(statements);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    expect(await widenMatch(db, "posts", queryMatch(`وظيفة ${mark}`), true)).toBeNull();
+    const typo = `${mark.slice(0, 5)}${mark.slice(6)}`;
+    const wider = await widenMatch(db, "posts", queryMatch(`وظيفة ${typo}`), true);
+    expect(wider!.groups[1]).toContain(mark);
+    expect(wider!.prefixLast).toBe(true);
+    expect(calls).toEqual([2, 2]);
+    expect(MAX_LOOKUP_ROWS).toBeLessThanOrEqual(400);
+  });
+});
