@@ -115,12 +115,16 @@ export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest
   const page = (p: Plan, c: SQL) =>
     p.type === "people" ? people(deps, viewerId, p, c) : posts(deps, viewerId, p, c);
   let data = await page(plan, candidates);
-  // Nothing matched the words as typed: corrections and prefix completions (analysis.ts), ranked by themselves.
+  // The viewer may read nothing that matches the words as typed (on any page: a later empty page checks the
+  // first): corrections and prefix completions instead (analysis.ts), so they never rank below an exact hit.
   if (d1 && data.length === 0) {
-    const wider = await widenMatch(deps.env.DB, plan.type, plan, plan.prefix);
-    if (wider) {
-      const widened = { ...plan, ...wider };
-      data = await page(widened, d1Candidates(widened));
+    const first = { ...plan, offset: 0, limit: 1 };
+    if (plan.offset === 0 || (await page(first, d1Candidates(first))).length === 0) {
+      const wider = await widenMatch(deps.env.DB, plan, plan.prefix);
+      if (wider) {
+        const widened = { ...plan, ...wider };
+        data = await page(widened, d1Candidates(widened));
+      }
     }
   }
   return {
