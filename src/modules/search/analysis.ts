@@ -21,6 +21,8 @@ export interface MatchPlan {
   joins: QueryJoin[];
   /** Whether the last word also matches as a prefix. */
   prefixLast: boolean;
+  /** The terms that may get that prefix: the last word's own forms, not the corrections added to it. */
+  prefixable?: ReadonlySet<string>;
 }
 
 /** A word's forms with its other spellings inserted before the stem (which stays last). */
@@ -66,13 +68,18 @@ export async function widenMatch(
             .bind(JSON.stringify(keys), MAX_LOOKUP_ROWS)
             .all<{ key: string; term: string }>()
         ).results;
+  // With typeahead, a candidate that begins with the last word is already found by its prefix.
+  const last = plan.groups.length - 1;
+  const completes = (c: string) => prefix && plan.groups[last]!.some((f) => f.length >= 2 && c.startsWith(f));
   let changed = false;
-  const widen = (forms: string[], source: string[], typos = true) => {
-    const extra = candidatesFor(source, rows, { typos }).filter((c) => !forms.includes(c));
+  const widen = (forms: string[], source: string[], typos = true, isLast = false) => {
+    const extra = candidatesFor(source, rows, { typos }).filter(
+      (c) => !forms.includes(c) && !(isLast && completes(c)),
+    );
     if (extra.length > 0) changed = true;
     return [...forms, ...extra];
   };
-  const groups = plan.groups.map((forms, i) => widen(forms, sources[i]!));
+  const groups = plan.groups.map((forms, i) => widen(forms, sources[i]!, true, i === last));
   // A glued run gets typo candidates only when each of its words is long enough that one edit cannot drop
   // a word ("mark z" glued is one edit from "mark", which would ignore the z); it always gets its Arabizi
   // and dialect readings ("mashroo3" is split into mashroo + 3, and مشروع is the reading of the whole).
@@ -85,5 +92,9 @@ export async function widenMatch(
     ),
   }));
   if (!changed && !prefix) return null;
-  return { groups, joins, prefixLast: prefix };
+  const prefixable = new Set([
+    ...plan.groups[last]!,
+    ...plan.joins.filter((j) => j.end - 1 === last).flatMap((j) => j.forms),
+  ]);
+  return { groups, joins, prefixLast: prefix, prefixable };
 }

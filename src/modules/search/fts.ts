@@ -140,7 +140,8 @@ export const MIN_PREFIX = 2;
 /**
  * The MATCH expression for query word groups (src/modules/search/analysis.ts): all words must match, each
  * by any of its forms; with `prefixLast`, the last word also matches as a prefix (typeahead). The exact
- * form is kept next to the prefix so exact matches rank first (bm25 adds both). `joins` are runs of words
+ * form is kept next to the prefix so exact matches rank first (bm25 adds both); `prefixable` limits the
+ * prefix to some terms. `joins` are runs of words
  * that may also be written as one (a hashtag): each adds the alternative where the run is replaced by its
  * glued forms. `columns` restricts the match to those columns. Returns null when there is nothing to match.
  */
@@ -148,14 +149,23 @@ export function matchExpression(
   groups: string[][],
   {
     prefixLast = false,
+    prefixable,
     columns,
     joins = [],
-  }: { prefixLast?: boolean; columns?: readonly string[]; joins?: readonly QueryJoin[] } = {},
+  }: {
+    prefixLast?: boolean;
+    /** With prefixLast: only these terms get a prefix (not corrections added to the word). */
+    prefixable?: ReadonlySet<string>;
+    columns?: readonly string[];
+    joins?: readonly QueryJoin[];
+  } = {},
 ): string | null {
   if (groups.length === 0) return null;
   const group = (forms: string[], prefix: boolean) => {
     const terms = forms.flatMap((f) =>
-      prefix && f.length >= MIN_PREFIX ? [quote(f), `${quote(f)}*`] : [quote(f)],
+      prefix && f.length >= MIN_PREFIX && (!prefixable || prefixable.has(f))
+        ? [quote(f), `${quote(f)}*`]
+        : [quote(f)],
     );
     return `(${terms.join(" OR ")})`;
   };

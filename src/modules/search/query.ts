@@ -153,7 +153,7 @@ function d1Candidates(plan: Plan): SQL {
         SELECT rowid AS doc_id, ${sql.raw(bm25Sql(plan.type))} AS score FROM ${table} WHERE ${table} MATCH ${match}
         ORDER BY rowid DESC LIMIT ${window}) w
       JOIN search_docs d ON d.doc_id = w.doc_id`;
-  const opts = { prefixLast: plan.prefixLast, joins: plan.joins };
+  const opts = { prefixLast: plan.prefixLast, prefixable: plan.prefixable, joins: plan.joins };
   if (plan.type === "posts") return select(FULL, matchExpression(plan.groups, opts)!);
   const location = matchExpression(plan.locationGroups, { columns: ["location"] });
   const full = matchExpression(plan.groups, opts)!;
