@@ -1,7 +1,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { runSearchAlerts } from "../../src/modules/search/alerts";
 import { queryMatch, widenMatch } from "../../src/modules/search/analysis";
 import { MAX_LOOKUP_ROWS, termKeys } from "../../src/modules/search/vocabulary";
+import { post } from "../support/http";
+import { listNotifications, waitForNotifications } from "../support/notifications";
 import { indexedPost, indexedPosts, marker, searchIds, waitIndexed } from "../support/search";
 import { createUser } from "../support/users";
 
@@ -166,5 +169,27 @@ describe("the vocabulary", () => {
     const [neighbour] = await indexedPosts(author, [`${mark}y`]);
     expect(await searchIds(stranger, `${mark}x`, { type: "posts" })).toEqual([neighbour]);
     expect(await searchIds(author, `${mark}x`, { type: "posts" })).toHaveLength(1);
+  });
+});
+
+describe("saved-search alerts", () => {
+  it("report corrections only when the saved search itself shows them", async () => {
+    const mark = marker();
+    const [me, author] = [await createUser(), await createUser()];
+    await indexedPosts(author, [`${mark}alpha`]);
+    const save = async (q: string) => {
+      const res = await post("/api/v1/search/saved", { q, type: "posts" }, { token: me.token });
+      await post(`/api/v1/search/saved/${res.body.id}/alert`, { frequency: "INSTANT" }, { token: me.token });
+      return res.body.id as string;
+    };
+    const exact = await save(`${mark}alpha`); // shows the older post as typed: no corrections
+    const typo = await save(`${mark}alphz`); // shows nothing as typed: corrections
+    // New: one edit from both saved searches.
+    await indexedPosts(author, [`${mark}alphx`]);
+    await runSearchAlerts(env, Date.now() + 1000);
+    await waitForNotifications(me, (l) => l.some((n) => n.data.savedSearchId === typo));
+    const alerted = (await listNotifications(me)).map((n) => n.data.savedSearchId);
+    expect(alerted).toContain(typo);
+    expect(alerted).not.toContain(exact);
   });
 });

@@ -115,11 +115,19 @@ export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest
   const page = (p: Plan, c: SQL) =>
     p.type === "people" ? people(deps, viewerId, p, c) : posts(deps, viewerId, p, c);
   let data = await page(plan, candidates);
-  // The viewer may read nothing that matches the words as typed (on any page: a later empty page checks the
-  // first): corrections and prefix completions instead (analysis.ts), so they never rank below an exact hit.
+  // The viewer may read nothing that matches the words as typed: corrections and prefix completions instead
+  // (analysis.ts), so they never rank below an exact hit. Decided on the first page, and without an alert's
+  // time window: an alert reports corrections only when its saved search itself shows them.
   if (d1 && data.length === 0) {
-    const first = { ...plan, offset: 0, limit: 1 };
-    if (plan.offset === 0 || (await page(first, d1Candidates(first))).length === 0) {
+    const window = req.createdAfter !== undefined || req.createdUntil !== undefined;
+    const first = {
+      ...plan,
+      offset: 0,
+      limit: 1,
+      from: req.type === "posts" ? timeOf(req.filters.from, false) : undefined,
+      to: req.type === "posts" ? timeOf(req.filters.to, true) : undefined,
+    };
+    if ((plan.offset === 0 && !window) || (await page(first, d1Candidates(first))).length === 0) {
       const wider = await widenMatch(deps.env.DB, plan, plan.prefix);
       if (wider) {
         const widened = { ...plan, ...wider };
