@@ -31,6 +31,7 @@ if (!types.every((t) => t === "people" || t === "posts"))
   throw new Error("--type must be people, posts or all");
 
 const { rebuildChunk } = await importTs("src/modules/search/indexer.ts");
+const { INDEX_FORMAT } = await importTs("src/modules/search/maintenance.ts");
 const { db, close } = await openLocalD1(args.persist);
 const env = {
   DB: db,
@@ -54,6 +55,15 @@ try {
       if (total % 5000 === 0) console.log(`  ${type}: ${total}…`);
     }
     console.log(`${type}: ${total} indexed (${targets}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  }
+  // Every type is now in the current token format: the hourly maintenance has nothing to upgrade.
+  if (targets !== "meilisearch" && args.type === "all") {
+    await db
+      .prepare(
+        "INSERT INTO search_meta (name, value) VALUES ('index_format', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      )
+      .bind(String(INDEX_FORMAT))
+      .run();
   }
 } finally {
   await close();

@@ -2,8 +2,11 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { depsForBackground } from "../../src/core/deps";
 import { indexEntities, rebuildChunk } from "../../src/modules/search/indexer";
+import { settingsOf } from "../../src/modules/search/meili";
 import { runSearch, type SearchRequest } from "../../src/modules/search/query";
+import { MIN_TYPO_LENGTH } from "../../src/modules/search/vocabulary";
 import type { Bindings } from "../../src/platform/env";
+import { QUERY_STOPWORDS } from "../../src/platform/text";
 import { block, connect } from "../support/graph";
 import { del } from "../support/http";
 import { editProfile } from "../support/profiles";
@@ -164,6 +167,34 @@ describe("indexing into Meilisearch", () => {
     });
     expect(calls[1]).toMatchObject({ method: "POST", path: "/indexes/majlis_people/documents" });
     expect(calls[1]!.body.map((d: { id: string }) => d.id)).toContain(member.id);
+  });
+});
+
+describe("Meilisearch settings match the D1 engine's language rules", () => {
+  it("same stop words, the spellings list as synonyms, one typo from the same length, never two", () => {
+    const settings = settingsOf("posts");
+    expect(settings.stopWords).toEqual([...QUERY_STOPWORDS]);
+    expect(settings.stopWords).toEqual(expect.arrayContaining(["في", "the", "el"]));
+    expect(settings.synonyms.python).toEqual(expect.arrayContaining(["بايثون"]));
+    expect(settings.synonyms.رياض).toEqual(expect.arrayContaining(["riyadh"]));
+    expect(settings.synonyms.كتير).toEqual(expect.arrayContaining(["كثير"]));
+    expect(settings.synonyms.engineer).toBeUndefined();
+    expect(settings.typoTolerance).toEqual({
+      enabled: true,
+      minWordSizeForTypos: { oneTypo: MIN_TYPO_LENGTH, twoTypos: 255 },
+    });
+  });
+
+  it("sends the settings with the rebuild", async () => {
+    const calls = fakeMeili((req) =>
+      enqueued(
+        req.path.endsWith("/settings") ? "settingsUpdate" : "documentAdditionOrUpdate",
+        "majlis_posts",
+      ),
+    );
+    await rebuildChunk(meiliEnv, "posts", "", Date.now(), "meilisearch");
+    expect(calls[0]).toMatchObject({ method: "PATCH", path: "/indexes/majlis_posts/settings" });
+    expect(calls[0]!.body).toEqual(JSON.parse(JSON.stringify(settingsOf("posts"))));
   });
 });
 

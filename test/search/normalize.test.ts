@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { matchExpression } from "../../src/modules/search/fts";
 import {
   foldText,
+  searchIndexText,
+  searchQuery,
   searchQueryForms,
   searchTokens,
   searchWords,
@@ -132,4 +134,164 @@ describe("matchExpression: user text never becomes FTS5 syntax", () => {
     expect(matchExpression([["ab"]], { columns: ["name", "headline"] })).toBe('{name headline} : (("ab"))');
     expect(matchExpression([])).toBeNull();
   });
+});
+
+// ─── The analyzer's later rules: one word written two ways must share an indexed token ───────────────
+
+/** The tokens a text is indexed under. */
+const indexed = (text: string) => new Set(searchIndexText(text).tokens);
+/** Whether a one-word query finds a one-word text: some form of the query word is an indexed token. */
+const finds = (query: string, text: string) => {
+  const words = searchQuery(query).words;
+  const tokens = indexed(text);
+  return words.length === 1 && words[0]!.forms.some((f) => tokens.has(f));
+};
+
+const MEET: [string, string, string][] = [
+  ["ؤ ↔ ئ", "مسؤول", "مسئول"],
+  ["ؤ ↔ ئ (plural)", "شؤون", "شئون"],
+  ["يء ↔ ئ", "شيء", "شئ"],
+  ["ئ ↔ ىء", "الشاطئ", "الشاطىء"],
+  ["ئ ↔ ىء, plural", "المبادئ", "المبادىء"],
+  ["ء ↔ ئ", "قراءة", "قرائة"],
+  ["يء ↔ ئ (adjective)", "بطيء", "بطئ"],
+  ["ء ↔ ئ (noun)", "ملء", "ملئ"],
+  ["ء after و/ي dropped (dialect)", "شيء", "شي"],
+  ["ء after و dropped (dialect)", "ضوء", "ضو"],
+  ["ء after a long alef dropped", "سماء", "سما"],
+  ["ئ written ي (colloquial)", "سائق", "سايق"],
+  ["ئ written ي inside a plural", "وظائف", "وظايف"],
+  ["ؤ written و", "مؤتمر", "موتمر"],
+  ["ئ written ي (Gulf)", "بئر", "بير"],
+  ["tanwin alef", "مهندسًا", "مهندس"],
+  ["tanwin alef, clitic", "وشكرًا", "شكرا"],
+  ["گ (Gulf) ↔ ق", "گهوة", "قهوة"],
+  ["ڤ ↔ ف", "ڤيديو", "فيديو"],
+  ["Arabic small high marks", "محمد\u0610", "محمد"],
+  ["English plural", "cities", "city"],
+  ["English plural (-ies ← -ie)", "movies", "movie"],
+  ["English plural (-es)", "boxes", "box"],
+  ["English plural (-sses)", "glasses", "glass"],
+  ["English plural (-ses)", "courses", "course"],
+  ["English possessive", "company's", "company"],
+  ["English plural possessive", "analysts'", "analyst"],
+];
+
+const APART: [string, string, string][] = [
+  ["ماء is not ما", "ماء", "ما"],
+  ["سؤال is not سال", "سؤال", "سال"],
+  ["كريم is not ك + ريم", "كريم", "ريم"],
+  ["فكرة is not ف + كرة", "فكرة", "كرة"],
+  ["كلية is not ك + ليه", "كلية", "ليه"],
+  ["واحد is not و + احد", "واحد", "الاحد"],
+  ["بطاقة is not ب + طاقة", "بطاقة", "طاقة"],
+  ["كامل is not ك + امل", "كامل", "امل"],
+  ["بعيد is not ب + عيد", "بعيد", "عيد"],
+  ["فيصل is not ف + يصل", "فيصل", "يصل"],
+  ["لجنة is not ل + جنة", "لجنة", "جنة"],
+  ["كبير is not ك + بير", "كبير", "بير"],
+  ["إلهام: ال with a hamza is not the article", "إلهام", "هام"],
+  ["الآن is a word, not ال + ان", "الآن", "ان"],
+  ["مدرسة is not مدرس", "مدرسة", "مدرس"],
+  ["ذكي is not زكي", "ذكي", "زكي"],
+  ["news is not new", "news", "new"],
+  ["goods is not good", "goods", "good"],
+  ["career is not car", "career", "car"],
+  ["javascript is not java", "javascript", "java"],
+];
+
+describe("searchIndexText and searchQuery: spellings that meet", () => {
+  it.each(MEET)("%s: %s ↔ %s", (_name, a, b) => {
+    expect(finds(a, b), `query ${a} → text ${b}`).toBe(true);
+    expect(finds(b, a), `query ${b} → text ${a}`).toBe(true);
+  });
+});
+
+describe("searchIndexText and searchQuery: look-alikes that stay apart", () => {
+  it.each(APART)("%s", (_name, a, b) => {
+    expect(finds(a, b), `query ${a} → text ${b}`).toBe(false);
+    expect(finds(b, a), `query ${b} → text ${a}`).toBe(false);
+  });
+
+  it("a listed whole word still loses a clitic of its own", () => {
+    expect(finds("كريم", "وكريم")).toBe(true);
+    expect(finds("فكرة", "بفكرة")).toBe(true);
+    expect(finds("الهام", "والإلهام")).toBe(true);
+    expect(wordForms("وكريم")).toEqual(["وكريم", "كريم"]);
+  });
+});
+
+describe("searchWords: words glued across scripts and digits", () => {
+  const SPLIT: [string, string, string[]][] = [
+    ["article glued to a Latin word with tatweel", "الـAI", ["ai"]],
+    ["clitic + article glued to a Latin word", "بالـiPhone", ["iphone"]],
+    ["article before a Latin word, spaced", "الـ Excel", ["excel"]],
+    ["hashtag with a year", "#رؤية2030", ["رويه", "2030"]],
+    ["Hijri year with its era letter", "١٤٤٥هـ", ["1445"]],
+    ["Gregorian year with its era letter", "٢٠٢٤م", ["2024"]],
+    ["conjunction glued to a number", "و٢٠٣٠", ["2030"]],
+    ["Latin word and number", "covid19", ["covid", "19"]],
+    ["number and Latin letter", "5G", ["5", "g"]],
+    ["Arabizi digits stay in their word", "jami3a 7abibi 3arabi", ["jami3a", "7abibi", "3arabi"]],
+  ];
+  it.each(SPLIT)("%s", (_name, text, words) => {
+    expect(searchWords(text)).toEqual(words);
+  });
+});
+
+describe("searchQuery: glued words and camelCase hashtags", () => {
+  it("splits a camelCase hashtag and also matches it glued", () => {
+    const q = searchQuery("#MachineLearning");
+    expect(q.words.map((w) => w.word)).toEqual(["machine", "learning"]);
+    expect(q.joins).toEqual([{ start: 0, end: 2, forms: ["machinelearning"] }]);
+  });
+
+  it("glues 2-3 words (every run), not longer queries", () => {
+    expect(searchQuery("aa bb cc").joins.map((j) => [j.start, j.end])).toEqual([
+      [0, 2],
+      [0, 3],
+      [1, 3],
+    ]);
+    expect(searchQuery("one two three four").joins).toEqual([]);
+    expect(searchQuery("single").joins).toEqual([]);
+  });
+
+  it("two Arabic words also glue with the article on the second (ذكاء اصطناعي ↔ #الذكاءالاصطناعي)", () => {
+    const [join] = searchQuery("ذكاء اصطناعي").joins;
+    expect(join!.forms).toContain("ذكاءالاصطناعي");
+    expect(indexed("#الذكاءالاصطناعي").has("ذكاءالاصطناعي")).toBe(true);
+  });
+
+  it("drops stop words, Arabizi articles included, unless nothing else is left", () => {
+    expect(searchQuery("sabah el kheir").words.map((w) => w.word)).toEqual(["sabah", "kheir"]);
+    expect(searchQuery("the").words.map((w) => w.word)).toEqual(["the"]);
+  });
+});
+
+describe("matchExpression with glued runs", () => {
+  it("adds each run as an alternative, prefixing what covers the last word", () => {
+    expect(matchExpression([["a"], ["b"]], { joins: [{ start: 0, end: 2, forms: ["ab"] }] })).toBe(
+      '(("a") AND ("b")) OR (("ab"))',
+    );
+    expect(
+      matchExpression([["xa"], ["xb"], ["xc"]], {
+        prefixLast: true,
+        joins: [{ start: 0, end: 2, forms: ["xaxb"] }],
+      }),
+    ).toBe('(("xa") AND ("xb") AND ("xc" OR "xc"*)) OR (("xaxb") AND ("xc" OR "xc"*))');
+  });
+
+  it.each(['"', "a AND OR b", "{name}: x", "'; DROP TABLE posts; --", '"a" "b"', "x* y*"])(
+    "user text never becomes FTS5 syntax, with runs: %s",
+    (input) => {
+      const q = searchQuery(input);
+      const expr = matchExpression(
+        q.words.map((w) => w.forms),
+        { prefixLast: true, joins: q.joins },
+      );
+      if (expr === null) return;
+      const outside = expr.replace(/"(?:[^"]|"")*"/g, "");
+      expect(outside).toMatch(/^[\s()*]*(?:(?:AND|OR)[\s()*]*)*$/);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { searchTokens } from "../../platform/text";
+import { searchIndexText } from "../../platform/text";
 import { GONE_VERSION, type Indexable, type IndexedType, type SearchDoc } from "./types";
 
 /**
@@ -13,10 +13,23 @@ import { GONE_VERSION, type Indexable, type IndexedType, type SearchDoc } from "
  * - posts: `tags` (hashtags) and `body` (content, poll options). Plain reposts have no text of their own.
  */
 
-const tokens = (...parts: (string | null | undefined)[]) =>
-  searchTokens(parts.filter((p): p is string => typeof p === "string" && p.length > 0).join(" \n ")).join(
-    " ",
-  );
+/**
+ * Builds the indexed text of one entity, whatever its type: `field(...)` analyzes the parts of one column
+ * with the search analyzer (src/platform/text.ts searchIndexText, the same as the query side) and remembers their
+ * stems for the vocabulary; `terms()` returns those stems.
+ */
+function analyzer() {
+  const stems = new Set<string>();
+  return {
+    field(...parts: (string | null | undefined)[]): string {
+      const text = parts.filter((p): p is string => typeof p === "string" && p.length > 0).join(" \n ");
+      const { tokens, stems: found } = searchIndexText(text);
+      for (const s of found) stems.add(s);
+      return tokens.join(" ");
+    },
+    terms: () => [...stems],
+  };
+}
 
 const pad = (ms: number) => String(ms).padStart(16, "0");
 
@@ -68,28 +81,31 @@ function personOf(row: PersonRow): Indexable {
   const education = parse<(string | null)[][]>(row.education, []);
   const certifications = parse<{ name?: string; issuer?: string }[]>(row.certifications, []);
   const languages = parse<{ language?: string }[]>(row.languages, []);
-  const location = tokens(row.location, ...translated("location"));
+  const text = analyzer();
+  const location = text.field(row.location, ...translated("location"));
+  const fields = {
+    name: text.field(row.displayName, row.username),
+    headline: text.field(row.headline),
+    location,
+    details: text.field(
+      row.about,
+      ...translated("displayName"),
+      ...translated("headline"),
+      ...translated("about"),
+      ...experience.flat(),
+      ...education.flat(),
+      row.skills,
+      ...certifications.flatMap((c) => [c?.name, c?.issuer]),
+      ...languages.map((l) => l?.language),
+    ),
+  };
   const doc: SearchDoc = {
     type: "people",
     id: row.id,
     version,
     createdAt: row.createdAt,
-    fields: {
-      name: tokens(row.displayName, row.username),
-      headline: tokens(row.headline),
-      location,
-      details: tokens(
-        row.about,
-        ...translated("displayName"),
-        ...translated("headline"),
-        ...translated("about"),
-        ...experience.flat(),
-        ...education.flat(),
-        row.skills,
-        ...certifications.flatMap((c) => [c?.name, c?.issuer]),
-        ...languages.map((l) => l?.language),
-      ),
-    },
+    fields,
+    terms: text.terms(),
     attributes: {
       visibility: row.visibility ?? "PUBLIC",
       locationTokens: [...new Set(location.split(" ").filter(Boolean))],
@@ -121,15 +137,17 @@ function postOf(row: PostRow): Indexable {
   if (row.deletedAt !== null || row.kind === "REPOST") {
     return { removal: { type: "posts", id: row.id, version: row.rev } };
   }
+  const text = analyzer();
   const doc: SearchDoc = {
     type: "posts",
     id: row.id,
     version: row.rev,
     createdAt: row.createdAt,
     fields: {
-      tags: tokens(...parse<string[]>(row.hashtags, [])),
-      body: tokens(row.content, row.pollOptions),
+      tags: text.field(...parse<string[]>(row.hashtags, [])),
+      body: text.field(row.content, row.pollOptions),
     },
+    terms: text.terms(),
     attributes: { visibility: row.visibility, authorId: row.authorId },
   };
   return { doc };

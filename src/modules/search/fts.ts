@@ -1,4 +1,6 @@
+import type { QueryJoin } from "../../platform/text";
 import { INDEXES, type Indexable, type IndexedType } from "./types";
+import { vocabularyEntries } from "./vocabulary";
 
 /**
  * The D1 FTS5 engine: index writes and MATCH expressions.
@@ -62,6 +64,20 @@ export function indexWrites(
       db.prepare(insert).bind(type, now, json),
     );
   }
+  // The vocabulary for typo tolerance (vocabulary.ts): keys are computed here, rows written once per stem.
+  const vocabulary = vocabularyEntries(items.flatMap((item) => ("doc" in item ? item.doc.terms : [])));
+  for (const group of groups(vocabulary)) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO search_terms (key, term)
+           SELECT k.value, json_extract(t.value, '$[0]') FROM json_each(?1) t, json_each(json_extract(t.value, '$[1]')) k
+           WHERE NOT EXISTS (SELECT 1 FROM search_terms s
+             WHERE s.key = json_extract(t.value, '$[0]') AND s.term = json_extract(t.value, '$[0]'))`,
+        )
+        .bind(JSON.stringify(group)),
+    );
+  }
   for (const group of groups(removals)) {
     const json = JSON.stringify(group);
     statements.push(db.prepare(upsert(0)).bind(type, now, json), db.prepare(clear(0)).bind(type, now, json));
@@ -122,24 +138,50 @@ function quote(form: string): string {
 export const MIN_PREFIX = 2;
 
 /**
- * The MATCH expression for query word groups (src/platform/text.ts searchQueryForms): all words must match,
- * each by any of its forms; with `prefixLast`, the last word also matches as a prefix (typeahead). The
- * exact form is kept next to the prefix so exact matches rank first (bm25 adds both).
- * `columns` restricts the match to those columns. Returns null when there is nothing to match.
+ * The MATCH expression for query word groups (src/modules/search/analysis.ts): all words must match, each
+ * by any of its forms; with `prefixLast`, the last word also matches as a prefix (typeahead). The exact
+ * form is kept next to the prefix so exact matches rank first (bm25 adds both); `prefixable` limits the
+ * prefix to some terms. `joins` are runs of words
+ * that may also be written as one (a hashtag): each adds the alternative where the run is replaced by its
+ * glued forms. `columns` restricts the match to those columns. Returns null when there is nothing to match.
  */
 export function matchExpression(
   groups: string[][],
-  { prefixLast = false, columns }: { prefixLast?: boolean; columns?: readonly string[] } = {},
+  {
+    prefixLast = false,
+    prefixable,
+    columns,
+    joins = [],
+  }: {
+    prefixLast?: boolean;
+    /** With prefixLast: only these terms get a prefix (not corrections added to the word). */
+    prefixable?: ReadonlySet<string>;
+    columns?: readonly string[];
+    joins?: readonly QueryJoin[];
+  } = {},
 ): string | null {
   if (groups.length === 0) return null;
-  const parts = groups.map((forms, i) => {
-    const prefix = prefixLast && i === groups.length - 1;
+  const group = (forms: string[], prefix: boolean) => {
     const terms = forms.flatMap((f) =>
-      prefix && f.length >= MIN_PREFIX ? [quote(f), `${quote(f)}*`] : [quote(f)],
+      prefix && f.length >= MIN_PREFIX && (!prefixable || prefixable.has(f))
+        ? [quote(f), `${quote(f)}*`]
+        : [quote(f)],
     );
     return `(${terms.join(" OR ")})`;
-  });
-  const expression = parts.join(" AND ");
+  };
+  const last = groups.length - 1;
+  const all = groups.map((forms, i) => group(forms, prefixLast && i === last)).join(" AND ");
+  const alternatives = joins
+    .filter((j) => j.start >= 0 && j.end <= groups.length && j.end - j.start >= 2)
+    .map((j) =>
+      [
+        ...groups.slice(0, j.start).map((forms) => group(forms, false)),
+        group(j.forms, prefixLast && j.end - 1 === last),
+        ...groups.slice(j.end).map((forms, k) => group(forms, prefixLast && j.end + k === last)),
+      ].join(" AND "),
+    );
+  const expression =
+    alternatives.length === 0 ? all : [all, ...alternatives].map((a) => `(${a})`).join(" OR ");
   return columns ? `{${columns.join(" ")}} : (${expression})` : expression;
 }
 

@@ -2,7 +2,7 @@ import { defineModule } from "../../core/module";
 import { runSearchAlerts } from "./alerts";
 import { searchIndexConsumer } from "./consumer";
 import { searchErrors } from "./errors";
-import { searchMaintenanceTask } from "./maintenance";
+import { searchMaintenanceTask, upgradeSearchIndex } from "./maintenance";
 import { searchRateLimits } from "./rate-limits";
 import { adminSearchRoutes, searchRoutes } from "./routes";
 
@@ -16,7 +16,11 @@ export const searchModule = defineModule({
   errors: searchErrors,
   rateLimits: searchRateLimits,
   consumers: [searchIndexConsumer],
-  jobs: [{ name: "search-alerts", run: (env, now) => runSearchAlerts(env, now) }],
+  jobs: [
+    { name: "search-alerts", run: (env, now) => runSearchAlerts(env, now) },
+    // An index written by an older analyzer is rebuilt through the search queue.
+    { name: "search-index-upgrade", run: async (env) => ({ upgraded: await upgradeSearchIndex(env) }) },
+  ],
   purge: { memberColumns: [["saved_searches", "user_id"]] },
   maintenance: [searchMaintenanceTask],
 });

@@ -1,11 +1,15 @@
 import { Meilisearch } from "meilisearch";
 import type { Bindings } from "../../platform/env";
+import { QUERY_STOPWORDS } from "../../platform/text";
+import { meiliSynonyms } from "./synonyms";
 import { INDEXES, type Indexable, type IndexedType, type SearchDoc } from "./types";
+import { MIN_TYPO_LENGTH } from "./vocabulary";
 
 /**
  * The optional Meilisearch engine (SEARCH_ENGINE=meilisearch), through the official client (it speaks
  * plain fetch, so it runs on Workers and in Node). Documents carry the same normalized tokens as the D1
- * index, so Arabic normalization and clitics behave the same; Meilisearch adds typo tolerance.
+ * index, so Arabic normalization and clitics behave the same; stop words, synonyms and typo rules are the
+ * same too (settingsOf).
  * Meilisearch only proposes candidates: every candidate goes back through D1 and the same visibility and
  * block rules as the D1 engine (query.ts), so a stale or wrong Meilisearch document can never leak.
  */
@@ -36,7 +40,14 @@ export const indexUid = (target: MeiliTarget, type: IndexedType) => `${target.pr
 
 /**
  * Index settings, in code: searchable attributes in ranking order (name/title above body), filterable
- * and sortable attributes, ranking rules. Applied by the rebuild (changing settings reindexes in Meilisearch).
+ * and sortable attributes, ranking rules, and the same language rules as the D1 engine:
+ * - stop words: the words the D1 query side drops (src/platform/text.ts QUERY_STOPWORDS), already folded like
+ *   the documents' tokens (Meilisearch has no Arabic list of its own to add);
+ * - synonyms: the spellings list of synonyms.ts, stem to stems (the query is sent as stems);
+ * - typos: one edit from MIN_TYPO_LENGTH characters, never two (the D1 engine corrects one edit from the
+ *   vocabulary). Meilisearch also ranks a typo match after exact matches ("typo" rule), but unlike the D1
+ *   engine it does not wait for the words as typed to match nothing.
+ * Applied by the rebuild (changing settings reindexes in Meilisearch).
  */
 export function settingsOf(type: IndexedType) {
   const spec = INDEXES[type];
@@ -46,10 +57,17 @@ export function settingsOf(type: IndexedType) {
     sortableAttributes: ["createdAt"],
     displayedAttributes: ["id", "createdAt"],
     rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
-    // The text is already normalized by Majlis; Meilisearch must not drop Arabic stop words of its own.
-    stopWords: [],
+    stopWords: [...QUERY_STOPWORDS],
+    synonyms: meiliSynonyms(),
+    typoTolerance: {
+      enabled: true,
+      minWordSizeForTypos: { oneTypo: MIN_TYPO_LENGTH, twoTypos: MEILI_NO_SECOND_TYPO },
+    },
   };
 }
+
+/** minWordSizeForTypos.twoTypos at its maximum: no word is long enough for two typos. */
+const MEILI_NO_SECOND_TYPO = 255;
 
 export async function applySettings(target: MeiliTarget, type: IndexedType): Promise<void> {
   await target.client.index(indexUid(target, type)).updateSettings(settingsOf(type));

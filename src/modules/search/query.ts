@@ -7,6 +7,7 @@ import { DAY } from "../../platform/clock";
 import { logError } from "../../platform/log";
 import { searchQueryForms } from "../../platform/text";
 import { postJsonSql, toPosts } from "../posts";
+import { type MatchPlan, queryMatch, widenMatch } from "./analysis";
 import { bm25Sql, matchExpression } from "./fts";
 import { filterValue, indexUid, type MeiliTarget, meiliOf } from "./meili";
 import type { SearchFilters, SearchHit, SearchPage } from "./schemas";
@@ -54,9 +55,8 @@ const FULL = 0;
 const NAME_AND_HEADLINE = 1;
 const NAME_ONLY = 2;
 
-interface Plan {
+interface Plan extends MatchPlan {
   type: IndexedType;
-  groups: string[][];
   locationGroups: string[][];
   prefix: boolean;
   from: number | undefined;
@@ -80,11 +80,11 @@ const minOf = (a: number | undefined, b: number | undefined) =>
 export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest): Promise<SearchPage> {
   const empty: SearchPage = { data: [], page: req.page, limit: req.limit, hasMore: false };
   if (!isIndexed(req.type)) return empty;
-  const groups = searchQueryForms(req.q);
-  if (groups.length === 0) return empty;
+  const match = queryMatch(req.q);
+  if (match.groups.length === 0) return empty;
   const plan: Plan = {
+    ...match,
     type: req.type,
-    groups,
     locationGroups:
       req.type === "people" && req.filters.location ? searchQueryForms(req.filters.location) : [],
     prefix: req.prefix,
@@ -111,12 +111,32 @@ export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest
       logError("meilisearch failed; answering from D1", { error: String(err) });
     }
   }
+  const d1 = candidates === null;
   candidates ??= d1Candidates(plan);
 
-  const data =
-    plan.type === "people"
-      ? await people(deps, viewerId, plan, candidates)
-      : await posts(deps, viewerId, plan, candidates);
+  const page = (p: Plan, c: SQL) =>
+    p.type === "people" ? people(deps, viewerId, p, c) : posts(deps, viewerId, p, c);
+  let data = await page(plan, candidates);
+  // The viewer may read nothing that matches the words as typed: corrections and prefix completions instead
+  // (analysis.ts), so they never rank below an exact hit. Decided on the first page, and without an alert's
+  // time window: an alert reports corrections only when its saved search itself shows them.
+  if (d1 && data.length === 0) {
+    const window = req.createdAfter !== undefined || req.createdUntil !== undefined;
+    const first = {
+      ...plan,
+      offset: 0,
+      limit: 1,
+      from: req.type === "posts" ? timeOf(req.filters.from, false) : undefined,
+      to: req.type === "posts" ? timeOf(req.filters.to, true) : undefined,
+    };
+    if ((plan.offset === 0 && !window) || (await page(first, d1Candidates(first))).length === 0) {
+      const wider = await widenMatch(deps.env.DB, plan, plan.prefix);
+      if (wider) {
+        const widened = { ...plan, ...wider };
+        data = await page(widened, d1Candidates(widened));
+      }
+    }
+  }
   return {
     data: data.slice(0, req.limit),
     page: req.page,
@@ -143,7 +163,7 @@ function d1Candidates(plan: Plan): SQL {
         SELECT rowid AS doc_id, ${sql.raw(bm25Sql(plan.type))} AS score FROM ${table} WHERE ${table} MATCH ${match}
         ORDER BY rowid DESC LIMIT ${window}) w
       JOIN search_docs d ON d.doc_id = w.doc_id`;
-  const opts = { prefixLast: plan.prefix };
+  const opts = { prefixLast: plan.prefixLast, prefixable: plan.prefixable, joins: plan.joins };
   if (plan.type === "posts") return select(FULL, matchExpression(plan.groups, opts)!);
   const location = matchExpression(plan.locationGroups, { columns: ["location"] });
   const full = matchExpression(plan.groups, opts)!;

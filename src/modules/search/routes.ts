@@ -17,15 +17,15 @@ import * as service from "./service";
 
 const tags = ["Search"];
 
-const SEARCH_DESCRIPTION = `Full-text search over one type. Arabic-aware: tashkeel, tatweel, alef forms (أ إ آ ٱ), ة/ه, ى/ي, ؤ/و, ئ/ي, Arabic-Indic and Persian digits, Latin case and accents are normalized the same way in the index and in the query, and attached prefixes (و ف ب ك ل + ال, e.g. بالرياض / والرياض / للرياض) are stripped, so "الرياض" finds "بالرياض".
+const SEARCH_DESCRIPTION = `Full-text search over one type. Arabic-aware, with the same rules in the index and in the query: tashkeel, tatweel, alef forms (أ إ آ ٱ), ة/ه, ى/ي, every hamza carrier (مسؤول/مسئول, شيء/شئ), Arabic-Indic and Persian digits, the Persian letters of dialect writing (گ چ ڤ پ), Latin case and accents; attached prefixes (و ف ب ك ل + ال, e.g. بالرياض / والرياض / للرياض) are stripped except from whole words (كريم is not ك + ريم); English plurals and possessives meet their singular; a hashtag matches the same words in text and the other way round (#الذكاء_الاصطناعي, #MachineLearning); names written in both scripts (python/بايثون) and dialect spellings (كتير/كثير) meet.
 
-Every word must match (stop words such as "في" are ignored); with prefix=true (default) the last word also matches as a prefix of 2+ letters (typeahead). Ranking is bm25 with field weights: people by name (10) > headline (4) > location (2) > the rest of the profile (1); posts by hashtags (3) > text (1).
+Every word must match (stop words such as "في" are ignored). Words are matched as typed first; only when that finds nothing at all does the search correct words one edit away, read Latin words as Arabizi (mohandes → مهندس) and, with prefix=true (default), complete the last word as a prefix of 2+ letters (typeahead). So a correction or completion never pushes down an exact match. Ranking is bm25 with field weights: people by name (10) > headline (4) > location (2) > the rest of the profile (1); posts by hashtags (3) > text (1).
 
 Results are what the caller may see anywhere else: posts through the post visibility rule (no CONNECTIONS post to non-connections, no PRIVATE or deleted posts), people as user cards, matched only on what GET /profiles shows the caller (full profile: everything; CONNECTIONS profile of a non-connection: name and headline; PRIVATE profile: the name), never members blocked either way, deleted or suspended.
 
 Filters (JSON in \`filters\`): location (people), industry (reserved: ignored until companies and jobs exist), from/to (posts, ISO date or date-time), type. Types jobs, companies, groups, events and articles are accepted and answer an empty page until those features exist.
 
-With SEARCH_ENGINE=meilisearch, Meilisearch proposes the candidates (adding typo tolerance; it always matches the last word as a prefix) and the same visibility rules filter them in D1; if Meilisearch fails, the D1 index answers.
+With SEARCH_ENGINE=meilisearch, Meilisearch proposes the candidates (same stop words, spellings and one-typo rule; it always matches the last word as a prefix) and the same visibility rules filter them in D1; if Meilisearch fails, the D1 index answers.
 
 Offset pagination: page (1-100) and limit (1-50), answering {data, page, limit, hasMore}. 30 searches per minute.`;
 

@@ -57,7 +57,8 @@ export const SearchQuery = z.object({
     .optional()
     .openapi({ description: "JSON object, see SearchFilters", example: '{"location":"الرياض"}' }),
   prefix: z.enum(["true", "false"]).optional().openapi({
-    description: "Typeahead (default true): the last word also matches as a prefix when it has 2+ letters",
+    description:
+      "Typeahead (default true): when the words as typed match nothing, the last word also matches as a prefix of 2+ letters",
   }),
   page: z.coerce
     .number()

@@ -50,8 +50,10 @@ export interface SearchDoc {
   /** Orders versions of one entity (posts.rev, profile update time); a stale message never wins. */
   version: string;
   createdAt: number;
-  /** Column name → space-separated search tokens (src/platform/text.ts searchTokens). */
+  /** Column name → space-separated search tokens (src/platform/text.ts searchIndexText). */
   fields: Record<string, string>;
+  /** The word stems of every field, for the vocabulary typo tolerance looks up (vocabulary.ts). */
+  terms: string[];
   attributes: Record<string, string | number | string[]>;
 }
 
