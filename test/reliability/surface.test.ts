@@ -197,8 +197,13 @@ describe("WebSocket frames: every frame that names a conversation checks members
     const resumed = await so.request({ type: "resume", conversations: { [id]: 0 } });
     expect(resumed.conversations).toEqual([{ conversationId: id, seq: null, error: "NOT_FOUND" }]);
     so.send({ type: "typing", conversationId: id, state: "start" });
+    // A barrier: the outsider's hub passes frames to the room in order, so once this later frame is
+    // answered the room has seen the typing frame (and fanned out whatever it was going to).
+    expect(await so.request({ type: "read", conversationId: id, seq: first.seq })).toMatchObject({
+      code: "NOT_FOUND",
+    });
     // The member's socket is the witness: a message sent after the outsider's frames arrives, and no
-    // typing indicator or message from the outsider came before it.
+    // typing indicator or message from the outsider came before it (each member's frames go out in order).
     const witness = await sendHttp(owner!, id, "بعد المحاولات");
     const seen = await sm.next("message", (e: Event) => e.message.seq === witness.seq);
     expect(seen.message.text).toBe("بعد المحاولات");
