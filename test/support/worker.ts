@@ -60,9 +60,9 @@ export async function settled(res: Dispatched, what: string, timeoutMs = BACKGRO
 }
 
 /**
- * A drop-in for `SELF.fetch(url, init)`: same handler, no loopback hop, background work awaited after
- * the body was read by the caller is not possible here, so it is awaited before the response is
- * returned only when `waitForBackground` is set (sockets and streamed bodies must come back at once).
+ * A drop-in for `SELF.fetch(url, init)` (same handler, no loopback hop). It answers as soon as the
+ * handler does, like SELF: sockets and streamed bodies must come back before any background work ends.
+ * With `waitForBackground`, it also waits for the request's `waitUntil` work first.
  */
 export async function fetchWorker(
   input: string | URL | Request,
