@@ -9,7 +9,7 @@ import { Miniflare } from "miniflare";
 const runs = Number(process.argv[2] ?? 7);
 const workerSource = `
 import { scrypt } from "@noble/hashes/scrypt.js";
-import { hashPassword } from "./src/lib/password.ts";
+import { hashPassword } from "./src/core/identity/password.ts";
 const enc = new TextEncoder();
 async function pbkdf2(hash, iterations) {
   const key = await crypto.subtle.importKey("raw", enc.encode("correct horse battery staple"), "PBKDF2", false, ["deriveBits"]);

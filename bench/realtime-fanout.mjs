@@ -103,8 +103,8 @@ async function majlisTarget() {
     : { url: args.url, persist: args.persist, stop: async () => {} };
   const { importTs } = await import("../scripts/lib/import-ts.mjs");
   const { openLocalD1 } = await import("../scripts/lib/local-d1.mjs");
-  const { newId } = await importTs("src/lib/ids.ts");
-  const { signAccessToken } = await importTs("src/lib/tokens.ts");
+  const { newId } = await importTs("src/platform/ids.ts");
+  const { signAccessToken } = await importTs("src/core/identity/tokens.ts");
   const { db, close } = await openLocalD1(server.persist);
   const now = Date.now();
   const run = (Date.now() % 1_000_000).toString(36);

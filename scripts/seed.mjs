@@ -33,11 +33,11 @@ const progress = (msg) => {
 const userCount = Number(args.users ?? (args.demo ? 200 : 100));
 const r = rng(Number(args.seed));
 const now = Date.now();
-const { hashPassword } = await importTs("src/lib/password.ts");
-const { idAt } = await importTs("src/lib/ids.ts");
+const { hashPassword } = await importTs("src/core/identity/password.ts");
+const { idAt } = await importTs("src/platform/ids.ts");
 let normalizeKey;
 try {
-  ({ normalizeKey } = await importTs("src/lib/text.ts"));
+  ({ normalizeKey } = await importTs("src/platform/text.ts"));
 } catch {
   normalizeKey = undefined;
 }

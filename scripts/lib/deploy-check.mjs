@@ -1,7 +1,7 @@
 // The rules `npm run deploy` (scripts/deploy.mjs) applies before calling `wrangler deploy`. Pure functions,
 // tested in test/node/deploy-check.spec.mjs.
 
-/** ENVIRONMENT values that turn development mode on in the Worker (src/lib/environment.ts). */
+/** ENVIRONMENT values that turn development mode on in the Worker (src/platform/environment.ts). */
 export const DEVELOPMENT_ENVIRONMENTS = ["development", "test"];
 
 /**

@@ -104,7 +104,7 @@ function emptyCounters() {
 export async function seedContent({ writer, r, members, now, idAt, progress, args, importTs }) {
   const totalPosts = Number(args.posts ?? (args.demo ? 1_500 : members.length * 5));
   if (totalPosts <= 0 || members.length === 0) return;
-  const { extractHashtags, detectTextDirection } = await importTs("src/lib/text.ts");
+  const { extractHashtags, detectTextDirection } = await importTs("src/platform/text.ts");
   const pickAuthor = zipfSampler(members.length, r, 0.7);
   const pickActor = zipfSampler(members.length, r, 0.5);
   const hashtags = new Map(); // key → {id, display, post_count, created_at}

@@ -74,21 +74,31 @@ describe("forgot / reset password", () => {
 
   it("refuses an expired token and a weak new password (token stays usable after a weak one)", async () => {
     const user = await createUser();
+    const reset = (token: string | undefined, newPassword: string) =>
+      post("/api/v1/auth/reset-password", { token, newPassword }, { ip: freshIp() });
+
+    // A weak password is refused and changes nothing; the same token then resets the password.
     await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() });
     const mail = await waitForEmail(user.email, "reset-password");
-    const weak = await post(
-      "/api/v1/auth/reset-password",
-      { token: mail.token, newPassword: "password1" },
-      { ip: freshIp() },
-    );
+    const weak = await reset(mail.token, "password1");
+    expect(weak.status).toBe(400);
     expect(weak.body.error.code).toBe("WEAK_PASSWORD");
+    expect((await login(user.username, "password1")).status).toBe(401);
+    expect((await login(user.username, user.password)).status).toBe(200);
+    expect((await reset(mail.token, "brand-new-passphrase")).status).toBe(204);
+    expect((await login(user.username, "brand-new-passphrase")).status).toBe(200);
+    expect((await login(user.username, user.password)).status).toBe(401);
+
+    // A token past its 15 minutes is refused, and the password stays what it was.
+    await post("/api/v1/auth/forgot-password", { email: user.email }, { ip: freshIp() });
+    const later = await waitForEmail(user.email, "reset-password", { after: mail.id });
+    expect(later.token).not.toBe(mail.token);
     advanceClockForTests(15 * MINUTE + 1);
-    const expired = await post(
-      "/api/v1/auth/reset-password",
-      { token: mail.token, newPassword: "brand-new-passphrase" },
-      { ip: freshIp() },
-    );
+    const expired = await reset(later.token, "yet-another-passphrase");
+    expect(expired.status).toBe(400);
     expect(expired.body.error.code).toBe("INVALID_RESET_TOKEN");
+    expect((await login(user.username, "yet-another-passphrase")).status).toBe(401);
+    expect((await login(user.username, "brand-new-passphrase")).status).toBe(200);
   });
 
   it("a successful reset voids every other outstanding reset link of the member", async () => {

@@ -91,13 +91,17 @@ describe("POST /api/v1/users/{id}/block", () => {
   it("keeps counters exact when a block races follows and connection requests", async () => {
     const [a, b] = await members(2);
     const fans = await members(4);
-    await Promise.all([
+    const [blocked, bFollows, aFollows, asks, ...fanFollows] = await Promise.all([
       blockUser(a, b.id),
       post("/api/v1/follow", { userId: a.id }, { token: b.token }),
       post("/api/v1/follow", { userId: b.id }, { token: a.token }),
       post("/api/v1/connections/requests", { userId: a.id }, { token: b.token }),
       ...fans.map((f) => post("/api/v1/follow", { userId: a.id }, { token: f.token })),
     ]);
+    // Each racer either got in before the block (201) or was refused by it (404): never a 5xx.
+    expect(blocked.status).toBe(201);
+    for (const r of [bFollows, aFollows, asks]) expect([201, 404]).toContain(r.status);
+    expect(fanFollows.map((r) => r.status)).toEqual(fans.map(() => 201));
     // Whatever the order, the block wins in the end: nothing links them, and the counts match the rows.
     await blockUser(a, b.id);
     await expectCounters(a, { following: 0, followers: 4, connections: 0 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { block, connect, follow, waitForDomainEvent } from "../support/graph";
+import { block, connect, follow, graphRows, waitForDomainEvent } from "../support/graph";
 import { call, del, get, post } from "../support/http";
 import { createUser, createUsers } from "../support/users";
 import { expectCounters, ids, members, NOBODY, setPrivacy, setStatus } from "./helpers";
@@ -96,17 +96,31 @@ describe("POST /api/v1/follow", () => {
 
     // Half of them unfollow while the others try to follow again (409) and the same member races itself.
     const racer = fans[0]!;
-    await Promise.all([
-      ...fans.slice(0, 6).map((f) => del("/api/v1/follow", { userId: target.id }, { token: f.token })),
-      ...fans.slice(6).map((f) => post("/api/v1/follow", { userId: target.id }, { token: f.token })),
-      ...Array.from({ length: 6 }, () =>
-        post("/api/v1/follow", { userId: target.id }, { token: racer.token }),
+    const [unfollows, again, racerFollows, racerUnfollows] = await Promise.all([
+      Promise.all(
+        fans.slice(0, 6).map((f) => del("/api/v1/follow", { userId: target.id }, { token: f.token })),
       ),
-      ...Array.from({ length: 6 }, () =>
-        del("/api/v1/follow", { userId: target.id }, { token: racer.token }),
+      Promise.all(
+        fans.slice(6).map((f) => post("/api/v1/follow", { userId: target.id }, { token: f.token })),
+      ),
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          post("/api/v1/follow", { userId: target.id }, { token: racer.token }),
+        ),
+      ),
+      Promise.all(
+        Array.from({ length: 6 }, () => del("/api/v1/follow", { userId: target.id }, { token: racer.token })),
       ),
     ]);
-    await expectCounters(target);
+    // Every answer is one the race allows (never a 5xx): unfollows are idempotent, follows of a member
+    // already followed are 409.
+    expect([...unfollows, ...racerUnfollows].map((r) => r.status)).toEqual(Array(12).fill(204));
+    expect(again.map((r) => r.status)).toEqual(Array(6).fill(409));
+    for (const r of racerFollows) expect([201, 409]).toContain(r.status);
+    // Fans 1-5 left, 6-11 stayed; the racer follows or not, as its last write decided.
+    const racerFollowing = (await graphRows(racer.id)).following;
+    expect([0, 1]).toContain(racerFollowing);
+    await expectCounters(target, { followers: 6 + racerFollowing });
     for (const f of fans) await expectCounters(f);
   });
 

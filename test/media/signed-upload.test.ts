@@ -1,9 +1,9 @@
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { advanceClockForTests } from "../../src/platform/clock";
 import { post } from "../support/http";
 import { MiB, mp4, pdf, png, waitForMedia } from "../support/media";
 import { createUser, type TestUser } from "../support/users";
+import { fetchWorker } from "../support/worker";
 
 async function ticket(user: TestUser, body: Record<string, unknown>) {
   return post("/api/v1/media/uploads", body, { token: user.token });
@@ -17,7 +17,7 @@ async function putTo(
   headers: Record<string, string> = {},
 ) {
   const u = new URL(url);
-  const res = await SELF.fetch(`http://majlis.test${u.pathname}${u.search}`, {
+  const res = await fetchWorker(`http://majlis.test${u.pathname}${u.search}`, {
     method: "PUT",
     headers: { "content-type": contentType, "accept-language": "en", ...headers },
     body: bytes,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { SWAGGER_UI } from "../../src/platform/docs-page.ts";
 
 /**
- * /docs loads Swagger UI from a CDN with Subresource Integrity. The hashes in src/modules/docs/page.ts must
+ * /docs loads Swagger UI from a CDN with Subresource Integrity. The hashes in src/platform/docs-page.ts must
  * be those of the files published in the pinned `swagger-ui-dist` version, which is also a pinned
  * devDependency: recompute them from the installed package.
  */

@@ -9,6 +9,7 @@ import worker from "../../src/index";
 import { DAY, HOUR } from "../../src/platform/clock";
 import { get, patch, post, waitForEmail } from "../support/http";
 import { event, runNotify } from "../support/notifications";
+import { drainQueues } from "../support/queues";
 import { createUser, createUsers, type TestUser } from "../support/users";
 
 async function runCron(at: number) {
@@ -34,7 +35,8 @@ async function digests(user: TestUser) {
   );
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 1500));
+/** Everything the cron run queued (digest emails through the email queue) has been handled. */
+const settle = () => drainQueues();
 
 async function withUnread(user: TestUser, actors: TestUser[]) {
   for (const a of actors) await runNotify([event({ type: "follow", actorId: a.id, recipientId: user.id })]);

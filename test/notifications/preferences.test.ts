@@ -19,6 +19,7 @@ import {
   waitFor,
 } from "../support/notifications";
 import { createPost } from "../support/posts";
+import { drainQueues } from "../support/queues";
 import { createUser, createUsers, type TestUser } from "../support/users";
 
 const hhmm = (minutes: number) => {
@@ -198,7 +199,7 @@ describe("quiet hours", () => {
         body: { type: "deliver", notificationId: n!.id, userId: owner!.id, channel: "push" },
       },
     ]);
-    await new Promise((r) => setTimeout(r, 300));
+    await drainQueues();
     expect(capture.captured).toHaveLength(0);
     expect((await storedNotification(n!.id))!.pending).toBe(3);
     const outbox = await get(`/api/v1/dev/outbox?to=${encodeURIComponent(owner!.email)}`);

@@ -138,7 +138,6 @@ describe("entitlements", () => {
     app.onError((err, c) =>
       err instanceof AppError ? c.json(errorBody(err.code, "en", err.details), 403) : c.text("boom", 500),
     );
-    // biome-ignore lint/suspicious/noExplicitAny: a bare test app
     app.get("/gated", requireEntitlement("kernel-test-gated") as any, (c) => c.text("ok"));
     const refused = await app.request("/gated", { headers: { "x-member": "m1" } });
     expect(refused.status).toBe(403);

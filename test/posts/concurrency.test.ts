@@ -91,13 +91,23 @@ describe("counters under concurrency", () => {
     const author = members.pop()!;
     const p = await createPost(author);
     const top = await post(`/api/v1/posts/${p.id}/comments`, { content: "رأس" }, { token: author.token });
-    await Promise.all([
-      ...members.map((m) =>
-        post(`/api/v1/posts/${p.id}/comments`, { content: "رد", parentId: top.body.id }, { token: m.token }),
+    const [replies, deletes] = await Promise.all([
+      Promise.all(
+        members.map((m) =>
+          post(
+            `/api/v1/posts/${p.id}/comments`,
+            { content: "رد", parentId: top.body.id },
+            { token: m.token },
+          ),
+        ),
       ),
-      del(`/api/v1/comments/${top.body.id}`, undefined, { token: author.token }),
-      del(`/api/v1/comments/${top.body.id}`, undefined, { token: author.token }),
+      Promise.all(
+        [1, 2].map(() => del(`/api/v1/comments/${top.body.id}`, undefined, { token: author.token })),
+      ),
     ]);
+    // A reply lands before the thread goes (201) or finds it gone (404); the thread goes exactly once.
+    for (const r of replies) expect([201, 404]).toContain(r.status);
+    expect(deletes.map((r) => r.status).sort()).toEqual([204, 404]);
     await countersMatchRows(p.id);
     expect(await scalar("SELECT comment_count FROM posts WHERE id = ?", p.id)).toBe(0);
   });
@@ -106,13 +116,39 @@ describe("counters under concurrency", () => {
     const members = await createUsers(10);
     const author = members.pop()!;
     const p = await createPost(author);
-    await Promise.all(
-      members.flatMap((m, i) => [
-        post(`/api/v1/posts/${p.id}/repost`, {}, { token: m.token }),
-        ...(i % 2 ? [del(`/api/v1/posts/${p.id}/repost`, undefined, { token: m.token })] : []),
-        post(`/api/v1/posts/${p.id}/repost`, {}, { token: m.token }),
-      ]),
+    const answers = await Promise.all(
+      members.map((m, i) =>
+        Promise.all([
+          post(`/api/v1/posts/${p.id}/repost`, {}, { token: m.token }),
+          ...(i % 2 ? [del(`/api/v1/posts/${p.id}/repost`, undefined, { token: m.token })] : []),
+          post(`/api/v1/posts/${p.id}/repost`, {}, { token: m.token }),
+        ]),
+      ),
     );
-    await countersMatchRows(p.id);
+    // Per member: each repost either made one (201) or found one (409); an unrepost removed one (204) or
+    // found none (404). What each member has left is what their answers say, so a run where every
+    // request failed cannot pass on "0 = 0".
+    let expected = 0;
+    for (const [i, results] of answers.entries()) {
+      const statuses = results.map((r) => r.status);
+      for (const s of statuses) expect([201, 204, 404, 409], `member ${i}: ${statuses}`).toContain(s);
+      const made = statuses.filter((s) => s === 201).length;
+      const removed = statuses.filter((s) => s === 204).length;
+      expect(made, `member ${i} reposted at least once: ${statuses}`).toBeGreaterThanOrEqual(1);
+      const left = made - removed;
+      expect([0, 1]).toContain(left);
+      if (i % 2 === 0) expect(statuses.sort()).toEqual([201, 409]);
+      expect(
+        await scalar(
+          "SELECT COUNT(*) FROM posts WHERE repost_of_id = ? AND author_id = ? AND deleted_at IS NULL",
+          p.id,
+          members[i]!.id,
+        ),
+      ).toBe(left);
+      expected += left;
+    }
+    const [, , , , , , , reposts] = await countersMatchRows(p.id);
+    expect(reposts).toBe(expected);
+    expect(expected).toBeGreaterThanOrEqual(members.length / 2);
   });
 });

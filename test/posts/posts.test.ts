@@ -261,14 +261,26 @@ describe("PATCH /api/v1/posts/:id", () => {
   it("lets exactly one of two simultaneous edits win; the other gets 409 EDIT_CONFLICT or applies after", async () => {
     const author = await createUser();
     const p = await createPost(author, { content: "#start" });
+    const contents = ["#one", "#two", "#three"];
     const results = await Promise.all(
-      ["#one", "#two", "#three"].map((content) =>
-        patch(`/api/v1/posts/${p.id}`, { content }, { token: author.token }),
-      ),
+      contents.map((content) => patch(`/api/v1/posts/${p.id}`, { content }, { token: author.token })),
     );
-    for (const r of results) expect([200, 409]).toContain(r.status);
-    // Whatever won, the hashtag rows and counts agree with the final content.
+    // Each edit either won (200, answering its own content) or lost a race with one that read the same
+    // version (409 EDIT_CONFLICT); at least one won, and nothing else happened (no 5xx).
+    const won = contents.filter((_, i) => results[i]!.status === 200);
+    expect(won.length).toBeGreaterThanOrEqual(1);
+    results.forEach((r, i) => {
+      if (r.status === 200) expect(r.body.content).toBe(contents[i]);
+      else expect([r.status, r.body.error?.code]).toEqual([409, "EDIT_CONFLICT"]);
+    });
+    // The winners applied one after another, each exactly once: the history holds the starting content
+    // and every winner but the last, which is the post's content now; the losers left no trace.
     const final = (await get(`/api/v1/posts/${p.id}`)).body;
+    expect(won).toContain(final.content);
+    const replaced = JSON.parse(
+      await scalar<string>("SELECT json_group_array(content) FROM post_edits WHERE post_id = ?", p.id),
+    ) as string[];
+    expect(replaced.sort()).toEqual(["#start", ...won.filter((c) => c !== final.content)].sort());
     const rows = await scalar<number>("SELECT COUNT(*) FROM post_hashtags WHERE post_id = ?", p.id);
     expect(rows).toBe(final.hashtags.length);
     const sum = await scalar<number>(

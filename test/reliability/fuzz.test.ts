@@ -27,13 +27,29 @@ import {
   statusSummary,
   table,
 } from "./harness";
-import { hintsFor, objectRouteFor, type Params, World } from "./objects";
+import {
+  hintsFor,
+  OPERATION_ACTORS,
+  OPERATION_HEADERS,
+  OPERATION_HINTS,
+  objectRouteFor,
+  type Params,
+  World,
+} from "./objects";
 
 /**
  * Fuzz every operation of /openapi.json with generated valid inputs and hostile mutations of them
- * (params, query, JSON bodies, headers), as a verified member who owns the objects in the path.
- * Fails on any 5xx, any status the operation does not document, any error outside the envelope, and any
- * JSON body that breaks the documented schema. Deterministic: inputs come from a seeded RNG per operation.
+ * (params, query, JSON bodies, headers), as a verified member who owns the objects in the path (or the
+ * member the route is for, e.g. a connection endorsing the owner's skill).
+ * Fails on any 5xx, any status the operation does not document, any error outside the envelope, any JSON
+ * body that breaks the documented schema (closed: a property the document does not declare fails), a
+ * failed background task, and two oracles that a route answering "200 to everything" would otherwise pass:
+ * - success: every operation must answer a 2xx (101 for the WebSocket) to at least one valid request, so
+ *   a fixture that never reaches the operation (a poll addressed by its post's id) fails instead of
+ *   passing on 404s (NO_SUCCESS lists the exceptions, with why; today none);
+ * - authentication: a missing token on an operation that requires one, and a garbage, forged, wrong-scheme
+ *   or empty token on any operation, must answer 401.
+ * Deterministic: inputs come from a seeded RNG per operation.
  */
 const BUDGET = 45;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -50,6 +66,17 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 const { doc, set, ops } = await loadDocument();
 
+/** Operations that cannot answer a 2xx to any request the fuzzer can make, and why. Keep it empty. */
+const NO_SUCCESS: Record<string, string> = {};
+
+/** Header cases whose token is bad: every /api operation must refuse them with 401. */
+const BAD_TOKEN_CASES = new Set([
+  "garbage bearer",
+  "basic scheme",
+  "unsigned JWT (alg none)",
+  "empty bearer",
+]);
+
 interface Case {
   group: "valid" | "headers" | "shape" | "property" | "path" | "query";
   label: string;
@@ -63,6 +90,8 @@ interface Case {
     | { kind: "bytes"; value: BodyInit };
   contentType?: string | null;
   extraQuery?: string;
+  /** Extra headers (e.g. Upgrade: websocket, or the content type a signed URL is bound to). */
+  headers?: Record<string, string>;
 }
 
 interface Report {
@@ -109,7 +138,13 @@ function queryValue(param: Parameter, r: Rng, hints: Hints): string {
   return String(v);
 }
 
-function buildCases(o: Op, r: Rng, fixed: Params, hints: Hints): Case[] {
+function buildCases(
+  o: Op,
+  r: Rng,
+  fixed: Params,
+  hints: Hints,
+  extraHeaders: Record<string, string>,
+): Case[] {
   const query = (o.op.parameters ?? []).filter((p) => p.in === "query");
   const bodyContent = o.op.requestBody?.content ?? {};
   const bodyType = Object.keys(bodyContent)[0];
@@ -141,6 +176,8 @@ function buildCases(o: Op, r: Rng, fixed: Params, hints: Hints): Case[] {
     query: validQuery(mode),
     auth: baseAuth,
     body: asBody(validBody(mode)),
+    // Body shape cases choose their own content type; everything else gets what the operation needs.
+    headers: group === "shape" ? {} : extraHeaders,
   });
 
   const cases: Case[] = [
@@ -228,12 +265,17 @@ function bodyOf(m: BodyCase): Pick<Case, "body" | "contentType"> {
   return { body: { kind: "raw", text: m.raw }, contentType: m.contentType };
 }
 
+/** Form fields in document order, files last (uploads stream the file and read the fields before it). */
 function toForm(value: unknown): FormData {
   const form = new FormData();
   if (value && typeof value === "object" && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (v instanceof Uint8Array) form.append(k, new Blob([v]), "file.png");
-      else if (v !== undefined) form.append(k, typeof v === "string" ? v : JSON.stringify(v));
+    const entries = Object.entries(value);
+    for (const [k, v] of entries) {
+      if (v !== undefined && !(v instanceof Uint8Array))
+        form.append(k, typeof v === "string" ? v : JSON.stringify(v));
+    }
+    for (const [k, v] of entries) {
+      if (v instanceof Uint8Array) form.append(k, new Blob([v], { type: "image/png" }), "file.png");
     }
   }
   return form;
@@ -283,6 +325,7 @@ async function send(o: Op, c: Case, token: string, ip: string) {
     body = c.body.value;
     if (!(body instanceof FormData)) headers["content-type"] = "application/octet-stream";
   }
+  Object.assign(headers, c.headers);
   if (c.contentType === null) delete headers["content-type"];
   else if (c.contentType) headers["content-type"] = c.contentType;
   return withTimeout(
@@ -290,6 +333,11 @@ async function send(o: Op, c: Case, token: string, ip: string) {
       const res = await dispatch(
         new Request(`http://majlis.test${url}`, { method: o.method, headers, body }),
       );
+      if (res.webSocket) {
+        // An accepted upgrade: take the socket and close it at once (the fuzzer only judges the answer).
+        res.webSocket.accept();
+        res.webSocket.close(1000, "fuzz");
+      }
       const text = await res.text();
       const background = await res.background.then(
         () => null,
@@ -305,23 +353,28 @@ async function fuzz(o: Op): Promise<Report> {
   const report: Report = { key: o.key, requests: 0, statuses: new Map(), failures: [] };
   const r = seededRng(seedOf(o.key));
   const w = new World();
-  const member = await w.owner();
   let fixed: Params = {};
+  const route = pathParams(o.op).length > 0 ? objectRouteFor(o.method, o.path) : undefined;
   if (pathParams(o.op).length > 0) {
-    const route = objectRouteFor(o.method, o.path);
     if (!route) {
       report.failures.push(`no OBJECT_ROUTES entry for ${o.key} (test/reliability/objects.ts): add one`);
       return report;
     }
-    fixed = await route.params(w, "private");
+    fixed = await route.params(w, "own");
   }
+  const member = await (OPERATION_ACTORS[o.key] ?? route?.actor ?? w.owner)(w);
   const bodyContent = o.op.requestBody?.content ?? {};
   const bodySchema = Object.values(bodyContent)[0]?.schema;
   const names = propertyNames(set, bodySchema);
   for (const p of o.op.parameters ?? []) names.add(p.name);
   if (bodyContent["application/octet-stream"]) names.add("__body");
-  const hints = await hintsFor(w, member, names);
-  const cases = buildCases(o, r, fixed, hints);
+  const hints = {
+    ...(await hintsFor(w, member, names, "own")),
+    ...(await OPERATION_HINTS[o.key]?.(w, member)),
+  };
+  const cases = buildCases(o, r, fixed, hints, { ...route?.headers, ...OPERATION_HEADERS[o.key] });
+  const { bearer, anonymousAllowed } = authOf(o.op);
+  let successes = 0;
 
   let token = member.token;
   let ip = freshIp();
@@ -344,6 +397,13 @@ async function fuzz(o: Op): Promise<Report> {
     report.statuses.set(res.status, (report.statuses.get(res.status) ?? 0) + 1);
     for (const problem of checkResponse(set, o.op, res)) report.failures.push(`[${c.label}] ${problem}`);
     if (res.background) report.failures.push(`[${c.label}] background work failed: ${res.background}`);
+    if ((res.status >= 200 && res.status < 300) || res.status === 101) successes++;
+    // Authentication oracle: a bad token is refused everywhere; no token where the document requires one.
+    const mustRefuse =
+      c.group === "headers" &&
+      (BAD_TOKEN_CASES.has(c.label) || (c.label === "no Authorization" && bearer && !anonymousAllowed));
+    if (mustRefuse && res.status !== 401)
+      report.failures.push(`[${c.label}] answered ${res.status}, not 401: ${res.text.slice(0, 200)}`);
     if (res.status === 429 && rotations < 4) {
       // Limits are per member or per address: carry on as a fresh member from a fresh address.
       rotations++;
@@ -351,6 +411,13 @@ async function fuzz(o: Op): Promise<Report> {
       token = (await createUser()).token;
     }
   }
+  // Success oracle: the fixtures reached the operation's success path at least once.
+  const why = NO_SUCCESS[o.key];
+  if (successes === 0 && !why && report.requests > 0)
+    report.failures.push(
+      `no 2xx in ${report.requests} requests (${statusSummary(report.statuses)}): the fixtures never reach the operation; fix them in test/reliability/objects.ts (or say why in NO_SUCCESS)`,
+    );
+  if (successes > 0 && why) report.failures.push(`answered a 2xx: remove it from NO_SUCCESS ("${why}")`);
   return report;
 }
 

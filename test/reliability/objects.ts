@@ -1,14 +1,18 @@
+import { env } from "cloudflare:test";
+import { unsubscribeToken } from "../../src/modules/notifications/unsubscribe";
 import { directConversation, groupConversation, sendHttp } from "../support/conversations";
-import { call, get, post } from "../support/http";
+import { connect } from "../support/graph";
+import { call, freshIp, get, post, waitForEmail } from "../support/http";
 import { png } from "../support/media";
-import { event, listNotifications, runNotify } from "../support/notifications";
+import { browserSubscription, event, listNotifications, runNotify } from "../support/notifications";
 import { comment, createPost, readyMedia } from "../support/posts";
-import { createUser, type TestUser } from "../support/users";
+import { createUser, type TestUser, uniqueName } from "../support/users";
 
 /**
- * Real objects for the routes that take an object in their path, shared by the fuzzer and the
- * authorization matrix. A `World` is one owner and the members around them, created lazily, with every
- * object memoized; `OBJECT_ROUTES` says, per path, how to fill its parameters.
+ * Real objects for the reliability harness, shared by the fuzzer and the authorization matrix. A `World`
+ * is one owner and the members around them, created lazily, with every object memoized. `OBJECT_ROUTES`
+ * says, per route with an object in its path, how to fill its parameters and who may touch the object;
+ * `INPUT_ROUTES` does the same for routes that name an object in their body or query string.
  */
 function must(what: string, res: { status: number; body: any }, ...ok: number[]) {
   if (!ok.includes(res.status)) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -27,15 +31,38 @@ export class World {
     return p;
   }
 
-  /** The member whose objects these are (the fuzzer signs in as them). */
+  /** The member whose objects these are (the fuzzer signs in as them unless a route names its `actor`). */
   owner = () => this.once("owner", () => createUser());
   /** A member who has nothing to do with the owner. */
   stranger = () => this.once("stranger", () => createUser());
+  /** A member connected to the owner (request accepted): sees what the owner shares with connections. */
+  connection = () =>
+    this.once("connection", async () => {
+      const c = await createUser();
+      await connect(await this.owner(), c);
+      return c;
+    });
   /** A member the owner knows (shares a 1:1, a public post...) and blocks in the matrix. */
   blockee = () => this.once("blockee", () => createUser());
-  /** Other members, for groups and requests. */
+  /** Other members, for groups and requests. `peer` is a plain member of the owner's group. */
   peer = () => this.once("peer", () => createUser());
   third = () => this.once("third", () => createUser());
+  /** The owner, signed in again as an admin (the role is in the access token). */
+  ownerAsAdmin = () =>
+    this.once("ownerAsAdmin", async () => {
+      const owner = await this.owner();
+      await env.DB.prepare("UPDATE users SET role = 'admin' WHERE id = ?").bind(owner.id).run();
+      const res = must(
+        "admin login",
+        await post(
+          "/api/v1/auth/login",
+          { identifier: owner.username, password: owner.password },
+          { ip: owner.ip },
+        ),
+        200,
+      );
+      return { ...owner, token: res.accessToken as string, refreshToken: res.refreshToken as string };
+    });
 
   publicPost = () =>
     this.once("publicPost", async () =>
@@ -53,10 +80,33 @@ export class World {
         poll: { options: ["نعم", "لا", "ربما"], durationDays: 3 },
       }),
     );
+  /** The poll's own id (not its post's): `/polls/{id}` takes this. */
+  poll = async (visibility: "PUBLIC" | "PRIVATE") => {
+    const p = await this.pollPost(visibility);
+    return { id: p.poll.id as string, optionIds: (p.poll.options as { id: string }[]).map((o) => o.id) };
+  };
   comment = (visibility: "PUBLIC" | "PRIVATE") =>
     this.once(`comment:${visibility}`, async () => {
       const p = visibility === "PUBLIC" ? await this.publicPost() : await this.privatePost();
       return comment(await this.owner(), p.id, "تعليق للفحص");
+    });
+  /** A public post of `third`, with a comment of the owner on it. */
+  thirdPost = () =>
+    this.once("thirdPost", async () => createPost(await this.third(), { content: "منشور الطرف الثالث" }));
+  commentOnThirdPost = () =>
+    this.once("commentOnThirdPost", async () =>
+      comment(await this.owner(), (await this.thirdPost()).id, "تعليق المالك"),
+    );
+  /** The owner's plain repost of their own public post (the post's id is what DELETE .../repost takes). */
+  repostedPost = () =>
+    this.once("repostedPost", async () => {
+      const p = await this.publicPost();
+      must(
+        "repost",
+        await post(`/api/v1/posts/${p.id}/repost`, {}, { token: (await this.owner()).token }),
+        201,
+      );
+      return p.id as string;
     });
   /** A bookmark of the owner's own post. */
   bookmarkedPost = (visibility: "PUBLIC" | "PRIVATE") =>
@@ -76,6 +126,12 @@ export class World {
       const id = await groupConversation(owner, [await this.peer(), await this.third()], "مجموعة الفحص");
       const message = await sendHttp(owner, id, "أول رسالة");
       return { id, seq: message.seq as number };
+    });
+  /** A group that `admin` (any member) administers with `third`: for routes about the caller's own group. */
+  groupOf = (admin: TestUser) =>
+    this.once(`groupOf:${admin.id}`, async () => {
+      const other = admin.id === (await this.third()).id ? await this.peer() : await this.third();
+      return groupConversation(admin, [other], "مجموعة المتصل");
     });
   /** The owner's 1:1 with the blockee, with one message from the owner. */
   direct = () =>
@@ -171,6 +227,52 @@ export class World {
       );
       return res.id as string;
     });
+  /** A Web Push subscription the owner registered (a browser's real key pair). */
+  pushSubscription = () =>
+    this.once("push", async () => {
+      const sub = await browserSubscription();
+      const body = { endpoint: sub.endpoint, keys: sub.keys };
+      must(
+        "push register",
+        await post("/api/v1/push/register", body, { token: (await this.owner()).token }),
+        201,
+      );
+      return body;
+    });
+  /** A password-reset token mailed to the owner (through the real email queue and outbox). */
+  resetToken = () =>
+    this.once("resetToken", async () => {
+      const owner = await this.owner();
+      must(
+        "forgot password",
+        await post("/api/v1/auth/forgot-password", { email: owner.email }, { ip: freshIp() }),
+        202,
+      );
+      return (await waitForEmail(owner.email, "reset-password")).token!;
+    });
+
+  /**
+   * The owner's privacy: "private" hides their network lists and takes messages from connections only
+   * (what a stranger and a connection are tried against); "public" is the default (what the blockee is
+   * tried against, so that the block is the only thing in the way).
+   */
+  privacy = async (mode: "private" | "public") => {
+    const owner = await this.owner();
+    const privacy =
+      mode === "private"
+        ? {
+            visibility: "CONNECTIONS",
+            showConnections: false,
+            allowMessages: "CONNECTIONS",
+            showEmail: false,
+          }
+        : { visibility: "PUBLIC", showConnections: true, allowMessages: "EVERYONE", showEmail: false };
+    must(
+      "privacy",
+      await call("PATCH", "/api/v1/profiles/me", { token: owner.token, body: { privacy } }),
+      200,
+    );
+  };
 
   /** The owner blocks the blockee. */
   block = () =>
@@ -186,35 +288,70 @@ export class World {
 }
 
 /**
- * "private": an object only its owner (and the members it was shared with on purpose) may touch: what a
- * stranger and an anonymous caller try. "shared": one the blockee could reach if there were no block.
+ * "private": an object only its owner (and the members it was shared with on purpose) may touch: what an
+ * anonymous caller, a stranger, a connection and a group member try. "shared": one the blockee could reach
+ * if there were no block (the matrix asserts that it can, on a twin world without the block). "own": what
+ * the route's actor uses on the positive control (by default the private object).
  */
-export type Audience = "private" | "shared";
+export type Audience = "private" | "shared" | "own";
 export type Params = Record<string, string>;
 
-export interface ObjectRoute {
-  params(w: World, audience: Audience): Promise<Params>;
-  /** What a second member gets on the private object; "any member" routes say why. Default [404]. */
+/** Who may do what to the owner's object; statuses per caller. Defaults in the comments. */
+export interface Access {
+  /** The member who legitimately uses the route on the owner's object (default: the owner). */
+  actor?: (w: World) => Promise<TestUser>;
+  /** What the actor gets (the positive control that proves the fixture is real). Default: any 2xx. */
+  owner?: number[];
+  /** What an anonymous caller gets where the document allows anonymous callers (default 404); else 401. */
+  anonymous?: number[];
+  /** What a member unrelated to the owner gets on the private object. Default [404]. */
   stranger?: number[];
+  /** What a connection of the owner gets on the private object. Default: as `stranger`. */
+  connection?: number[];
+  /** What a plain (non-admin) member of the owner's group gets; tried only where given. */
+  member?: number[];
   /** What the blockee gets on the shared object once blocked. Default [404]; null: no owner to block. */
   blocked?: number[] | null;
-  /** What an anonymous caller gets on a route whose document allows anonymous callers. Default [404]. */
-  anonymous?: number[];
+  /** What the blockee gets on the same kind of object without a block (a twin world). Default: any 2xx. */
+  blockedBefore?: number[];
+  /**
+   * The route answers a non-owner with a 2xx that must change nothing of the owner's (an idempotent
+   * "remove mine" that finds nothing to remove): the matrix re-reads the owner's state after those too.
+   */
+  noop?: boolean;
+  /** Callers whose 2xx on a `noop` route is a real change of their own (e.g. a connection disconnecting). */
+  changes?: string[];
   /** Why a route lets any member (or anyone) through. */
   why?: string;
   /** Request headers the route needs beyond auth (e.g. the content type a signed upload URL is bound to). */
   headers?: Record<string, string>;
 }
 
+export interface ObjectRoute extends Access {
+  /** Path parameters (and fixed query parameters) naming the owner's object. */
+  params(w: World, audience: Audience, caller?: TestUser): Promise<Params>;
+}
+
+export interface Inputs {
+  path?: Params;
+  query?: Params;
+  body?: Record<string, unknown>;
+}
+
+export interface InputRoute extends Access {
+  /** The body properties / query parameters naming the owner's object (plus the path the caller uses). */
+  inputs(w: World, audience: Audience, caller: TestUser): Promise<Inputs>;
+}
+
 let tickets = 0;
-const post_ = (w: World, a: Audience) => (a === "private" ? w.privatePost() : w.publicPost());
+const post_ = (w: World, a: Audience) => (a === "shared" ? w.publicPost() : w.privatePost());
 const postId = async (w: World, a: Audience) => ({ id: (await post_(w, a)).id as string });
 const commentId = async (w: World, a: Audience) => ({
-  id: (await w.comment(a === "private" ? "PRIVATE" : "PUBLIC")).id as string,
+  id: (await w.comment(a === "shared" ? "PUBLIC" : "PRIVATE")).id as string,
 });
 const conversation = async (w: World, a: Audience) => {
-  const c = a === "private" ? await w.group() : await w.direct();
-  return { id: c.id, seq: String(c.seq), userId: (a === "private" ? await w.peer() : await w.blockee()).id };
+  const c = a === "shared" ? await w.direct() : await w.group();
+  return { id: c.id, seq: String(c.seq), userId: (a === "shared" ? await w.blockee() : await w.peer()).id };
 };
 /**
  * A pending connection request. "recipient": the caller acts as its recipient (accept, ignore): from third
@@ -223,7 +360,7 @@ const conversation = async (w: World, a: Audience) => {
  */
 const pending = (caller: "recipient" | "sender") => async (w: World, a: Audience) => {
   const [owner, other] = [await w.owner(), a === "shared" ? await w.blockee() : await w.third()];
-  const toOwner = (caller === "recipient") === (a === "private");
+  const toOwner = (caller === "recipient") === (a !== "shared");
   return { id: await (toOwner ? w.request(other, owner) : w.request(owner, other)) };
 };
 const ownerIs = (key: "id" | "userId" | "username") => async (w: World) => {
@@ -231,12 +368,19 @@ const ownerIs = (key: "id" | "userId" | "username") => async (w: World) => {
   return { [key]: key === "username" ? o.username : o.id };
 };
 
+/** A conversation route a plain group member may use on the group (their own reading, writing, settings). */
+const memberMay = (statuses: number[]) => ({ member: statuses });
+
 /**
  * Keyed by "METHOD /path" or by a path prefix (the longest match wins). A route with a path parameter and
  * no entry here fails the authorization test, which names the route: add it here.
  */
 export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
-  "/api/v1/auth/sessions/{id}": { params: async (w) => ({ id: await w.session() }) },
+  "/api/v1/auth/sessions/{id}": {
+    params: async (w) => ({ id: await w.session() }),
+    blockedBefore: [404],
+    why: "a session is its member's alone: anyone else gets 404, blocked or not",
+  },
 
   "POST /api/v1/connections/requests/{id}/accept": { params: pending("recipient") },
   "POST /api/v1/connections/requests/{id}/ignore": { params: pending("recipient") },
@@ -244,21 +388,31 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
   "DELETE /api/v1/connections/requests/{id}": { params: pending("sender") },
   "/api/v1/connections/{userId}": {
     params: ownerIs("userId"),
+    actor: (w) => w.connection(),
     stranger: [204],
+    connection: [204],
     blocked: [204],
+    blockedBefore: [204],
+    noop: true,
+    changes: ["connection"],
     why: "removing a connection you do not have is an idempotent no-op about your own graph",
   },
 
   "POST /api/v1/users/{id}/block": {
     params: ownerIs("id"),
+    actor: (w) => w.stranger(),
     stranger: [200, 201],
+    connection: [200, 201],
     blocked: [200, 201],
     why: "any member may block any other (also back), and the answer must not reveal an existing block",
   },
   "DELETE /api/v1/users/{id}/block": {
     params: ownerIs("id"),
+    actor: (w) => w.stranger(),
     stranger: [204],
     blocked: [204],
+    blockedBefore: [204],
+    noop: true,
     why: "unblocking is an idempotent change to your own block list",
   },
 
@@ -270,22 +424,54 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
   },
   "POST /api/v1/profiles/{id}/skills/{skillId}/endorse": {
     params: async (w) => ({ id: (await w.owner()).id, skillId: await w.skill() }),
+    actor: (w) => w.connection(),
     stranger: [403],
+    connection: [201],
+    blockedBefore: [403],
     why: "only connections may endorse: 403 NOT_CONNECTED (the profile itself is public)",
   },
   "DELETE /api/v1/profiles/{id}/skills/{skillId}/endorse": {
     params: async (w) => ({ id: (await w.owner()).id, skillId: await w.skill() }),
+    actor: (w) => w.connection(),
     stranger: [200],
+    connection: [200],
+    blocked: [200, 404],
+    blockedBefore: [200],
+    noop: true,
     why: "withdrawing an endorsement you never gave is idempotent (the profile itself is public)",
   },
 
   "/api/v1/posts/{id}": { params: postId },
+  "PATCH /api/v1/posts/{id}": {
+    params: postId,
+    blockedBefore: [403],
+    why: "only the author edits or deletes a post: a member who can read it gets 403, one who cannot 404",
+  },
+  "DELETE /api/v1/posts/{id}": { params: postId, blockedBefore: [403] },
+  "DELETE /api/v1/posts/{id}/repost": {
+    params: async (w, a) => ({ id: a === "own" ? await w.repostedPost() : (await post_(w, a)).id }),
+    blockedBefore: [404],
+    why: "the caller's own repost of the post: without one, 404 (also before the block)",
+  },
   "/api/v1/comments/{id}": { params: commentId },
+  "PATCH /api/v1/comments/{id}": {
+    params: commentId,
+    blockedBefore: [403],
+    why: "only the author edits or deletes a comment: a member who can read it gets 403, one who cannot 404",
+  },
+  "DELETE /api/v1/comments/{id}": { params: commentId, blockedBefore: [403] },
   "/api/v1/bookmarks/{id}": {
-    params: async (w, a) => ({ id: await w.bookmarkedPost(a === "private" ? "PRIVATE" : "PUBLIC") }),
+    params: async (w, a) => ({ id: await w.bookmarkedPost(a === "shared" ? "PUBLIC" : "PRIVATE") }),
+    blockedBefore: [404],
+    why: "the id is the caller's own bookmark (or the saved post): another member has none of the owner's",
   },
   "/api/v1/polls/{id}": {
-    params: async (w, a) => ({ id: (await w.pollPost(a === "private" ? "PRIVATE" : "PUBLIC")).id as string }),
+    params: async (w, a) => ({ id: (await w.poll(a === "shared" ? "PUBLIC" : "PRIVATE")).id }),
+  },
+  "GET /api/v1/polls/{id}/results": {
+    params: async (w, a) => ({ id: (await w.poll(a === "shared" ? "PUBLIC" : "PRIVATE")).id }),
+    blockedBefore: [403],
+    why: "results show after you voted or the poll closed (else 403 POLL_RESULTS_HIDDEN); a hidden poll is 404",
   },
   "/api/v1/hashtags/{tag}": {
     params: async (w) => ({ tag: await w.tag() }),
@@ -295,12 +481,53 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
     why: "hashtags belong to nobody: any member reads and follows them",
   },
 
-  "/api/v1/conversations/{id}": { params: conversation },
+  "/api/v1/conversations/{id}": { params: conversation, ...memberMay([200]) },
+  "PATCH /api/v1/conversations/{id}": {
+    params: conversation,
+    member: [403],
+    blockedBefore: [409],
+    why: "group-only routes (name, members, roles, leave) answer a 1:1 with 409 NOT_A_GROUP before the block and 404 after it",
+  },
+  "PATCH /api/v1/conversations/{id}/settings": { params: conversation, ...memberMay([200]) },
+  "POST /api/v1/conversations/{id}/members": { params: conversation, member: [403], blockedBefore: [409] },
+  "DELETE /api/v1/conversations/{id}/members/{userId}": {
+    params: async (w, a) => ({
+      ...(await conversation(w, a)),
+      userId: (a === "shared" ? await w.owner() : await w.third()).id,
+    }),
+    member: [403],
+    blockedBefore: [409],
+    why: "removing another member is for group admins",
+  },
+  "PATCH /api/v1/conversations/{id}/members/{userId}": {
+    params: async (w, a) => ({
+      ...(await conversation(w, a)),
+      userId: (a === "shared" ? await w.owner() : await w.third()).id,
+    }),
+    member: [403],
+    blockedBefore: [409],
+    why: "roles are for group admins to change",
+  },
+  "POST /api/v1/conversations/{id}/leave": {
+    params: conversation,
+    ...memberMay([204]),
+    blockedBefore: [409],
+  },
+  "/api/v1/conversations/{id}/messages": { params: conversation, ...memberMay([200, 201]) },
+  "/api/v1/conversations/{id}/read": { params: conversation, ...memberMay([200]) },
   "PATCH /api/v1/conversations/{id}/messages/{seq}": {
     params: conversation,
+    member: [403],
     blocked: [403, 404],
-    why: "the blockee is still a member of the 1:1 and sees its history: editing the owner's message is 403",
+    blockedBefore: [403],
+    why: "only the sender edits a message: another member (also the blockee in the 1:1, before and after the block) gets 403",
   },
+  "DELETE /api/v1/conversations/{id}/messages/{seq}": {
+    params: conversation,
+    ...memberMay([204]),
+    why: "a member may delete a message for themselves (scope=me, the default); for everyone only the sender or an admin",
+  },
+  "/api/v1/conversations/{id}/messages/{seq}/reaction": { params: conversation, ...memberMay([200]) },
 
   "/api/v1/media/uploads/{id}": {
     params: (w) => w.uploadTicket(`t${++tickets}`),
@@ -313,13 +540,192 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
   // Images and video are public once READY (they appear on posts and profiles), so the private object is
   // a document; the blockee is refused the owner's image.
   "GET /api/v1/media/{id}": {
-    params: async (w, a) => ({ id: a === "private" ? await w.document() : await w.media() }),
+    params: async (w, a) => ({ id: a === "shared" ? await w.media() : await w.document() }),
   },
-  "/api/v1/media/{id}": { params: async (w) => ({ id: await w.media() }) },
+  "/api/v1/media/{id}": { params: async (w) => ({ id: await w.media() }), blockedBefore: [404] },
 
-  "/api/v1/notifications/{id}": { params: async (w) => ({ id: await w.notification() }) },
-  "/api/v1/search/saved/{id}": { params: async (w) => ({ id: await w.savedSearch() }) },
+  "/api/v1/notifications/{id}": {
+    params: async (w) => ({ id: await w.notification() }),
+    blockedBefore: [404],
+  },
+  "/api/v1/search/saved/{id}": {
+    params: async (w) => ({ id: await w.savedSearch() }),
+    blockedBefore: [404],
+  },
 };
+
+/**
+ * Routes that name the owner's object in their body or query string. Keyed by "METHOD /path" exactly;
+ * `inputs` gives the object-naming values (the matrix fills the rest of a valid body), and the path of the
+ * caller's own object where the route has one. A body or query property that looks like an id
+ * (ID_FIELD) on a route with no entry here and no entry in INPUT_EXEMPT fails the matrix.
+ */
+const target = async (w: World, a: Audience) => {
+  await w.privacy(a === "private" ? "private" : "public");
+  return (await w.owner()).id;
+};
+export const INPUT_ROUTES: Record<string, InputRoute> = {
+  "POST /api/v1/follow": {
+    inputs: async (w, a) => ({ body: { userId: await target(w, a) } }),
+    actor: (w) => w.stranger(),
+    stranger: [201],
+    connection: [409],
+    why: "anyone may follow a member whose profile they can see (connections already follow: 409)",
+  },
+  "DELETE /api/v1/follow": {
+    inputs: async (w, a) => ({ body: { userId: await target(w, a) } }),
+    actor: (w) => w.connection(),
+    stranger: [204],
+    connection: [204],
+    blocked: [204],
+    blockedBefore: [204],
+    noop: true,
+    changes: ["connection"],
+    why: "unfollowing someone you do not follow is an idempotent no-op on your own graph",
+  },
+  "GET /api/v1/follow/followers": {
+    inputs: async (w, a) => ({ query: { userId: await target(w, a) } }),
+    stranger: [403],
+    connection: [403],
+    why: "a member's lists: 403 when their privacy hides them (showConnections off), 404 once blocked",
+  },
+  "GET /api/v1/follow/following": {
+    inputs: async (w, a) => ({ query: { userId: await target(w, a) } }),
+    stranger: [403],
+    connection: [403],
+  },
+  "GET /api/v1/connections": {
+    inputs: async (w, a) => ({ query: { userId: await target(w, a) } }),
+    stranger: [403],
+    connection: [403],
+  },
+  "POST /api/v1/connections/requests": {
+    inputs: async (w, a) => ({ body: { userId: await target(w, a) } }),
+    actor: (w) => w.stranger(),
+    stranger: [201],
+    connection: [409],
+    why: "anyone may ask a member they can see to connect (a connection already is: 409)",
+  },
+  "POST /api/v1/posts": {
+    inputs: async (w, a) => ({
+      body: { mediaIds: [a === "private" ? await w.document() : await w.media()] },
+    }),
+    stranger: [400, 403, 404],
+    blocked: [400, 403, 404],
+    blockedBefore: [400, 403, 404],
+    why: "a post carries only the author's own media",
+  },
+  "POST /api/v1/posts/{id}/comments": {
+    inputs: async (w, a, caller) => {
+      // A reply on a third member's public post: to the owner's comment there ("shared", "own"), or to
+      // the owner's comment on their private post ("private": another post, and hidden).
+      const p = await w.thirdPost();
+      const parent = a === "private" ? await w.comment("PRIVATE") : await w.commentOnThirdPost();
+      return { path: { id: p.id }, body: { content: `رد ${caller.username}`, parentId: parent.id } };
+    },
+    connection: [404],
+    why: "the parent must be a comment the caller can see on the post in the path",
+  },
+  "POST /api/v1/bookmarks": {
+    inputs: async (w, a) => ({ body: { postId: (await post_(w, a)).id } }),
+  },
+  "POST /api/v1/polls/{id}/vote": {
+    inputs: async (w, a) => {
+      const open = await w.poll("PUBLIC");
+      if (a === "private")
+        return { path: { id: open.id }, body: { optionId: (await w.poll("PRIVATE")).optionIds[0] } };
+      return { path: { id: open.id }, body: { optionId: open.optionIds[0] } };
+    },
+    stranger: [400, 404],
+    why: "private: an option of the owner's private poll, sent to their public poll: never counted",
+  },
+  "POST /api/v1/conversations": {
+    inputs: async (w, a) => ({ body: { memberIds: [await target(w, a)] } }),
+    actor: (w) => w.connection(),
+    stranger: [403],
+    connection: [200, 201],
+    why: "the owner takes messages from connections only (private): a stranger gets 403 MESSAGES_NOT_ALLOWED",
+  },
+  "PATCH /api/v1/conversations/{id}": {
+    inputs: async (w, a, caller) => ({
+      path: { id: await w.groupOf(caller) },
+      body: { avatarMediaId: a === "private" ? await w.document() : await w.media() },
+    }),
+    actor: (w) => w.owner(),
+    stranger: [400, 403, 404],
+    blocked: [400, 403, 404],
+    blockedBefore: [400, 403, 404],
+    why: "a group's avatar must be the caller's own media",
+  },
+  "POST /api/v1/conversations/{id}/members": {
+    inputs: async (w, a, caller) => ({
+      path: { id: await w.groupOf(caller) },
+      body: { userIds: [await target(w, a)] },
+    }),
+    actor: (w) => w.connection(),
+    stranger: [403],
+    connection: [200],
+    why: "adding the owner to your group is messaging them: connections only (private)",
+  },
+  "POST /api/v1/conversations/{id}/messages": {
+    inputs: async (w, a, caller) => ({
+      path: { id: await w.groupOf(caller) },
+      body: {
+        clientId: uniqueName("c"),
+        attachments: [a === "private" ? await w.document() : await w.media()],
+      },
+    }),
+    actor: (w) => w.owner(),
+    stranger: [400, 403, 404],
+    blocked: [400, 403, 404],
+    blockedBefore: [400, 403, 404],
+    why: "attachments must be the sender's own READY media (400 INVALID_MEDIA)",
+  },
+  "DELETE /api/v1/push/unregister": {
+    inputs: async (w) => ({ body: { endpoint: (await w.pushSubscription()).endpoint } }),
+    stranger: [204],
+    connection: [204],
+    blocked: [204],
+    blockedBefore: [204],
+    noop: true,
+    why: "idempotent, and only ever about the caller's own subscriptions: another member's endpoint stays",
+  },
+  "PUT /api/v1/media/uploads/{id}": {
+    inputs: async (w) => {
+      const ticket = await w.uploadTicket(`t${++tickets}`);
+      const other = await w.uploadTicket(`t${++tickets}`);
+      return {
+        path: { id: ticket.id },
+        query: { expires: other.expires, sig: other.sig },
+      };
+    },
+    anonymous: [403],
+    stranger: [403],
+    blocked: null,
+    owner: [403],
+    headers: { "content-type": "image/png" },
+    why: "the signature of one ticket opens no other (the actor row proves a wrong signature fails for the owner too)",
+  },
+};
+
+/** Body/query properties that name an object but are not about someone else's, and why. */
+export const INPUT_EXEMPT: Record<string, string> = {
+  clientId:
+    "the sender's own idempotency key: reusing another member's only ever finds the caller's own messages",
+  jobId: "jobs do not exist yet: always 404",
+  articleId: "articles do not exist yet: always 404",
+  "GET /api/v1/posts/{id}/comments parentId":
+    "must be a comment of the post in the path, whose access the path row checks",
+  "GET /api/v1/dev/outbox to":
+    "development-only mail catcher, refused outside development (403 DEV_ONLY, test/dev)",
+  "POST /api/v1/conversations/{id}/messages replyTo":
+    "a seq of the conversation in the path, whose access the path row checks",
+  "POST /api/v1/push/register endpoint":
+    "a push service's capability URL that only its browser knows; registering it again under another account is how a shared browser switches accounts",
+};
+
+/** A body or query property whose value names an object. */
+export const ID_FIELD = /(Id|Ids)$|^(to|attachments|replyTo|endpoint|userId)$/;
 
 /**
  * Values for body and query properties that must name real things (the member's own password, a poll
@@ -327,7 +733,7 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
  */
 export async function hintsFor(w: World, member: TestUser, names: Set<string>, a: Audience = "private") {
   let clientSeq = 0;
-  const vis = a === "private" ? "PRIVATE" : "PUBLIC";
+  const vis = a === "shared" ? "PUBLIC" : "PRIVATE";
   const hints: Record<string, () => unknown> = {
     email: () => member.email,
     identifier: () => member.username,
@@ -348,17 +754,64 @@ export async function hintsFor(w: World, member: TestUser, names: Set<string>, a
     memberIds: () => fixed(w.peer().then((u) => [u.id])),
     userIds: () => fixed(w.stranger().then((u) => [u.id])),
     postId: () => fixed(w.publicPost().then((p) => p.id)),
-    optionId: () => fixed(w.pollPost(vis).then((p) => p.poll.options[0].id)),
+    optionId: () => fixed(w.poll(vis).then((p) => p.optionIds[0])),
     parentId: () => fixed(w.comment(vis).then((c) => c.id)),
     mediaIds: () => fixed(w.media().then((id) => [id])),
     attachments: () => fixed(w.media().then((id) => [id])),
-    seq: () => fixed((a === "private" ? w.group() : w.direct()).then((c) => c.seq)),
-    replyTo: () => fixed((a === "private" ? w.group() : w.direct()).then((c) => c.seq)),
+    avatarMediaId: () => fixed(w.media()),
+    seq: () => fixed((a === "shared" ? w.direct() : w.group()).then((c) => c.seq)),
+    replyTo: () => fixed((a === "shared" ? w.direct() : w.group()).then((c) => c.seq)),
     __body: () => fixed(w.uploadBytes()),
   };
   for (const name of names) if (lazy[name]) hints[name] = await lazy[name]!();
   return hints;
 }
+
+/**
+ * Per operation, values that only that operation needs to succeed (the fuzzer's success oracle needs a
+ * 2xx on every operation): a fresh identity to register, a mailed reset token, a real push
+ * subscription, a real image to upload, the owner's unsubscribe token.
+ */
+export const OPERATION_HINTS: Record<
+  string,
+  (w: World, member: TestUser) => Promise<Record<string, () => unknown>>
+> = {
+  "POST /api/v1/auth/register": async () => {
+    const fresh = () => uniqueName("fz");
+    return { username: fresh, email: () => `${fresh()}@example.com` };
+  },
+  "POST /api/v1/auth/reset-password": async (w) => {
+    const token = await w.resetToken();
+    return { token: () => token };
+  },
+  "POST /api/v1/push/register": async () => {
+    const sub = await browserSubscription();
+    return { endpoint: () => sub.endpoint, keys: () => ({ ...sub.keys }) };
+  },
+  "POST /api/v1/media/upload": async (w) => {
+    const bytes = await w.uploadBytes();
+    return { kind: () => "POST_IMAGE", file: () => bytes.slice() };
+  },
+  "GET /api/v1/notifications/unsubscribe": async (_w, member) => {
+    const token = await unsubscribeToken(env, member.id, "follow");
+    return { token: () => token };
+  },
+  "POST /api/v1/notifications/unsubscribe": async (_w, member) => {
+    const token = await unsubscribeToken(env, member.id, "comment");
+    return { token: () => token };
+  },
+  "POST /api/v1/admin/search/rebuild": async () => ({ type: () => "people", engine: () => "d1" }),
+};
+
+/** Operations the fuzzer signs in to as someone else than the owner. */
+export const OPERATION_ACTORS: Record<string, (w: World) => Promise<TestUser>> = {
+  "POST /api/v1/admin/search/rebuild": (w) => w.ownerAsAdmin(),
+};
+
+/** Extra request headers an operation needs for its valid cases (the document says so in its summary). */
+export const OPERATION_HEADERS: Record<string, Record<string, string>> = {
+  "GET /api/v1/realtime": { upgrade: "websocket" },
+};
 
 export function objectRouteFor(method: string, path: string): ObjectRoute | undefined {
   const exact = OBJECT_ROUTES[`${method.toUpperCase()} ${path}`];

@@ -7,6 +7,7 @@ import { newId } from "../../src/platform/ids";
 import { block } from "../support/graph";
 import { del, get, post } from "../support/http";
 import { listNotifications, waitForNotifications } from "../support/notifications";
+import { drainQueues } from "../support/queues";
 import { indexedPosts, marker } from "../support/search";
 import { createUser, type TestUser } from "../support/users";
 
@@ -184,7 +185,7 @@ describe("alerts", () => {
 
     // Nothing new: the next run sends nothing more.
     await runScheduled(env, Date.now() + 1000, "7 * * * *");
-    await new Promise((r) => setTimeout(r, 1500));
+    await drainQueues();
     expect(await alertsFor(me, search.id)).toHaveLength(1);
     const list = await get("/api/v1/search/saved", { token: me.token });
     expect(list.body.data[0].alert.lastSentAt).not.toBeNull();

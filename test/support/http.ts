@@ -1,6 +1,11 @@
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
+import { dispatch, settled } from "./worker";
 
-/** Thin helpers over SELF.fetch: every request goes through the real Worker entry point. */
+/**
+ * Thin helpers over the Worker's fetch handler (see worker.ts for why not SELF.fetch): every request goes
+ * through the real entry point, and its background work (`waitUntil`) has finished, or failed the call,
+ * before the result comes back.
+ */
 export interface CallOptions {
   token?: string | undefined;
   body?: unknown;
@@ -42,8 +47,9 @@ export async function call<T = any>(
       headers["content-type"] ??= "application/json";
     }
   }
-  const res = await SELF.fetch(`http://majlis.test${path}`, { method, headers, body });
+  const res = await dispatch(new Request(`http://majlis.test${path}`, { method, headers, body }));
   const text = await res.text();
+  await settled(res, `${method} ${path.split("?")[0]}`);
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : null;

@@ -131,18 +131,53 @@ export class SchemaSet {
     return re;
   }
 
-  /** Every way `value` breaks `schema`, as "path: reason" strings (empty when it conforms). */
-  validate(value: unknown, schema: Schema, path = "$"): string[] {
-    if (schema.$ref) return this.validate(value, this.resolve(schema), path);
+  /**
+   * Every way `value` breaks `schema`, as "path: reason" strings (empty when it conforms).
+   *
+   * `closed`: an object schema that declares properties and says nothing about others accepts no others
+   * (as if it said `additionalProperties: false`). The document only closes request bodies (zod
+   * `.strict()`); response schemas are open, so a response that leaks a field nobody declared (an email, a
+   * private flag) would validate. The harness checks responses closed. Properties declared by any branch
+   * of an `allOf` count for all of its branches.
+   */
+  validate(value: unknown, schema: Schema, path = "$", opts: { closed?: boolean } = {}): string[] {
+    // One problem once, however many allOf branches saw it.
+    return [...new Set(this.check(value, schema, path, opts.closed ?? false, undefined))];
+  }
+
+  /** Property names a schema declares (through $ref and every allOf/anyOf/oneOf branch). */
+  private declared(schema: Schema, out = new Set<string>(), depth = 0): Set<string> {
+    if (depth > 20) return out;
+    const s = this.resolve(schema);
+    for (const k of Object.keys(s.properties ?? {})) out.add(k);
+    for (const key of ["allOf", "anyOf", "oneOf"] as const)
+      for (const part of s[key] ?? []) this.declared(part, out, depth + 1);
+    return out;
+  }
+
+  private check(
+    value: unknown,
+    schema: Schema,
+    path: string,
+    closed: boolean,
+    siblings: Set<string> | undefined,
+  ): string[] {
+    if (schema.$ref) return this.check(value, this.resolve(schema), path, closed, siblings);
     for (const key of Object.keys(schema)) {
       if (!KNOWN.has(key) && !ANNOTATIONS.has(key)) throw new Error(`${path}: unsupported keyword "${key}"`);
     }
     const errs: string[] = [];
-    if (schema.allOf) for (const part of schema.allOf) errs.push(...this.validate(value, part, path));
+    if (schema.allOf) {
+      const together = new Set(siblings);
+      for (const k of this.declared(schema)) together.add(k);
+      for (const part of schema.allOf) errs.push(...this.check(value, part, path, closed, together));
+    }
     for (const key of ["anyOf", "oneOf"] as const) {
       const branches = schema[key];
       if (!branches) continue;
-      const results = branches.map((b) => this.validate(value, b, path));
+      const own = new Set(siblings);
+      for (const k of Object.keys(schema.properties ?? {})) own.add(k);
+      const results = branches.map((b) => this.check(value, b, path, closed, own));
       const passing = results.filter((r) => r.length === 0).length;
       if (passing === 0) {
         errs.push(`${path}: matches no ${key} branch (${results.map((r) => r[0]).join(" | ")})`);
@@ -190,18 +225,22 @@ export class SchemaSet {
         errs.push(`${path}: more than ${schema.maxItems} items`);
       if (schema.items)
         value.forEach((v, i) => {
-          errs.push(...this.validate(v, schema.items!, `${path}[${i}]`));
+          errs.push(...this.check(v, schema.items!, `${path}[${i}]`, closed, undefined));
         });
     }
     if (isPlainObject(value)) {
       for (const key of schema.required ?? [])
         if (!(key in value)) errs.push(`${path}: missing required "${key}"`);
       const props = schema.properties ?? {};
+      const closedHere =
+        schema.additionalProperties === false ||
+        (closed && schema.additionalProperties === undefined && schema.properties !== undefined);
       for (const [key, v] of Object.entries(value)) {
-        if (props[key]) errs.push(...this.validate(v, props[key], `${path}.${key}`));
-        else if (schema.additionalProperties === false) errs.push(`${path}: unexpected property "${key}"`);
+        if (props[key]) errs.push(...this.check(v, props[key], `${path}.${key}`, closed, undefined));
         else if (typeof schema.additionalProperties === "object")
-          errs.push(...this.validate(v, schema.additionalProperties, `${path}.${key}`));
+          errs.push(...this.check(v, schema.additionalProperties, `${path}.${key}`, closed, undefined));
+        else if (closedHere && !siblings?.has(key))
+          errs.push(`${path}: unexpected property "${key}" (not in the documented schema)`);
       }
     }
     return errs;

@@ -1,5 +1,6 @@
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { call, get } from "./http";
+import { fetchWorker } from "./worker";
 
 /**
  * Real, small media files built byte by byte in the test (PNG, GIF, PDF, MP4 header, DOCX/PPTX, a JPEG
@@ -410,7 +411,7 @@ export async function waitForMedia(token: string, id: string, timeoutMs = 15_000
 /** Fetches a media URL (absolute, as the API gives it) through the Worker and answers raw bytes. */
 export async function fetchMedia(url: string, headers: Record<string, string> = {}, method = "GET") {
   const u = new URL(url, "http://majlis.test");
-  const res = await SELF.fetch(`http://majlis.test${u.pathname}${u.search}`, { method, headers });
+  const res = await fetchWorker(`http://majlis.test${u.pathname}${u.search}`, { method, headers });
   const bytes = new Uint8Array(await res.arrayBuffer());
   return { status: res.status, headers: res.headers, bytes, text: () => new TextDecoder().decode(bytes) };
 }

@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { fetchWorker } from "./worker";
 
 /**
  * A small WebSocket client for tests: opens `GET /api/v1/realtime` through the real Worker entry point,
@@ -142,7 +142,7 @@ export function upgrade(token: string | null, opts: OpenOptions = {}): Promise<R
   if (opts.resume) url += `${url.includes("?") ? "&" : "?"}resume=1`;
   if (token && via === "header") headers.authorization = `Bearer ${token}`;
   if (token && via === "protocol") headers["sec-websocket-protocol"] = `majlis.v1, bearer.${token}`;
-  return SELF.fetch(url, { headers });
+  return fetchWorker(url, { headers });
 }
 
 /** Waits until `check` returns a truthy value (polling D1-backed state written asynchronously). */

@@ -1,6 +1,23 @@
 import { SELF } from "cloudflare:test";
+import { hc } from "hono/client";
 import { describe, expect, it } from "vitest";
-import { call, get } from "../support/http";
+import { type AppType, app } from "../../src/app";
+import { call, freshIp, get, post, waitForEmail } from "../support/http";
+import { productionEnv } from "../support/production";
+import { registerUser, uniqueName } from "../support/users";
+
+/**
+ * Small cross-cutting checks in one file (each file pays a workerd start-up of several seconds, which was
+ * most of their run time): health, HTTP behaviour, the typed client, the dev outbox and the profile part
+ * of the API document. /health and the typed client go through SELF, the real loopback entry point.
+ */
+describe("platform", () => {
+  it("answers /health", async () => {
+    const res = await SELF.fetch("http://x/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok" });
+  });
+});
 
 describe("cross-cutting HTTP behaviour", () => {
   it("answers unknown routes with 404 ROUTE_NOT_FOUND in the envelope, in the caller's language", async () => {
@@ -85,5 +102,77 @@ describe("cross-cutting HTTP behaviour", () => {
     const res = await call("PUT", "/api/v1/auth/login", { body: {} });
     expect(res.status).toBe(404);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts/);
+  });
+});
+
+describe("typed client (hono/client with AppType)", () => {
+  it("registers and reads /me with request and response types checked by tsc", async () => {
+    const ip = freshIp();
+    const client = hc<AppType>("http://majlis.test", {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input, init),
+      headers: { "cf-connecting-ip": ip },
+    });
+    const username = uniqueName();
+    const res = await client.api.v1.auth.register.$post({
+      json: {
+        username,
+        email: `${username}@example.com`,
+        password: "typed-client-passphrase",
+        displayName: "Typed",
+      },
+    });
+    expect(res.status).toBe(201);
+    const login = await client.api.v1.auth.login.$post({
+      json: { identifier: username, password: "typed-client-passphrase" },
+    });
+    if (login.status !== 200) throw new Error("login failed");
+    const { accessToken } = await login.json();
+    const me = await client.api.v1.auth.me.$get({}, { headers: { authorization: `Bearer ${accessToken}` } });
+    if (me.status !== 200) throw new Error("me failed");
+    const body = await me.json();
+    expect(body.user.username).toBe(username);
+  });
+});
+
+describe("GET /api/v1/dev/outbox", () => {
+  it("shows the messages delivered to one address, newest first, and nobody else's", async () => {
+    const a = await registerUser();
+    const b = await registerUser();
+    const first = await waitForEmail(a.email, "verify-email");
+    await post("/api/v1/auth/resend-verification", { email: a.email }, { ip: a.ip });
+    await waitForEmail(a.email, "verify-email", { after: first.id });
+    const list = await get(`/api/v1/dev/outbox?to=${encodeURIComponent(a.email)}`);
+    expect(list.body.data).toHaveLength(2);
+    expect(list.body.data[0].id > list.body.data[1].id).toBe(true);
+    expect(list.body.data.every((m: { to: string }) => m.to === a.email)).toBe(true);
+    await waitForEmail(b.email, "verify-email");
+  });
+
+  it("is refused outside development and needs ?to=", async () => {
+    const res = await app.request("/api/v1/dev/outbox?to=a@b.example", {}, productionEnv());
+    expect(res.status).toBe(403);
+    expect((await get("/api/v1/dev/outbox")).status).toBe(400);
+  });
+});
+
+describe("profile and settings routes in the API document", () => {
+  it("documents every route with its request and response schemas", async () => {
+    const res = await get("/openapi.json");
+    expect(res.status).toBe(200);
+    const paths = res.body.paths;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/profiles/me",
+        "/api/v1/profiles/me/views",
+        "/api/v1/profiles/{username}",
+        "/api/v1/profiles/{id}/skills/{skillId}/endorse",
+        "/api/v1/settings/preferences",
+      ]),
+    );
+    expect(Object.keys(paths["/api/v1/profiles/me"])).toEqual(expect.arrayContaining(["get", "patch"]));
+    expect(Object.keys(paths["/api/v1/profiles/{id}/skills/{skillId}/endorse"])).toEqual(["post", "delete"]);
+    for (const name of ["Profile", "LimitedProfile", "UpdateProfileRequest", "Preferences", "ProfileViews"]) {
+      expect(res.body.components.schemas).toHaveProperty(name);
+    }
   });
 });

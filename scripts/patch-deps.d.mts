@@ -1,0 +1,4 @@
+/** See patch-deps.mjs. */
+export declare function patchPoolWorkers(opts?: {
+  quiet?: boolean;
+}): "absent" | "patched" | "unknown" | "applied";
