@@ -1,5 +1,8 @@
+import { type SQL, sql } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { hmacSign, sha256Hex, timingSafeEqual } from "../../src/platform/crypto";
+import { keyset } from "../../src/platform/db/keyset";
 import { base64url, fromBase64url, fromUtf8, hex, utf8 } from "../../src/platform/encoding";
 import { AppError } from "../../src/platform/errors";
 import { ID_PATTERN, idFloorAt, newId, timeOfId } from "../../src/platform/ids";
@@ -72,5 +75,48 @@ describe("codecs and HMAC", () => {
     expect(timingSafeEqual("abc", "abd")).toBe(false);
     expect(timingSafeEqual("abc", "abcd")).toBe(false);
     expect(timingSafeEqual("", "")).toBe(true);
+  });
+});
+
+describe("keyset pagination", () => {
+  const dialect = new SQLiteAsyncDialect();
+  const render = (q: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(q);
+    return { sql: text, params };
+  };
+  type Row = { at: number; id: string };
+  const byNewest = keyset("desc", {
+    t: { column: sql.raw("b.created_at"), type: "number", of: (r: Row) => r.at },
+    id: { column: sql.raw("b.id"), type: "string", of: (r: Row) => r.id },
+  });
+
+  it("orders, compares after the cursor and cuts pages with one key", () => {
+    expect(render(byNewest.orderBy).sql).toBe("b.created_at DESC, b.id DESC");
+    expect(render(byNewest.after(undefined)).sql).toBe("1 = 1");
+    const rows = [
+      { at: 3, id: "c" },
+      { at: 2, id: "b" },
+      { at: 2, id: "a" },
+    ];
+    const first = byNewest.page(rows, 2);
+    expect(first.data).toEqual(rows.slice(0, 2));
+    expect(decodeCursor(first.nextCursor!, ["t", "id"])).toEqual({ t: 2, id: "b" });
+    expect(render(byNewest.after(first.nextCursor!))).toEqual({
+      sql: "(b.created_at, b.id) < (?, ?)",
+      params: [2, "b"],
+    });
+    expect(byNewest.page(rows, 3).nextCursor).toBeNull();
+  });
+
+  it("refuses a cursor whose fields have the wrong type", () => {
+    const bad = encodeCursor({ t: "2", id: "b" });
+    expect(() => byNewest.after(bad)).toThrow(AppError);
+    expect(() => byNewest.after(encodeCursor({ t: 2 }))).toThrow(AppError);
+  });
+
+  it("compares one column directly, ascending when asked", () => {
+    const oldest = keyset("asc", { id: { column: sql.raw("id"), type: "string", of: (r: Row) => r.id } });
+    expect(render(oldest.after(encodeCursor({ id: "x" })))).toEqual({ sql: "id > ?", params: ["x"] });
+    expect(render(oldest.orderBy).sql).toBe("id ASC");
   });
 });

@@ -4,10 +4,11 @@ import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
 import type { Db } from "../../core/db";
 import type { Deps } from "../../core/deps";
 import { registeredModules } from "../../core/module";
+import { blocks } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { type AnyStatement, changed, runBatch } from "../../platform/db/batch";
+import { keyset } from "../../platform/db/keyset";
 import { AppError } from "../../platform/errors";
-import { decodeCursor, toPage } from "../../platform/pagination";
 import { removeConnection, removeUserFollow } from "./writes";
 
 /** What a block removes in the graph: follows both ways, the connection and any open request. */
@@ -61,22 +62,25 @@ interface BlockedRow extends CardRow {
   createdAt: number;
 }
 
+const newestBlocks = keyset("desc", {
+  t: { column: blocks.createdAt, type: "number", of: (r: BlockedRow) => r.createdAt },
+  id: { column: blocks.blockedId, type: "string", of: (r: BlockedRow) => r.id },
+});
+
 /** Members `me` has blocked, most recent first (members who blocked `me` are not listed). */
 export async function listBlocked(
   deps: Deps,
   me: string,
   page: { cursor?: string | undefined; limit: number },
 ) {
-  const after = decodeCursor(page.cursor, ["t", "id"] as const);
   const rows = await deps.db.all<BlockedRow>(sql`
-    SELECT ${cardColumnsSql}, b.created_at AS createdAt
-    FROM blocks b
-    JOIN users u ON u.id = b.blocked_id AND u.status = 'ACTIVE'
+    SELECT ${cardColumnsSql}, ${blocks.createdAt} AS createdAt
+    FROM ${blocks}
+    JOIN users u ON u.id = ${blocks.blockedId} AND u.status = 'ACTIVE'
     LEFT JOIN profiles p ON p.user_id = u.id
-    WHERE b.blocker_id = ${me}
-      ${after ? sql`AND (b.created_at < ${Number(after.t)} OR (b.created_at = ${Number(after.t)} AND b.blocked_id < ${String(after.id)}))` : sql``}
-    ORDER BY b.created_at DESC, b.blocked_id DESC
+    WHERE ${blocks.blockerId} = ${me} AND ${newestBlocks.after(page.cursor)}
+    ORDER BY ${newestBlocks.orderBy}
     LIMIT ${page.limit + 1}`);
-  const { data, nextCursor } = toPage(rows, page.limit, (last) => ({ t: last.createdAt, id: last.id }));
+  const { data, nextCursor } = newestBlocks.page(rows, page.limit);
   return { data: data.map((r) => ({ user: toCard(r), blockedAt: isoAt(r.createdAt) })), nextCursor };
 }
