@@ -36,7 +36,7 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /**
  * The JSON API's CSP: nothing may load, run, frame or submit. An HTML page sets its own policy, no wider than
- * the page needs, next to its markup (src/modules/docs/page.ts, src/modules/notifications/unsubscribe-page.ts);
+ * the page needs, next to its markup (src/platform/docs-page.ts, src/modules/notifications/unsubscribe-page.ts);
  * this one applies to every answer that has none.
  */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

@@ -9,7 +9,7 @@ import type { Reporter, TestCase, TestModule, TestSpecification } from "vitest/n
  *   /openapi.json at import time). The run fails.
  * - no file running for `idleTimeoutMs` while the run has not ended: a pool worker did not shut down
  *   after its file. With one worker slot (vitest's default on 2 cores) that also keeps every later file
- *   from starting: what `npm test` once did for 19+ minutes with the CPU idle (docs/notes-e.md). The
+ *   from starting: what `npm test` once did for 19+ minutes with the CPU idle (docs/DESIGN.md, Testing). The
  *   files that never started are named; the run fails. If every file had already reported and passed,
  *   only the shutdown is stuck: the run ends with the tests' own result and a warning.
  * The reporter runs in vitest's main process, so it still sees the clock when the Worker side is stuck.
