@@ -30,8 +30,11 @@ type Mounted<R> = R extends { path: infer P extends string; router: Hono<AppEnv,
   : never;
 type AppSchema = Mounted<MountsOf<(typeof MODULES)[number]>>;
 
-/** Builds the Hono app: global middleware, then every module under /api/v1, then the API document. */
-export function buildApp() {
+/**
+ * Builds the Hono app: global middleware, then the routes of `modules` (the registered list by default;
+ * tests add an example module), then the API document.
+ */
+export function buildApp(modules: readonly ModuleManifest[] = MODULES) {
   const app = createRouter();
 
   app.use("*", requestContext, securityHeaders, corsAllowlist);
@@ -53,7 +56,7 @@ export function buildApp() {
     return c.json({ status: "misconfigured", version: VERSION, time, problems }, 503);
   });
 
-  for (const module of MODULES as readonly ModuleManifest[]) {
+  for (const module of modules) {
     for (const mount of module.routes ?? []) app.route(mount.path, mount.router);
   }
   const routes = app as unknown as OpenAPIHono<AppEnv, AppSchema, "/">;

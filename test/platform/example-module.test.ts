@@ -3,18 +3,18 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import "../../src/app";
+import { buildApp } from "../../src/app";
 import { runScheduled } from "../../src/core/cron";
 import { depsOf } from "../../src/core/deps";
 import { publishEvents } from "../../src/core/events";
-import { currentUser, readAuth, requireAuth } from "../../src/core/identity/auth";
-import { defineModule, type ModuleManifest, registeredModules } from "../../src/core/module";
+import { currentUser, requireAuth } from "../../src/core/identity/auth";
+import { defineModule, registeredModules } from "../../src/core/module";
 import { channels, defineNotifications, type TypesOf } from "../../src/core/notifications";
+import { MODULES } from "../../src/modules";
 import { HOUR } from "../../src/platform/clock";
 import { type AnyStatement, changed, runBatch } from "../../src/platform/db/batch";
 import { name } from "../../src/platform/db/statements";
-import { AppError, type CodesOf, defineErrors, errorBody } from "../../src/platform/errors";
-import { requestContext } from "../../src/platform/middleware";
+import { AppError, type CodesOf, defineErrors } from "../../src/platform/errors";
 import { bearer, createRouter, errors, IdParam, json } from "../../src/platform/openapi";
 import { defineRateLimits, type PoliciesOf, rateLimit } from "../../src/platform/rate-limit";
 import { post } from "../support/http";
@@ -27,10 +27,10 @@ import { createUser } from "../support/users";
  * through the kernel's own functions: its route answers, a kudos notifies through the registry, a block
  * runs its block step, and the account purge deletes its rows.
  *
- * A real module lists its manifest in src/modules/index.ts, which is what mounts its routes in the app
- * (buildApp mounts that list and takes no other). Here the routes are mounted on a small app with the
- * same request middleware; everything else (blocks, the notify queue, the cron, the purge) finds the
- * module through the registry that `defineModule` fills, exactly as it finds the listed ones.
+ * A real module lists its manifest in src/modules/index.ts, which is what `buildApp` mounts by default.
+ * Here the app is built with that list plus the example; everything else (blocks, the notify queue, the
+ * cron, the purge) finds the module through the registry that `defineModule` fills, exactly as it finds
+ * the listed ones.
  */
 
 // --- src/db/schema/kudos.ts (a real module adds the table there and generates its migration)
@@ -164,21 +164,7 @@ const kudosModule = defineModule({
   },
 });
 
-/** The example's routes behind the app's own request middleware (locale, clock, token, error envelope). */
-function appWith(modules: readonly ModuleManifest[]) {
-  const app = createRouter();
-  app.use("*", requestContext);
-  app.use("/api/*", readAuth);
-  for (const m of modules) for (const mount of m.routes ?? []) app.route(mount.path, mount.router);
-  app.onError((err, c) =>
-    err instanceof AppError
-      ? c.json(errorBody(err.code, c.var.locale ?? "en", err.details), err.status as 400)
-      : c.json(errorBody("INTERNAL", "en"), 500),
-  );
-  return app;
-}
-
-const exampleApp = appWith([kudosModule]);
+const exampleApp = buildApp([...MODULES, kudosModule]);
 
 async function request(method: string, path: string, token?: string) {
   const ctx = createExecutionContext();
