@@ -1,4 +1,7 @@
+import { sql } from "drizzle-orm";
+import { users } from "../db/schema";
 import { DAY } from "../platform/clock";
+import { statement } from "../platform/db/statements";
 import type { Bindings } from "../platform/env";
 import { logError, logInfo } from "../platform/log";
 import { queueReceiptsTask } from "../platform/queue";
@@ -16,6 +19,7 @@ export function purgeTask(modules: readonly ModuleManifest[] = registeredModules
     name: "purge-deleted-accounts",
     statements: (db, now) => {
       const cutoff = now - PURGE_AFTER_MS;
+      // Text with one `?` (the cutoff): the form every module's purge statements take (core/module.ts).
       const doomed = "SELECT id FROM users WHERE status = 'DELETED' AND deleted_at < ?";
       const ordered = purgeOrder(modules);
       return [
@@ -25,7 +29,10 @@ export function purgeTask(modules: readonly ModuleManifest[] = registeredModules
             db.prepare(`DELETE FROM ${table} WHERE ${column} IN (${doomed})`).bind(cutoff),
           ),
         ),
-        db.prepare("DELETE FROM users WHERE status = 'DELETED' AND deleted_at < ?").bind(cutoff),
+        statement(
+          db,
+          sql`DELETE FROM ${users} WHERE ${users.status} = 'DELETED' AND ${users.deletedAt} < ${cutoff}`,
+        ),
       ];
     },
   };

@@ -27,6 +27,10 @@ describe("hashtag pages", () => {
     );
     expect(rest.body.data.map((p: { id: string }) => p.id)).toEqual([a.id]);
     expect(rest.body.nextCursor).toBeNull();
+    const wrong = btoa(JSON.stringify({ id: 5 })).replace(/=+$/, "");
+    const bad = await get(`${path(`الذكاء_الاصطناعي_${suffix}`)}/posts?cursor=${wrong}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("INVALID_CURSOR");
   });
 
   it("caches anonymous pages with an ETag (304 when unchanged); members get no-store", async () => {

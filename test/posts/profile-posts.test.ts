@@ -34,6 +34,15 @@ describe("GET /api/v1/profiles/:username/posts", () => {
     expect(next.body.nextCursor).toBeNull();
   });
 
+  it("answers 400 INVALID_CURSOR for a cursor whose id is not a string", async () => {
+    const author = await createUser();
+    await createPost(author);
+    const cursor = btoa(JSON.stringify({ id: 5 })).replace(/=+$/, "");
+    const res = await get(`/api/v1/profiles/${author.username}/posts?cursor=${cursor}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("INVALID_CURSOR");
+  });
+
   it("answers 404 for unknown, blocked (either way) and suspended members", async () => {
     const [author, viewer] = await Promise.all([createUser(), createUser()]);
     await createPost(author);

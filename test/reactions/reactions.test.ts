@@ -112,6 +112,17 @@ describe("GET /api/v1/posts/:id/reactions", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("INVALID_CURSOR");
     expect((await get(`/api/v1/posts/${p.id}/reactions?type=NOPE`)).status).toBe(400);
+    // Well-formed cursors whose fields have the wrong types are refused too.
+    const cursor = (value: unknown) =>
+      btoa(JSON.stringify(value)).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+    for (const wrong of [
+      { t: "soon", u: author.id },
+      { t: 1, u: 2 },
+    ]) {
+      const res = await get(`/api/v1/posts/${p.id}/reactions?cursor=${cursor(wrong)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("INVALID_CURSOR");
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { commentVisibleTo } from "../../core/access/comments";
 import { postVisibleTo } from "../../core/access/posts";
 import { userCardJsonSql } from "../../core/cards";
@@ -6,10 +7,11 @@ import type { Deps } from "../../core/deps";
 import { type DomainEvent, publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
 import { assertEmailVerified } from "../../core/identity/verified";
-import type { StoredMention } from "../../db/schema";
+import { comments, mentions, posts, reactions, type StoredMention } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
-import { changed, runAll, valueOrNull } from "../../platform/db/batch";
+import { changed, runBatch, valueOrNull } from "../../platform/db/batch";
 import { CompiledSql } from "../../platform/db/compiled";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { decodeCursor, toPage } from "../../platform/pagination";
@@ -21,19 +23,30 @@ import {
   type MentionCandidate,
   mentionCandidatesQuery,
   mentionedUsernames,
-  REACTION_COLUMNS,
   reactionCountsOf,
 } from "../posts";
 import type { Comment } from "./schemas";
 
+/** The comments row the statements of this module read, as the access rules name it (`c`). */
+const c = alias(comments, "c");
+/** The post a comment action goes to (`t`), reached from the post the client named (`g`). */
+const g = alias(posts, "g");
+const t = alias(posts, "t");
+
 /** The comment representation as one JSON value built in SQL (see posts/read.ts for the idea). */
-export function commentJsonSql(viewerId: string | undefined, alias = "c"): SQL {
-  const a = (name: string) => sql.raw(`${alias}.${name}`);
-  return sql`json_object('id', ${a("id")}, 'postId', ${a("post_id")}, 'parentId', ${a("parent_id")},
-    'author', json(${userCardJsonSql(a("author_id"))}), 'content', ${a("content")}, 'textDirection', ${a("text_direction")},
-    'mentions', json(${a("mentions")}), 'r', json_array(${sql.raw(REACTION_COLUMNS.map((c) => `${alias}.${c}`).join(", "))}),
-    'replyCount', ${a("reply_count")}, 'createdAt', ${a("created_at")}, 'editedAt', ${a("edited_at")},
-    'myReaction', ${viewerId ? sql`(SELECT type FROM reactions WHERE target_type = 'COMMENT' AND target_id = ${a("id")} AND user_id = ${viewerId})` : sql`NULL`})`;
+export function commentJsonSql(viewerId: string | undefined, as = "c"): SQL {
+  const a = as === "c" ? c : alias(comments, as);
+  return sql`json_object('id', ${a.id}, 'postId', ${a.postId}, 'parentId', ${a.parentId},
+    'author', json(${userCardJsonSql(a.authorId)}), 'content', ${a.content}, 'textDirection', ${a.textDirection},
+    'mentions', json(${a.mentions}), 'r', json_array(${a.rLike}, ${a.rCelebrate}, ${a.rSupport}, ${a.rLove},
+      ${a.rInsightful}, ${a.rFunny}),
+    'replyCount', ${a.replyCount}, 'createdAt', ${a.createdAt}, 'editedAt', ${a.editedAt},
+    'myReaction', ${
+      viewerId
+        ? sql`(SELECT ${reactions.type} FROM ${reactions} WHERE ${reactions.targetType} = 'COMMENT'
+            AND ${reactions.targetId} = ${a.id} AND ${reactions.userId} = ${viewerId})`
+        : sql`NULL`
+    })`;
 }
 
 interface RawComment extends Omit<Comment, "reactionCounts" | "reactionCount" | "createdAt" | "editedAt"> {
@@ -58,12 +71,12 @@ function commentFrom({ r, createdAt, editedAt, ...rest }: RawComment): Comment {
 
 /** FROM/WHERE: `t` is the post comments on `givenId` go to (a plain repost stands for its original), if visible. */
 const targetPostFrom = (viewerId: string | undefined, givenId: string | SQL) => sql`
-  FROM posts g JOIN posts t ON t.id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END
-  WHERE g.id = ${givenId} AND ${postVisibleTo(viewerId, "g")}`;
+  FROM ${posts} ${g} JOIN ${posts} ${t} ON ${t.id} = CASE WHEN ${g.kind} = 'REPOST' THEN ${g.repostOfId} ELSE ${g.id} END
+  WHERE ${g.id} = ${givenId} AND ${postVisibleTo(viewerId, "g")}`;
 
 function targetPostQuery(deps: Deps, viewerId: string | undefined, givenId: string) {
   return deps.db.get<{ postId: string; postAuthorId: string; visibility: string } | undefined>(
-    sql`SELECT t.id AS postId, t.author_id AS postAuthorId, t.visibility ${targetPostFrom(viewerId, givenId)}`,
+    sql`SELECT ${t.id} AS postId, ${t.authorId} AS postAuthorId, ${t.visibility} ${targetPostFrom(viewerId, givenId)}`,
   );
 }
 
@@ -105,16 +118,16 @@ export async function createComment(
   const { db, now } = deps;
   const usernames = mentionedUsernames(extractMentions(input.content));
   const post = actionTargetSql(givenPostId);
-  const [target, parent, candidates] = (await runAll(db, [
+  const [target, parent, candidates] = (await runBatch(db, [
     targetPostQuery(deps, user.id, givenPostId),
     input.parentId
-      ? db.get(sql`SELECT c.id, c.parent_id AS parentId, c.author_id AS authorId, c.post_id AS postId
-          FROM comments c WHERE c.id = ${input.parentId} AND ${commentVisibleTo(user.id, "c")}`)
+      ? db.get(sql`SELECT ${c.id}, ${c.parentId} AS parentId, ${c.authorId} AS authorId, ${c.postId} AS postId
+          FROM ${comments} ${c} WHERE ${c.id} = ${input.parentId} AND ${commentVisibleTo(user.id, "c")}`)
       : noRow(deps),
     usernames.length > 0
       ? mentionCandidatesQuery(db, user.id, usernames, {
-          authorId: sql`(SELECT author_id FROM posts WHERE id = ${post})`,
-          visibility: sql`(SELECT visibility FROM posts WHERE id = ${post})`,
+          authorId: sql`(SELECT ${posts.authorId} FROM ${posts} WHERE ${posts.id} = ${post})`,
+          visibility: sql`(SELECT ${posts.visibility} FROM ${posts} WHERE ${posts.id} = ${post})`,
         })
       : noRows(deps),
   ])) as [
@@ -129,26 +142,30 @@ export async function createComment(
   const linked = linkMentions(input.content, candidates);
 
   const id = newId(now);
-  const inserted = sql`EXISTS (SELECT 1 FROM comments WHERE id = ${id})`;
-  const results = await runAll(db, [
-    db.run(sql`INSERT INTO comments (id, post_id, post_author_id, author_id, parent_id, content, text_direction, mentions, created_at)
+  const inserted = sql`EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${id})`;
+  const results = await runBatch(db, [
+    db.run(sql`INSERT INTO ${comments} (${name(comments.id)}, ${name(comments.postId)}, ${name(comments.postAuthorId)},
+        ${name(comments.authorId)}, ${name(comments.parentId)}, ${name(comments.content)}, ${name(comments.textDirection)},
+        ${name(comments.mentions)}, ${name(comments.createdAt)})
       SELECT ${id}, ${target.postId}, ${target.postAuthorId}, ${user.id}, ${valueOrNull(threadId)}, ${input.content},
         ${detectTextDirection(input.content)}, ${JSON.stringify(linked)}, ${now}
-      WHERE EXISTS (SELECT 1 FROM posts WHERE id = ${target.postId} AND deleted_at IS NULL)
-        ${threadId ? sql`AND EXISTS (SELECT 1 FROM comments WHERE id = ${threadId} AND deleted_at IS NULL)` : sql``}`),
+      WHERE EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${target.postId} AND ${posts.deletedAt} IS NULL)
+        ${threadId ? sql`AND EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${threadId} AND ${comments.deletedAt} IS NULL)` : sql``}`),
     db.run(
-      sql`UPDATE posts SET comment_count = comment_count + 1 WHERE id = ${target.postId} AND ${inserted}`,
+      sql`UPDATE ${posts} SET ${name(posts.commentCount)} = ${posts.commentCount} + 1
+        WHERE ${posts.id} = ${target.postId} AND ${inserted}`,
     ),
     ...(threadId
       ? [
           db.run(
-            sql`UPDATE comments SET reply_count = reply_count + 1 WHERE id = ${threadId} AND ${inserted}`,
+            sql`UPDATE ${comments} SET ${name(comments.replyCount)} = ${comments.replyCount} + 1
+              WHERE ${comments.id} = ${threadId} AND ${inserted}`,
           ),
         ]
       : []),
     ...insertMentions(db, { commentId: id }, user.id, linked, now, inserted),
     db.get<{ json: string } | undefined>(
-      sql`SELECT ${commentJsonSql(user.id)} AS json FROM comments c WHERE c.id = ${id}`,
+      sql`SELECT ${commentJsonSql(user.id)} AS json FROM ${comments} ${c} WHERE ${c.id} = ${id}`,
     ),
   ]);
   if (changed(results[0]) === 0) throw new AppError("NOT_FOUND");
@@ -200,15 +217,15 @@ const commentPage = new CompiledSql<
   const after = variant.endsWith("after");
   const target = sql`EXISTS (SELECT 1 ${targetPostFrom(viewerId, p.givenId)})`;
   const parent = replies
-    ? sql`EXISTS (SELECT 1 FROM comments c WHERE c.id = ${p.parentId} AND c.post_id = ${actionTargetSql(p.givenId)}
+    ? sql`EXISTS (SELECT 1 FROM ${comments} ${c} WHERE ${c.id} = ${p.parentId} AND ${c.postId} = ${actionTargetSql(p.givenId)}
         AND ${commentVisibleTo(viewerId, "c")})`
     : sql`1`;
   return sql`SELECT ${target} AND ${parent} AS ok, (SELECT json_group_array(json(j)) FROM (
-      SELECT ${commentJsonSql(viewerId)} AS j FROM comments c
-      WHERE c.post_id = ${actionTargetSql(p.givenId)} AND ${replies ? sql`c.parent_id = ${p.parentId}` : sql`c.parent_id IS NULL`}
-        ${after ? (replies ? sql`AND c.id > ${p.after}` : sql`AND c.id < ${p.after}`) : sql``}
+      SELECT ${commentJsonSql(viewerId)} AS j FROM ${comments} ${c}
+      WHERE ${c.postId} = ${actionTargetSql(p.givenId)} AND ${replies ? sql`${c.parentId} = ${p.parentId}` : sql`${c.parentId} IS NULL`}
+        ${after ? (replies ? sql`AND ${c.id} > ${p.after}` : sql`AND ${c.id} < ${p.after}`) : sql``}
         AND ${commentVisibleTo(viewerId, "c")}
-      ORDER BY c.id ${sql.raw(replies ? "ASC" : "DESC")}
+      ORDER BY ${c.id} ${replies ? sql`ASC` : sql`DESC`}
       LIMIT ${p.k})) AS page`;
 });
 
@@ -240,7 +257,7 @@ export async function listComments(
 
 export async function getComment(deps: Deps, viewerId: string | undefined, id: string): Promise<Comment> {
   const row = await deps.db.get<{ json: string } | undefined>(
-    sql`SELECT ${commentJsonSql(viewerId)} AS json FROM comments c WHERE c.id = ${id} AND ${commentVisibleTo(viewerId, "c")}`,
+    sql`SELECT ${commentJsonSql(viewerId)} AS json FROM ${comments} ${c} WHERE ${c.id} = ${id} AND ${commentVisibleTo(viewerId, "c")}`,
   );
   if (!row) throw new AppError("NOT_FOUND");
   return toComment(row.json);
@@ -258,9 +275,9 @@ interface CommentRow {
 /** A live comment, or 404 when it does not exist or is hidden from the caller. */
 async function liveComment(deps: Deps, userId: string, id: string): Promise<CommentRow> {
   const row = await deps.db.get<CommentRow | undefined>(sql`
-    SELECT c.id, c.author_id AS authorId, c.post_id AS postId, c.parent_id AS parentId, c.post_author_id AS postAuthorId,
-      ${commentVisibleTo(userId, "c")} AS visible
-    FROM comments c WHERE c.id = ${id} AND c.deleted_at IS NULL`);
+    SELECT ${c.id}, ${c.authorId} AS authorId, ${c.postId} AS postId, ${c.parentId} AS parentId,
+      ${c.postAuthorId} AS postAuthorId, ${commentVisibleTo(userId, "c")} AS visible
+    FROM ${comments} ${c} WHERE ${c.id} = ${id} AND ${c.deletedAt} IS NULL`);
   if (row?.visible !== 1) throw new AppError("NOT_FOUND");
   return row;
 }
@@ -275,18 +292,20 @@ export async function updateComment(deps: Deps, user: Actor, id: string, content
     usernames.length > 0
       ? await mentionCandidatesQuery(db, user.id, usernames, {
           authorId: current.postAuthorId,
-          visibility: sql`(SELECT visibility FROM posts WHERE id = ${current.postId})`,
+          visibility: sql`(SELECT ${posts.visibility} FROM ${posts} WHERE ${posts.id} = ${current.postId})`,
         })
       : [];
   const linked = linkMentions(content, candidates);
-  const live = sql`EXISTS (SELECT 1 FROM comments WHERE id = ${id} AND deleted_at IS NULL)`;
-  const results = await runAll(db, [
-    db.run(sql`UPDATE comments SET content = ${content}, text_direction = ${detectTextDirection(content)},
-      mentions = ${JSON.stringify(linked)}, edited_at = ${now} WHERE id = ${id} AND deleted_at IS NULL`),
-    db.run(sql`DELETE FROM mentions WHERE comment_id = ${id}`),
+  const live = sql`EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${id} AND ${comments.deletedAt} IS NULL)`;
+  const results = await runBatch(db, [
+    db.run(sql`UPDATE ${comments} SET ${name(comments.content)} = ${content},
+        ${name(comments.textDirection)} = ${detectTextDirection(content)},
+        ${name(comments.mentions)} = ${JSON.stringify(linked)}, ${name(comments.editedAt)} = ${now}
+      WHERE ${comments.id} = ${id} AND ${comments.deletedAt} IS NULL`),
+    db.run(sql`DELETE FROM ${mentions} WHERE ${mentions.commentId} = ${id}`),
     ...insertMentions(db, { commentId: id }, user.id, linked, now, live),
     db.get<{ json: string } | undefined>(
-      sql`SELECT ${commentJsonSql(user.id)} AS json FROM comments c WHERE c.id = ${id}`,
+      sql`SELECT ${commentJsonSql(user.id)} AS json FROM ${comments} ${c} WHERE ${c.id} = ${id}`,
     ),
   ]);
   if (changed(results[0]) === 0) throw new AppError("NOT_FOUND");
@@ -304,18 +323,25 @@ export async function deleteComment(deps: Deps, userId: string, id: string): Pro
   const { db, now } = deps;
   const current = await liveComment(deps, userId, id);
   if (current.authorId !== userId && current.postAuthorId !== userId) throw new AppError("FORBIDDEN");
-  const doomed = sql`(id = ${id} OR parent_id = ${id}) AND deleted_at IS NULL`;
-  const results = await runAll(db, [
-    db.run(sql`UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM comments WHERE ${doomed})
-      WHERE id = ${current.postId}`),
+  // The comment and its replies still live; inside a subquery over comments, its columns are the subquery's.
+  const doomed = sql`(${comments.id} = ${id} OR ${comments.parentId} = ${id}) AND ${comments.deletedAt} IS NULL`;
+  const results = await runBatch(db, [
+    db.run(sql`UPDATE ${posts} SET ${name(posts.commentCount)} = ${posts.commentCount}
+        - (SELECT count(*) FROM ${comments} WHERE ${doomed})
+      WHERE ${posts.id} = ${current.postId}`),
     ...(current.parentId
       ? [
-          db.run(sql`UPDATE comments SET reply_count = reply_count - 1 WHERE id = ${current.parentId}
-            AND EXISTS (SELECT 1 FROM comments WHERE id = ${id} AND deleted_at IS NULL)`),
+          db.run(sql`UPDATE ${comments} SET ${name(comments.replyCount)} = ${comments.replyCount} - 1
+            WHERE ${comments.id} = ${current.parentId}
+            AND EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${id} AND ${comments.deletedAt} IS NULL)`),
         ]
       : []),
-    db.run(sql`DELETE FROM mentions WHERE comment_id IN (SELECT id FROM comments WHERE ${doomed})`),
-    db.run(sql`UPDATE comments SET deleted_at = ${now}, reply_count = 0 WHERE ${doomed}`),
+    db.run(
+      sql`DELETE FROM ${mentions} WHERE ${mentions.commentId} IN (SELECT ${comments.id} FROM ${comments} WHERE ${doomed})`,
+    ),
+    db.run(
+      sql`UPDATE ${comments} SET ${name(comments.deletedAt)} = ${now}, ${name(comments.replyCount)} = 0 WHERE ${doomed}`,
+    ),
   ]);
   if (changed(results[results.length - 1]) === 0) throw new AppError("NOT_FOUND");
 }

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { depsOf } from "../../core/deps";
 import { currentUser, requireAuth } from "../../core/identity/auth";
+import { userPreferences } from "../../db/schema";
 import { noStore } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json } from "../../platform/openapi";
 import { PageQuery, pageSchema } from "../../platform/pagination";
@@ -32,9 +33,11 @@ export const feedRoutes = createRouter().openapi(
     const query = c.req.valid("query");
     let type = query.type;
     if (!type) {
-      const pref = await deps.db.get<{ feedSort: string } | undefined>(
-        sql`SELECT feed_sort AS feedSort FROM user_preferences WHERE user_id = ${user.id}`,
-      );
+      const pref = await deps.db
+        .select({ feedSort: userPreferences.feedSort })
+        .from(userPreferences)
+        .where(eq(userPreferences.userId, user.id))
+        .get();
       type = pref?.feedSort === "RECENT" ? "following" : "for-you";
     }
     const page =

@@ -1,14 +1,17 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { connectedSql } from "../../core/access/members";
 import { authorVisibleTo, postRowVisibleTo, postVisibleTo, viewerRef } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
+import { comments, connections, follows, hotPosts, postHashtags, posts, reactions } from "../../db/schema";
 import { DAY } from "../../platform/clock";
 import { CompiledSql } from "../../platform/db/compiled";
+import { name, statement } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { idFloorAt } from "../../platform/ids";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import type { Post } from "../posts";
-import { postJsonSql, REACTION_COLUMNS, toPosts } from "../posts";
+import { postJsonSql, toPosts } from "../posts";
 
 /**
  * The two home feeds. Each page is ONE SQL statement (one D1 round trip) that gathers candidates per
@@ -24,14 +27,32 @@ import { postJsonSql, REACTION_COLUMNS, toPosts } from "../posts";
  */
 const networkAuthors = (viewerId: string, v = viewerRef(viewerId)) => sql`
   SELECT n.id, SUM(n.w) AS w, MAX(n.conn) AS conn FROM (
-    SELECT target_id AS id, 1.0 AS w, 0 AS conn FROM follows WHERE follower_id = ${v} AND target_type = 'USER'
-    UNION ALL SELECT other_id, 2.0, 1 FROM connections WHERE user_id = ${v}
+    SELECT ${follows.targetId} AS id, 1.0 AS w, 0 AS conn FROM ${follows}
+      WHERE ${follows.followerId} = ${v} AND ${follows.targetType} = 'USER'
+    UNION ALL SELECT ${connections.otherId}, 2.0, 1 FROM ${connections} WHERE ${connections.userId} = ${v}
     UNION ALL SELECT ${v}, 0.5, 0) n
   WHERE ${authorVisibleTo(viewerId, sql`n.id`)}
   GROUP BY n.id`;
 
 const followedTags = (viewerId: string) =>
-  sql`SELECT target_id AS id FROM follows WHERE follower_id = ${viewerRef(viewerId)} AND target_type = 'HASHTAG'`;
+  sql`SELECT ${follows.targetId} AS id FROM ${follows}
+    WHERE ${follows.followerId} = ${viewerRef(viewerId)} AND ${follows.targetType} = 'HASHTAG'`;
+
+/**
+ * The rows the feed statements read, under the aliases the access rules name them by. Common table
+ * expressions (src_authors, bound, cand...) and their columns have no schema and stay text.
+ */
+const p = alias(posts, "p");
+const x = alias(posts, "x");
+const o = alias(posts, "o");
+const r2 = alias(posts, "r2");
+const q = alias(posts, "q");
+const hp = alias(posts, "hp");
+const oh = alias(postHashtags, "oh");
+const w = alias(postHashtags, "w");
+const z = alias(postHashtags, "z");
+const ph = alias(postHashtags, "ph");
+const h = alias(hotPosts, "h");
 
 /**
  * Following feed: posts and reposts by the network and posts with followed hashtags, newest first.
@@ -45,33 +66,37 @@ const followedTags = (viewerId: string) =>
  * read. The post JSON is built for the page's rows only. One statement, one round trip.
  */
 const followingPage = new CompiledSql<{ after: string; k: number; kth: number }, "first" | "after">(
-  (viewerId, p, variant) => {
+  (viewerId, values, variant) => {
     const v = viewerId!;
-    const below = (column: string) =>
-      variant === "after" ? sql`AND ${sql.raw(column)} < ${p.after}` : sql``;
-    const notDuplicate = sql`(x.kind <> 'REPOST' OR (
-      NOT EXISTS (SELECT 1 FROM posts o WHERE o.id = x.repost_of_id AND o.author_id IN (SELECT id FROM src_authors))
-      AND NOT EXISTS (SELECT 1 FROM post_hashtags oh WHERE oh.post_id = x.repost_of_id AND oh.hashtag_id IN (SELECT id FROM src_tags))
-      AND NOT EXISTS (SELECT 1 FROM posts r2 WHERE r2.repost_of_id = x.repost_of_id AND r2.kind = 'REPOST' AND r2.id > x.id
-        AND r2.author_id IN (SELECT id FROM src_authors) AND ${postVisibleTo(v, "r2")})))`;
-    const fromAuthor = sql`x.author_id = a.id ${below("x.id")} AND ${postRowVisibleTo(v, "x", sql`a.conn`)} AND ${notDuplicate}`;
-    const fromTag = sql`w.hashtag_id = t.id ${below("w.post_id")} AND ${postVisibleTo(v, "x")}`;
+    const below = (column: SQLiteColumn) =>
+      variant === "after" ? sql`AND ${column} < ${values.after}` : sql``;
+    const notDuplicate = sql`(${x.kind} <> 'REPOST' OR (
+      NOT EXISTS (SELECT 1 FROM ${posts} ${o} WHERE ${o.id} = ${x.repostOfId} AND ${o.authorId} IN (SELECT id FROM src_authors))
+      AND NOT EXISTS (SELECT 1 FROM ${postHashtags} ${oh} WHERE ${oh.postId} = ${x.repostOfId}
+        AND ${oh.hashtagId} IN (SELECT id FROM src_tags))
+      AND NOT EXISTS (SELECT 1 FROM ${posts} ${r2} WHERE ${r2.repostOfId} = ${x.repostOfId} AND ${r2.kind} = 'REPOST'
+        AND ${r2.id} > ${x.id} AND ${r2.authorId} IN (SELECT id FROM src_authors) AND ${postVisibleTo(v, "r2")})))`;
+    const fromAuthor = sql`${x.authorId} = a.id ${below(x.id)} AND ${postRowVisibleTo(v, "x", sql`a.conn`)} AND ${notDuplicate}`;
+    const fromTag = sql`${w.hashtagId} = t.id ${below(w.postId)} AND ${postVisibleTo(v, "x")}`;
     return sql`
     WITH src_authors(id, w, conn) AS (${networkAuthors(v)}),
     src_tags(id) AS (${followedTags(v)}),
     bound(l) AS (SELECT COALESCE(MAX(kth), '') FROM (
-      SELECT (SELECT x.id FROM posts x WHERE ${fromAuthor} ORDER BY x.id DESC LIMIT 1 OFFSET ${p.kth}) AS kth FROM src_authors a
+      SELECT (SELECT ${x.id} FROM ${posts} ${x} WHERE ${fromAuthor} ORDER BY ${x.id} DESC LIMIT 1 OFFSET ${values.kth}) AS kth
+        FROM src_authors a
       UNION ALL
-      SELECT (SELECT w.post_id FROM post_hashtags w JOIN posts x ON x.id = w.post_id WHERE ${fromTag}
-        ORDER BY w.post_id DESC LIMIT 1 OFFSET ${p.kth}) FROM src_tags t)),
+      SELECT (SELECT ${w.postId} FROM ${postHashtags} ${w} JOIN ${posts} ${x} ON ${x.id} = ${w.postId} WHERE ${fromTag}
+        ORDER BY ${w.postId} DESC LIMIT 1 OFFSET ${values.kth}) FROM src_tags t)),
     cand(id) AS (
-      SELECT x.id FROM src_authors a CROSS JOIN posts x ON x.author_id = a.id AND x.id >= (SELECT l FROM bound) WHERE ${fromAuthor}
+      SELECT ${x.id} FROM src_authors a CROSS JOIN ${posts} ${x} ON ${x.authorId} = a.id AND ${x.id} >= (SELECT l FROM bound)
+        WHERE ${fromAuthor}
       UNION
-      SELECT w.post_id FROM src_tags t CROSS JOIN post_hashtags w ON w.hashtag_id = t.id AND w.post_id >= (SELECT l FROM bound)
-        JOIN posts x ON x.id = w.post_id WHERE ${fromTag})
-    SELECT p.id, ${postJsonSql(v)} AS json FROM posts p
-    WHERE p.id IN (SELECT id FROM cand ORDER BY id DESC LIMIT ${p.k})
-    ORDER BY p.id DESC`;
+      SELECT ${w.postId} FROM src_tags t CROSS JOIN ${postHashtags} ${w} ON ${w.hashtagId} = t.id
+        AND ${w.postId} >= (SELECT l FROM bound)
+        JOIN ${posts} ${x} ON ${x.id} = ${w.postId} WHERE ${fromTag})
+    SELECT ${p.id}, ${postJsonSql(v)} AS json FROM ${posts} ${p}
+    WHERE ${p.id} IN (SELECT id FROM cand ORDER BY id DESC LIMIT ${values.k})
+    ORDER BY ${p.id} DESC`;
   },
 );
 
@@ -126,43 +151,49 @@ const RECENT_COMMENTS = 50;
 /** The hot pool's best posts by engagement × recency that compete for a page (of HOT_POOL_SIZE). */
 const HOT_CANDIDATES = 60;
 
-/** The engagement factor of the ranking for E given as SQL text (1 to 4, roughly logarithmic). */
-const engagementFactor = (e: string) =>
-  `(1.0 + ${e} / (${e} + 5.0) + ${e} / (${e} + 50.0) + ${e} / (${e} + 500.0))`;
+/** The engagement factor of the ranking for E (1 to 4, roughly logarithmic). */
+const engagementFactor = (e: SQL | SQLiteColumn) =>
+  sql`(1.0 + ${e} / (${e} + 5.0) + ${e} / (${e} + 50.0) + ${e} / (${e} + 500.0))`;
 
-/** 1 / recency of the posts row `alias` at `asOf`: 1 + age / 12 h. */
-const recencyDivisor = (asOf: SQL, alias: string) =>
-  sql`(1.0 + MAX(0, ${asOf} - ${sql.raw(alias)}.created_at) * 1.0 / ${RECENCY_HALF_MS})`;
+/** 1 / recency of a post created at `createdAt` at `asOf`: 1 + age / 12 h. */
+const recencyDivisor = (asOf: SQL, createdAt: SQLiteColumn) =>
+  sql`(1.0 + MAX(0, ${asOf} - ${createdAt}) * 1.0 / ${RECENCY_HALF_MS})`;
 
-/** E = reactions + 2 × comments + 3 × reposts of the posts row `alias`, as SQL text. */
-export function engagementExpr(alias: string): string {
-  const reactions = REACTION_COLUMNS.map((c) => `${alias}.${c}`).join(" + ");
-  return `(${reactions} + 2 * ${alias}.comment_count + 3 * ${alias}.repost_count)`;
+/** E = reactions + 2 × comments + 3 × reposts of the posts row `t`. */
+export function engagementExpr(
+  t: Record<
+    "rLike" | "rCelebrate" | "rSupport" | "rLove" | "rInsightful" | "rFunny" | "commentCount" | "repostCount",
+    SQLiteColumn
+  >,
+): SQL {
+  return sql`(${t.rLike} + ${t.rCelebrate} + ${t.rSupport} + ${t.rLove} + ${t.rInsightful} + ${t.rFunny}
+    + 2 * ${t.commentCount} + 3 * ${t.repostCount})`;
 }
 
 const forYouPage = new CompiledSql<
   { floor: string; asOf: number; affinitySince: number; score: number; afterId: string; k: number },
   "first" | "after"
->((viewerId, p, variant) => {
+>((viewerId, values, variant) => {
   const v = viewerId!;
   const rowOk = postRowVisibleTo(v, "q", sql`a.conn`);
   const vr = viewerRef(v);
   // Per member of the network or of the members the viewer interacts with: the lower id bound that
   // keeps their newest PER_SOURCE visible posts of the window (one index-only seek, computed once).
-  const boundOf = (source: string) => sql`
-    SELECT a.id, a.conn, COALESCE((SELECT q.id FROM posts q WHERE q.author_id = a.id AND q.id > ${p.floor}
-      AND q.kind <> 'REPOST' AND ${rowOk} ORDER BY q.id DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${p.floor}) AS b
-    FROM ${sql.raw(source)} a`;
+  const boundOf = (source: SQL) => sql`
+    SELECT a.id, a.conn, COALESCE((SELECT ${q.id} FROM ${posts} ${q} WHERE ${q.authorId} = a.id AND ${q.id} > ${values.floor}
+      AND ${q.kind} <> 'REPOST' AND ${rowOk} ORDER BY ${q.id} DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${values.floor}) AS b
+    FROM ${source} a`;
   return sql`
     WITH authors(id, w, conn) AS (${networkAuthors(v)}),
     src_tags(id) AS (${followedTags(v)}),
     -- The viewer's latest interactions only, so a very active member costs no more than an ordinary one.
     inter(id, n) AS (
-      SELECT owner_id, COUNT(*) FROM (SELECT owner_id FROM reactions WHERE user_id = ${vr} AND created_at > ${p.affinitySince}
-        ORDER BY created_at DESC LIMIT ${RECENT_REACTIONS}) GROUP BY owner_id
-      UNION ALL SELECT post_author_id, COUNT(*) FROM (SELECT post_author_id FROM comments
-        WHERE author_id = ${vr} AND created_at > ${p.affinitySince} AND deleted_at IS NULL
-        ORDER BY created_at DESC LIMIT ${RECENT_COMMENTS}) GROUP BY post_author_id),
+      SELECT ${name(reactions.ownerId)}, COUNT(*) FROM (SELECT ${reactions.ownerId} FROM ${reactions}
+        WHERE ${reactions.userId} = ${vr} AND ${reactions.createdAt} > ${values.affinitySince}
+        ORDER BY ${reactions.createdAt} DESC LIMIT ${RECENT_REACTIONS}) GROUP BY ${name(reactions.ownerId)}
+      UNION ALL SELECT ${name(comments.postAuthorId)}, COUNT(*) FROM (SELECT ${comments.postAuthorId} FROM ${comments}
+        WHERE ${comments.authorId} = ${vr} AND ${comments.createdAt} > ${values.affinitySince} AND ${comments.deletedAt} IS NULL
+        ORDER BY ${comments.createdAt} DESC LIMIT ${RECENT_COMMENTS}) GROUP BY ${name(comments.postAuthorId)}),
     -- The members interacted with most, ranked before the per-member checks (an active member interacts
     -- with hundreds of authors a month); twice as many as needed, so blocked or gone ones can drop out.
     top_inter(id, n) AS (
@@ -170,38 +201,42 @@ const forYouPage = new CompiledSql<
     affinity(id, n, conn) AS (
       SELECT i.id, MIN(i.n, 10), ${connectedSql(vr, sql`i.id`)} FROM top_inter i
       WHERE ${authorVisibleTo(v, sql`i.id`)} ORDER BY i.n DESC, i.id LIMIT ${AFFINITY_AUTHORS}),
-    bounds(id, conn, b) AS MATERIALIZED (${boundOf("authors")} UNION ${boundOf("affinity")}),
+    bounds(id, conn, b) AS MATERIALIZED (${boundOf(sql`authors`)} UNION ${boundOf(sql`affinity`)}),
     -- CROSS JOIN keeps each member as the outer loop (SQLite would otherwise scan the whole window by id).
     -- checked: the row already passed the visibility rule; lifted: reposted by the network (not the viewer).
     cand(id, checked, lifted) AS (
-      SELECT q.id, 1, 0 FROM bounds a CROSS JOIN posts q ON q.author_id = a.id AND q.id >= a.b
-        WHERE q.kind <> 'REPOST' AND ${rowOk}
-      UNION SELECT q.repost_of_id, 0, a.id <> ${vr} FROM authors a CROSS JOIN posts q ON q.author_id = a.id AND q.id > ${p.floor}
-        WHERE q.kind = 'REPOST' AND ${rowOk}
-      UNION SELECT z.post_id, 0, 0 FROM src_tags t JOIN post_hashtags z ON z.hashtag_id = t.id
-        AND z.post_id >= COALESCE((SELECT w.post_id FROM post_hashtags w WHERE w.hashtag_id = t.id AND w.post_id > ${p.floor} ORDER BY w.post_id DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${p.floor})
-      UNION SELECT * FROM (SELECT h.post_id, 0, 0 FROM hot_posts h JOIN posts hp ON hp.id = h.post_id
-        ORDER BY ${sql.raw(engagementFactor("h.engagement"))} / ${recencyDivisor(p.asOf, "hp")} DESC
+      SELECT ${q.id}, 1, 0 FROM bounds a CROSS JOIN ${posts} ${q} ON ${q.authorId} = a.id AND ${q.id} >= a.b
+        WHERE ${q.kind} <> 'REPOST' AND ${rowOk}
+      UNION SELECT ${q.repostOfId}, 0, a.id <> ${vr} FROM authors a CROSS JOIN ${posts} ${q}
+        ON ${q.authorId} = a.id AND ${q.id} > ${values.floor}
+        WHERE ${q.kind} = 'REPOST' AND ${rowOk}
+      UNION SELECT ${z.postId}, 0, 0 FROM src_tags t JOIN ${postHashtags} ${z} ON ${z.hashtagId} = t.id
+        AND ${z.postId} >= COALESCE((SELECT ${w.postId} FROM ${postHashtags} ${w} WHERE ${w.hashtagId} = t.id
+          AND ${w.postId} > ${values.floor} ORDER BY ${w.postId} DESC LIMIT 1 OFFSET ${PER_SOURCE - 1}), ${values.floor})
+      UNION SELECT * FROM (SELECT ${h.postId}, 0, 0 FROM ${hotPosts} ${h} JOIN ${posts} ${hp} ON ${hp.id} = ${h.postId}
+        ORDER BY ${engagementFactor(h.engagement)} / ${recencyDivisor(values.asOf, hp.createdAt)} DESC
         LIMIT ${HOT_CANDIDATES})),
     scored(id, score) AS (
-      SELECT p.id,
+      SELECT ${p.id},
         (1.0 + COALESCE(a.w, 0) + 0.2 * COALESCE(f.n, 0)
-          + (CASE WHEN EXISTS (SELECT 1 FROM post_hashtags ph WHERE ph.post_id = p.id AND ph.hashtag_id IN (SELECT id FROM src_tags)) THEN 0.5 ELSE 0 END)
+          + (CASE WHEN EXISTS (SELECT 1 FROM ${postHashtags} ${ph} WHERE ${ph.postId} = ${p.id}
+              AND ${ph.hashtagId} IN (SELECT id FROM src_tags)) THEN 0.5 ELSE 0 END)
           + 0.5 * c.lifted)
-        * ${sql.raw(engagementFactor("p.e"))}
-        / ${recencyDivisor(p.asOf, "p")}
+        * ${engagementFactor(sql`${p}.e`)}
+        / ${recencyDivisor(values.asOf, p.createdAt)}
       FROM (SELECT id, MAX(checked) AS checked, MAX(lifted) AS lifted FROM cand GROUP BY id) c
-        JOIN (SELECT p.*, ${sql.raw(engagementExpr("p"))} AS e FROM posts p) p ON p.id = c.id
-        LEFT JOIN authors a ON a.id = p.author_id
-        LEFT JOIN affinity f ON f.id = p.author_id
-      WHERE p.id > ${p.floor} AND p.kind <> 'REPOST'
+        -- p: the posts row with its engagement E as column e.
+        JOIN (SELECT ${p}.*, ${engagementExpr(p)} AS e FROM ${posts} ${p}) ${p} ON ${p.id} = c.id
+        LEFT JOIN authors a ON a.id = ${p.authorId}
+        LEFT JOIN affinity f ON f.id = ${p.authorId}
+      WHERE ${p.id} > ${values.floor} AND ${p.kind} <> 'REPOST'
         AND (c.checked = 1 OR ${postVisibleTo(v, "p")})),
     ranked(id, score) AS (
       SELECT id, score FROM scored
-      ${variant === "after" ? sql`WHERE score < ${p.score} OR (score = ${p.score} AND id < ${p.afterId})` : sql``}
-      ORDER BY score DESC, id DESC LIMIT ${p.k})
+      ${variant === "after" ? sql`WHERE score < ${values.score} OR (score = ${values.score} AND id < ${values.afterId})` : sql``}
+      ORDER BY score DESC, id DESC LIMIT ${values.k})
     SELECT s.id, s.score, ${postJsonSql(v)} AS json
-    FROM ranked s JOIN posts p ON p.id = s.id
+    FROM ranked s JOIN ${posts} ${p} ON ${p.id} = s.id
     ORDER BY s.score DESC, s.id DESC`;
 });
 
@@ -244,14 +279,14 @@ export const HOT_WINDOW_MS = 3 * DAY;
 export const refreshHotPostsTask = {
   name: "refresh-hot-posts",
   statements: (db: D1Database, now: number) => [
-    db.prepare("DELETE FROM hot_posts"),
-    db
-      .prepare(
-        `INSERT INTO hot_posts (post_id, engagement, computed_at)
-         SELECT id, e, ?1 FROM (SELECT p.id, ${engagementExpr("p")} AS e
-           FROM posts p WHERE p.id > ?2 AND p.kind <> 'REPOST' AND p.visibility = 'PUBLIC' AND p.deleted_at IS NULL)
-         WHERE e > 0 ORDER BY e DESC, id DESC LIMIT ?3`,
-      )
-      .bind(now, idFloorAt(now - HOT_WINDOW_MS), HOT_POOL_SIZE),
+    statement(db, sql`DELETE FROM ${hotPosts}`),
+    statement(
+      db,
+      sql`INSERT INTO ${hotPosts} (${name(hotPosts.postId)}, ${name(hotPosts.engagement)}, ${name(hotPosts.computedAt)})
+        SELECT id, e, ${now} FROM (SELECT ${p.id}, ${engagementExpr(p)} AS e
+          FROM ${posts} ${p} WHERE ${p.id} > ${idFloorAt(now - HOT_WINDOW_MS)} AND ${p.kind} <> 'REPOST'
+            AND ${p.visibility} = 'PUBLIC' AND ${p.deletedAt} IS NULL)
+        WHERE e > 0 ORDER BY e DESC, id DESC LIMIT ${HOT_POOL_SIZE}`,
+    ),
   ],
 };

@@ -1,10 +1,13 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
-import { changed, runAll } from "../../platform/db/batch";
+import { follows, hashtags, postHashtags, posts } from "../../db/schema";
+import { changed, runBatch } from "../../platform/db/batch";
+import { keyset } from "../../platform/db/keyset";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { decodeCursor, toPage } from "../../platform/pagination";
 import { hashtagKey } from "../../platform/text";
 import { postJsonSql, toPosts } from "../posts";
 
@@ -28,11 +31,21 @@ export interface HashtagRow {
   following: number;
 }
 
+/** SQL boolean: `viewerId` follows the hashtag `hashtagId` (false for anonymous readers). */
+export function followsTagSql(viewerId: string | undefined, hashtagId: SQLiteColumn): SQL {
+  return viewerId
+    ? sql`EXISTS (SELECT 1 FROM ${follows} WHERE ${follows.followerId} = ${viewerId}
+        AND ${follows.targetType} = 'HASHTAG' AND ${follows.targetId} = ${hashtagId})`
+    : sql`0`;
+}
+
+const h = alias(hashtags, "h");
+
 function hashtagQuery(deps: Deps, viewerId: string | undefined, key: string) {
   return deps.db.get<HashtagRow | undefined>(sql`
-    SELECT h.display AS tag, h.key, h.post_count AS postCount, h.follower_count AS followerCount,
-      ${viewerId ? sql`EXISTS (SELECT 1 FROM follows WHERE follower_id = ${viewerId} AND target_type = 'HASHTAG' AND target_id = h.id)` : sql`0`} AS following
-    FROM hashtags h WHERE h.key = ${key}`);
+    SELECT ${h.display} AS tag, ${h.key}, ${h.postCount} AS postCount, ${h.followerCount} AS followerCount,
+      ${followsTagSql(viewerId, h.id)} AS following
+    FROM ${hashtags} ${h} WHERE ${h.key} = ${key}`);
 }
 
 export const toHashtag = (row: HashtagRow) => ({ ...row, following: row.following === 1 });
@@ -47,14 +60,17 @@ export async function followHashtag(deps: Deps, userId: string, tag: string) {
   const { db, now } = deps;
   const { key, display } = keyOf(tag);
   const followId = newId(now);
-  const results = await runAll(db, [
-    db.run(sql`INSERT INTO hashtags (id, key, display, post_count, follower_count, created_at)
-      VALUES (${newId(now)}, ${key}, ${display}, 0, 0, ${now}) ON CONFLICT (key) DO NOTHING`),
-    db.run(sql`INSERT INTO follows (id, follower_id, target_type, target_id, created_at)
-      SELECT ${followId}, ${userId}, 'HASHTAG', id, ${now} FROM hashtags WHERE key = ${key}
+  const results = await runBatch(db, [
+    db
+      .insert(hashtags)
+      .values({ id: newId(now), key, display, postCount: 0, followerCount: 0, createdAt: now })
+      .onConflictDoNothing({ target: hashtags.key }),
+    db.run(sql`INSERT INTO ${follows} (${name(follows.id)}, ${name(follows.followerId)}, ${name(follows.targetType)},
+        ${name(follows.targetId)}, ${name(follows.createdAt)})
+      SELECT ${followId}, ${userId}, 'HASHTAG', ${hashtags.id}, ${now} FROM ${hashtags} WHERE ${hashtags.key} = ${key}
       ON CONFLICT DO NOTHING`),
-    db.run(sql`UPDATE hashtags SET follower_count = follower_count + 1
-      WHERE key = ${key} AND EXISTS (SELECT 1 FROM follows WHERE id = ${followId})`),
+    db.run(sql`UPDATE ${hashtags} SET ${name(hashtags.followerCount)} = ${hashtags.followerCount} + 1
+      WHERE ${hashtags.key} = ${key} AND EXISTS (SELECT 1 FROM ${follows} WHERE ${follows.id} = ${followId})`),
     hashtagQuery(deps, userId, key),
   ]);
   if (changed(results[1]) === 0) throw new AppError("ALREADY_EXISTS");
@@ -65,14 +81,23 @@ export async function followHashtag(deps: Deps, userId: string, tag: string) {
 export async function unfollowHashtag(deps: Deps, userId: string, tag: string): Promise<void> {
   const { db } = deps;
   const { key } = keyOf(tag);
-  const mine = sql`follower_id = ${userId} AND target_type = 'HASHTAG' AND target_id = (SELECT id FROM hashtags WHERE key = ${key})`;
-  await runAll(db, [
+  // Conditions on follows rows; the tag is looked up under an alias, so it never means an outer hashtags row.
+  const mine = sql`${follows.followerId} = ${userId} AND ${follows.targetType} = 'HASHTAG'
+    AND ${follows.targetId} = (SELECT ${h.id} FROM ${hashtags} ${h} WHERE ${h.key} = ${key})`;
+  await runBatch(db, [
     db.run(
-      sql`UPDATE hashtags SET follower_count = follower_count - 1 WHERE key = ${key} AND EXISTS (SELECT 1 FROM follows WHERE ${mine})`,
+      sql`UPDATE ${hashtags} SET ${name(hashtags.followerCount)} = ${hashtags.followerCount} - 1
+        WHERE ${hashtags.key} = ${key} AND EXISTS (SELECT 1 FROM ${follows} WHERE ${mine})`,
     ),
-    db.run(sql`DELETE FROM follows WHERE ${mine}`),
+    db.run(sql`DELETE FROM ${follows} WHERE ${mine}`),
   ]);
 }
+
+const ph = alias(postHashtags, "ph");
+const p = alias(posts, "p");
+const newestTagged = keyset("desc", {
+  id: { column: ph.postId, type: "string", of: (row: { id: string }) => row.id },
+});
 
 /** Posts carrying the tag, newest first, as the viewer may see them. */
 export async function hashtagPosts(
@@ -83,18 +108,17 @@ export async function hashtagPosts(
 ) {
   const { db } = deps;
   const { key } = keyOf(tag);
-  const after = decodeCursor(page.cursor, ["id"] as const);
-  const [hashtag, rows] = (await runAll(db, [
+  const [hashtag, rows] = (await runBatch(db, [
     hashtagQuery(deps, viewerId, key),
     db.all<{ json: string; id: string }>(sql`
-      SELECT p.id, ${postJsonSql(viewerId)} AS json
-      FROM post_hashtags ph JOIN posts p ON p.id = ph.post_id
-      WHERE ph.hashtag_id = (SELECT id FROM hashtags WHERE key = ${key})
-        ${after ? sql`AND ph.post_id < ${after.id}` : sql``}
+      SELECT ${p.id}, ${postJsonSql(viewerId)} AS json
+      FROM ${postHashtags} ${ph} JOIN ${posts} ${p} ON ${p.id} = ${ph.postId}
+      WHERE ${ph.hashtagId} = (SELECT ${hashtags.id} FROM ${hashtags} WHERE ${hashtags.key} = ${key})
+        AND ${newestTagged.after(page.cursor)}
         AND ${postVisibleTo(viewerId)}
-      ORDER BY ph.post_id DESC LIMIT ${page.limit + 1}`),
+      ORDER BY ${newestTagged.orderBy} LIMIT ${page.limit + 1}`),
   ])) as [HashtagRow | undefined, { json: string; id: string }[]];
   if (!hashtag) throw new AppError("NOT_FOUND");
-  const { data, nextCursor } = toPage(rows, page.limit, (last) => ({ id: last.id }));
+  const { data, nextCursor } = newestTagged.page(rows, page.limit);
   return { hashtag: toHashtag(hashtag), data: await toPosts(deps, data, viewerId), nextCursor };
 }

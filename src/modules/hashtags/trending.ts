@@ -1,7 +1,11 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Deps } from "../../core/deps";
 import type { MaintenanceTask } from "../../core/module";
+import { hashtags, hashtagUsage, trendingHashtags } from "../../db/schema";
 import { DAY, isoAt } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
+import { followsTagSql } from "./service";
 
 /**
  * Trending hashtags (the product's trend score): score = 0.5 × uses in the last 24 h + 0.3 × uses in the last
@@ -13,23 +17,30 @@ export const TRENDING_SIZE = 100;
 
 export const refreshTrendingTask: MaintenanceTask = {
   name: "refresh-trending-hashtags",
-  statements: (db, now) => [
-    db.prepare("DELETE FROM trending_hashtags"),
-    db
-      .prepare(
-        `INSERT INTO trending_hashtags (hashtag_id, score, uses_24h, uses_7d, uses_30d, computed_at)
-         SELECT hashtag_id, 0.5 * u1 + 0.3 * u7 + 0.2 * u30, u1, u7, u30, ?1 FROM (
-           SELECT hashtag_id,
-             SUM(CASE WHEN hour > ?1 - ?2 THEN uses ELSE 0 END) AS u1,
-             SUM(CASE WHEN hour > ?1 - 7 * ?2 THEN uses ELSE 0 END) AS u7,
-             SUM(uses) AS u30
-           FROM hashtag_usage WHERE hour > ?1 - 30 * ?2 AND hour <= ?1 GROUP BY hashtag_id)
-         WHERE u30 > 0 ORDER BY 2 DESC, hashtag_id LIMIT ?3`,
-      )
-      .bind(now, DAY, TRENDING_SIZE),
-    db.prepare("DELETE FROM hashtag_usage WHERE hour <= ? OR uses <= 0").bind(now - 31 * DAY),
-  ],
+  statements: (db, now) => {
+    const t = trendingHashtags;
+    const u = hashtagUsage;
+    return [
+      statement(db, sql`DELETE FROM ${t}`),
+      statement(
+        db,
+        sql`INSERT INTO ${t} (${name(t.hashtagId)}, ${name(t.score)}, ${name(t.uses24h)}, ${name(t.uses7d)},
+            ${name(t.uses30d)}, ${name(t.computedAt)})
+          SELECT ${name(u.hashtagId)}, 0.5 * u1 + 0.3 * u7 + 0.2 * u30, u1, u7, u30, ${now} FROM (
+            SELECT ${u.hashtagId},
+              SUM(CASE WHEN ${u.hour} > ${now} - ${DAY} THEN ${u.uses} ELSE 0 END) AS u1,
+              SUM(CASE WHEN ${u.hour} > ${now} - 7 * ${DAY} THEN ${u.uses} ELSE 0 END) AS u7,
+              SUM(${u.uses}) AS u30
+            FROM ${u} WHERE ${u.hour} > ${now} - 30 * ${DAY} AND ${u.hour} <= ${now} GROUP BY ${u.hashtagId})
+          WHERE u30 > 0 ORDER BY 2 DESC, ${name(u.hashtagId)} LIMIT ${TRENDING_SIZE}`,
+      ),
+      statement(db, sql`DELETE FROM ${u} WHERE ${u.hour} <= ${now - 31 * DAY} OR ${u.uses} <= 0`),
+    ];
+  },
 };
+
+const h = alias(hashtags, "h");
+const t = alias(trendingHashtags, "t");
 
 export async function trending(deps: Deps, viewerId: string | undefined, limit: number) {
   const rows = await deps.db.all<{
@@ -44,11 +55,11 @@ export async function trending(deps: Deps, viewerId: string | undefined, limit: 
     following: number;
     computedAt: number;
   }>(sql`
-    SELECT h.display AS tag, h.key, t.score, t.uses_24h AS uses24h, t.uses_7d AS uses7d, t.uses_30d AS uses30d,
-      h.post_count AS postCount, h.follower_count AS followerCount, t.computed_at AS computedAt,
-      ${viewerId ? sql`EXISTS (SELECT 1 FROM follows WHERE follower_id = ${viewerId} AND target_type = 'HASHTAG' AND target_id = h.id)` : sql`0`} AS following
-    FROM trending_hashtags t JOIN hashtags h ON h.id = t.hashtag_id
-    ORDER BY t.score DESC, t.hashtag_id LIMIT ${limit}`);
+    SELECT ${h.display} AS tag, ${h.key}, ${t.score}, ${t.uses24h} AS uses24h, ${t.uses7d} AS uses7d,
+      ${t.uses30d} AS uses30d, ${h.postCount} AS postCount, ${h.followerCount} AS followerCount,
+      ${t.computedAt} AS computedAt, ${followsTagSql(viewerId, h.id)} AS following
+    FROM ${trendingHashtags} ${t} JOIN ${hashtags} ${h} ON ${h.id} = ${t.hashtagId}
+    ORDER BY ${t.score} DESC, ${t.hashtagId} LIMIT ${limit}`);
   return {
     data: rows.map(({ computedAt: _, following, ...r }) => ({ ...r, following: following === 1 })),
     computedAt: rows[0] ? isoAt(rows[0].computedAt) : null,

@@ -1,9 +1,12 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import type { Actor } from "../../core/identity/actor";
 import { assertEmailVerified } from "../../core/identity/verified";
-import { changed, runAll, valueOrNull } from "../../platform/db/batch";
+import { pollOptions, polls, pollVotes, posts } from "../../db/schema";
+import { changed, runBatch, valueOrNull } from "../../platform/db/batch";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { toPoll } from "../posts";
@@ -22,15 +25,20 @@ interface PollState {
   optionOk?: number;
 }
 
+const pl = alias(polls, "pl");
+const p = alias(posts, "p");
+const o = alias(pollOptions, "o");
+
 function pollStateQuery(deps: Deps, viewerId: string | undefined, pollId: string, optionId?: string) {
   return deps.db.get<PollState | undefined>(sql`
-    SELECT pl.id, pl.closes_at AS closesAt, pl.total_votes AS totalVotes, p.author_id AS authorId,
-      (SELECT json_group_array(json_object('id', o.id, 'text', o.text, 'votes', o.vote_count))
-        FROM (SELECT * FROM poll_options WHERE poll_id = pl.id ORDER BY position) o) AS options,
-      (SELECT option_id FROM poll_votes WHERE poll_id = pl.id AND user_id = ${valueOrNull(viewerId)}) AS myVote
-      ${optionId ? sql`, EXISTS (SELECT 1 FROM poll_options WHERE id = ${optionId} AND poll_id = pl.id) AS optionOk` : sql``}
-    FROM polls pl JOIN posts p ON p.id = pl.post_id
-    WHERE pl.id = ${pollId} AND ${postVisibleTo(viewerId, "p")}`);
+    SELECT ${pl.id}, ${pl.closesAt} AS closesAt, ${pl.totalVotes} AS totalVotes, ${p.authorId} AS authorId,
+      (SELECT json_group_array(json_object('id', ${o.id}, 'text', ${o.text}, 'votes', ${o.voteCount}))
+        FROM (SELECT * FROM ${pollOptions} WHERE ${pollOptions.pollId} = ${pl.id} ORDER BY ${pollOptions.position}) ${o}) AS options,
+      (SELECT ${pollVotes.optionId} FROM ${pollVotes} WHERE ${pollVotes.pollId} = ${pl.id}
+        AND ${pollVotes.userId} = ${valueOrNull(viewerId)}) AS myVote
+      ${optionId ? sql`, EXISTS (SELECT 1 FROM ${pollOptions} WHERE ${pollOptions.id} = ${optionId} AND ${pollOptions.pollId} = ${pl.id}) AS optionOk` : sql``}
+    FROM ${polls} ${pl} JOIN ${posts} ${p} ON ${p.id} = ${pl.postId}
+    WHERE ${pl.id} = ${pollId} AND ${postVisibleTo(viewerId, "p")}`);
 }
 
 function view(deps: Deps, state: PollState, viewerId: string | undefined) {
@@ -52,16 +60,19 @@ export async function vote(deps: Deps, user: Actor, pollId: string, optionId: st
   await assertEmailVerified(deps, user);
   const { db, now } = deps;
   const id = newId(now);
-  const voted = sql`EXISTS (SELECT 1 FROM poll_votes WHERE id = ${id})`;
-  const results = await runAll(db, [
-    db.run(sql`INSERT INTO poll_votes (id, poll_id, option_id, user_id, created_at)
-      SELECT ${id}, pl.id, o.id, ${user.id}, ${now}
-      FROM polls pl JOIN poll_options o ON o.poll_id = pl.id AND o.id = ${optionId}
-      WHERE pl.id = ${pollId} AND pl.closes_at > ${now}
-        AND EXISTS (SELECT 1 FROM posts p WHERE p.id = pl.post_id AND ${postVisibleTo(user.id, "p")})
+  const voted = sql`EXISTS (SELECT 1 FROM ${pollVotes} WHERE ${pollVotes.id} = ${id})`;
+  const results = await runBatch(db, [
+    db.run(sql`INSERT INTO ${pollVotes} (${name(pollVotes.id)}, ${name(pollVotes.pollId)}, ${name(pollVotes.optionId)},
+        ${name(pollVotes.userId)}, ${name(pollVotes.createdAt)})
+      SELECT ${id}, ${pl.id}, ${o.id}, ${user.id}, ${now}
+      FROM ${polls} ${pl} JOIN ${pollOptions} ${o} ON ${o.pollId} = ${pl.id} AND ${o.id} = ${optionId}
+      WHERE ${pl.id} = ${pollId} AND ${pl.closesAt} > ${now}
+        AND EXISTS (SELECT 1 FROM ${posts} ${p} WHERE ${p.id} = ${pl.postId} AND ${postVisibleTo(user.id, "p")})
       ON CONFLICT DO NOTHING`),
-    db.run(sql`UPDATE poll_options SET vote_count = vote_count + 1 WHERE id = ${optionId} AND ${voted}`),
-    db.run(sql`UPDATE polls SET total_votes = total_votes + 1 WHERE id = ${pollId} AND ${voted}`),
+    db.run(sql`UPDATE ${pollOptions} SET ${name(pollOptions.voteCount)} = ${pollOptions.voteCount} + 1
+      WHERE ${pollOptions.id} = ${optionId} AND ${voted}`),
+    db.run(sql`UPDATE ${polls} SET ${name(polls.totalVotes)} = ${polls.totalVotes} + 1
+      WHERE ${polls.id} = ${pollId} AND ${voted}`),
     pollStateQuery(deps, user.id, pollId, optionId),
   ]);
   const state = results[3] as PollState | undefined;

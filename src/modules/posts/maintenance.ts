@@ -1,12 +1,45 @@
-import { REACTION_TYPES } from "../../db/schema";
+import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import {
+  bookmarks,
+  comments,
+  follows,
+  hashtags,
+  hashtagUsage,
+  hotPosts,
+  mentions,
+  pollOptions,
+  polls,
+  pollVotes,
+  postEdits,
+  postHashtags,
+  postMedia,
+  posts,
+  REACTION_TYPES,
+  reactions,
+} from "../../db/schema";
 import { HOUR } from "../../platform/clock";
-import { REACTION_COLUMNS } from "./read";
+import { name, statement } from "../../platform/db/statements";
+import { REACTION_COUNTERS } from "./read";
 
-/** Binds `value` to every `?` of `query`. */
-function prepareWith(db: D1Database, query: string, value: number): D1PreparedStatement {
-  const count = query.split("?").length - 1;
-  return db.prepare(query).bind(...Array.from({ length: count }, () => value));
+/** The purge's `doomed` text as SQL, each of its `?` bound to `cutoff`. */
+function doomedSql(doomed: string, cutoff: number): SQL {
+  const [first, ...rest] = doomed.split("?");
+  return sql`(${sql.raw(first!)}${sql.join(rest.map((part) => sql`${cutoff}${sql.raw(part)}`))})`;
 }
+
+// Second copies of tables, for subqueries that read the same table as the statement they are in.
+const f = alias(follows, "f");
+const r = alias(reactions, "r");
+const v = alias(pollVotes, "v");
+const b = alias(bookmarks, "b");
+const c = alias(comments, "c");
+const rc = alias(comments, "r");
+const rp = alias(posts, "r");
+const ph = alias(postHashtags, "ph");
+const dp = alias(posts, "dp");
+const dc = alias(comments, "dc");
+const dcp = alias(comments, "dcp");
 
 /**
  * Content of purged accounts (`doomed` selects their ids with one `?` bound to the cutoff): their posts
@@ -15,76 +48,95 @@ function prepareWith(db: D1Database, query: string, value: number): D1PreparedSt
  * same batch, before the rows go. Must run before the graph purge deletes the doomed members' follows.
  */
 export function purgeContentOf(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
-  const D = `(${doomed})`;
-  const DP = `(SELECT id FROM posts WHERE author_id IN ${D})`;
-  const DC = `(SELECT id FROM comments WHERE author_id IN ${D} OR parent_id IN (SELECT id FROM comments WHERE author_id IN ${D}))`;
-  const hour = (col: string) => `((${col} / ${HOUR}) * ${HOUR})`;
-  const reactionDecrements = (table: "posts" | "comments", type: "POST" | "COMMENT") =>
-    `UPDATE ${table} SET ${REACTION_COLUMNS.map(
-      (c, i) => `${c} = ${c} - (SELECT COUNT(*) FROM reactions r WHERE r.target_type = '${type}'
-        AND r.target_id = ${table}.id AND r.type = '${REACTION_TYPES[i]}' AND r.user_id IN ${D})`,
-    ).join(", ")}
-     WHERE id IN (SELECT target_id FROM reactions WHERE target_type = '${type}' AND user_id IN ${D})`;
-  const statements = [
+  const D = doomedSql(doomed, cutoff);
+  // Their posts, and their comments with the replies under their top-level comments.
+  const DP = sql`(SELECT ${dp.id} FROM ${posts} ${dp} WHERE ${dp.authorId} IN ${D})`;
+  const DC = sql`(SELECT ${dc.id} FROM ${comments} ${dc} WHERE ${dc.authorId} IN ${D}
+    OR ${dc.parentId} IN (SELECT ${dcp.id} FROM ${comments} ${dcp} WHERE ${dcp.authorId} IN ${D}))`;
+  // Hourly usage buckets: integer division by a literal (a bound number could divide as a real).
+  const hour = (column: SQL | typeof ph.createdAt) =>
+    sql`((${column} / ${sql.raw(String(HOUR))}) * ${sql.raw(String(HOUR))})`;
+  const reactionDecrements = (table: typeof posts | typeof comments, type: "POST" | "COMMENT") =>
+    sql`UPDATE ${table} SET ${sql.join(
+      REACTION_COUNTERS.map(
+        (k, i) => sql`${name(table[k])} = ${table[k]} - (SELECT COUNT(*) FROM ${reactions} ${r}
+          WHERE ${r.targetType} = ${type} AND ${r.targetId} = ${table.id} AND ${r.type} = ${REACTION_TYPES[i]}
+            AND ${r.userId} IN ${D})`,
+      ),
+      sql`, `,
+    )}
+     WHERE ${table.id} IN (SELECT ${reactions.targetId} FROM ${reactions}
+       WHERE ${reactions.targetType} = ${type} AND ${reactions.userId} IN ${D})`;
+  const statements: SQL[] = [
     // Hashtag follows.
-    `UPDATE hashtags SET follower_count = follower_count - (SELECT COUNT(*) FROM follows f
-       WHERE f.target_type = 'HASHTAG' AND f.target_id = hashtags.id AND f.follower_id IN ${D})
-     WHERE id IN (SELECT target_id FROM follows WHERE target_type = 'HASHTAG' AND follower_id IN ${D})`,
-    `DELETE FROM follows WHERE target_type = 'HASHTAG' AND follower_id IN ${D}`,
+    sql`UPDATE ${hashtags} SET ${name(hashtags.followerCount)} = ${hashtags.followerCount} - (SELECT COUNT(*) FROM ${follows} ${f}
+       WHERE ${f.targetType} = 'HASHTAG' AND ${f.targetId} = ${hashtags.id} AND ${f.followerId} IN ${D})
+     WHERE ${hashtags.id} IN (SELECT ${follows.targetId} FROM ${follows}
+       WHERE ${follows.targetType} = 'HASHTAG' AND ${follows.followerId} IN ${D})`,
+    sql`DELETE FROM ${follows} WHERE ${follows.targetType} = 'HASHTAG' AND ${follows.followerId} IN ${D}`,
     // Their reactions.
-    reactionDecrements("posts", "POST"),
-    reactionDecrements("comments", "COMMENT"),
-    `DELETE FROM reactions WHERE user_id IN ${D}`,
+    reactionDecrements(posts, "POST"),
+    reactionDecrements(comments, "COMMENT"),
+    sql`DELETE FROM ${reactions} WHERE ${reactions.userId} IN ${D}`,
     // Their poll votes.
-    `UPDATE poll_options SET vote_count = vote_count - (SELECT COUNT(*) FROM poll_votes v
-       WHERE v.option_id = poll_options.id AND v.user_id IN ${D})
-     WHERE id IN (SELECT option_id FROM poll_votes WHERE user_id IN ${D})`,
-    `UPDATE polls SET total_votes = total_votes - (SELECT COUNT(*) FROM poll_votes v WHERE v.poll_id = polls.id AND v.user_id IN ${D})
-     WHERE id IN (SELECT poll_id FROM poll_votes WHERE user_id IN ${D})`,
-    `DELETE FROM poll_votes WHERE user_id IN ${D}`,
+    sql`UPDATE ${pollOptions} SET ${name(pollOptions.voteCount)} = ${pollOptions.voteCount} - (SELECT COUNT(*) FROM ${pollVotes} ${v}
+       WHERE ${v.optionId} = ${pollOptions.id} AND ${v.userId} IN ${D})
+     WHERE ${pollOptions.id} IN (SELECT ${pollVotes.optionId} FROM ${pollVotes} WHERE ${pollVotes.userId} IN ${D})`,
+    sql`UPDATE ${polls} SET ${name(polls.totalVotes)} = ${polls.totalVotes} - (SELECT COUNT(*) FROM ${pollVotes} ${v}
+       WHERE ${v.pollId} = ${polls.id} AND ${v.userId} IN ${D})
+     WHERE ${polls.id} IN (SELECT ${pollVotes.pollId} FROM ${pollVotes} WHERE ${pollVotes.userId} IN ${D})`,
+    sql`DELETE FROM ${pollVotes} WHERE ${pollVotes.userId} IN ${D}`,
     // Their bookmarks.
-    `UPDATE posts SET bookmark_count = bookmark_count - (SELECT COUNT(*) FROM bookmarks b
-       WHERE b.post_id = posts.id AND b.user_id IN ${D})
-     WHERE id IN (SELECT post_id FROM bookmarks WHERE user_id IN ${D})`,
-    `DELETE FROM bookmarks WHERE user_id IN ${D}`,
+    sql`UPDATE ${posts} SET ${name(posts.bookmarkCount)} = ${posts.bookmarkCount} - (SELECT COUNT(*) FROM ${bookmarks} ${b}
+       WHERE ${b.postId} = ${posts.id} AND ${b.userId} IN ${D})
+     WHERE ${posts.id} IN (SELECT ${bookmarks.postId} FROM ${bookmarks} WHERE ${bookmarks.userId} IN ${D})`,
+    sql`DELETE FROM ${bookmarks} WHERE ${bookmarks.userId} IN ${D}`,
     // Their comments, and the replies under their top-level comments.
-    `UPDATE posts SET comment_count = comment_count - (SELECT COUNT(*) FROM comments c
-       WHERE c.post_id = posts.id AND c.deleted_at IS NULL AND c.id IN ${DC})
-     WHERE id IN (SELECT post_id FROM comments WHERE id IN ${DC})`,
-    `UPDATE comments SET reply_count = reply_count - (SELECT COUNT(*) FROM comments r
-       WHERE r.parent_id = comments.id AND r.deleted_at IS NULL AND r.author_id IN ${D})
-     WHERE id IN (SELECT parent_id FROM comments WHERE author_id IN ${D} AND parent_id IS NOT NULL)`,
-    `DELETE FROM reactions WHERE target_type = 'COMMENT' AND target_id IN ${DC}`,
-    `DELETE FROM mentions WHERE comment_id IN ${DC}`,
-    `DELETE FROM comments WHERE id IN ${DC}`,
+    sql`UPDATE ${posts} SET ${name(posts.commentCount)} = ${posts.commentCount} - (SELECT COUNT(*) FROM ${comments} ${c}
+       WHERE ${c.postId} = ${posts.id} AND ${c.deletedAt} IS NULL AND ${c.id} IN ${DC})
+     WHERE ${posts.id} IN (SELECT ${comments.postId} FROM ${comments} WHERE ${comments.id} IN ${DC})`,
+    sql`UPDATE ${comments} SET ${name(comments.replyCount)} = ${comments.replyCount} - (SELECT COUNT(*) FROM ${comments} ${rc}
+       WHERE ${rc.parentId} = ${comments.id} AND ${rc.deletedAt} IS NULL AND ${rc.authorId} IN ${D})
+     WHERE ${comments.id} IN (SELECT ${c.parentId} FROM ${comments} ${c}
+       WHERE ${c.authorId} IN ${D} AND ${c.parentId} IS NOT NULL)`,
+    sql`DELETE FROM ${reactions} WHERE ${reactions.targetType} = 'COMMENT' AND ${reactions.targetId} IN ${DC}`,
+    sql`DELETE FROM ${mentions} WHERE ${mentions.commentId} IN ${DC}`,
+    sql`DELETE FROM ${comments} WHERE ${comments.id} IN ${DC}`,
     // Their live reposts of other members' posts.
-    `UPDATE posts SET repost_count = repost_count - (SELECT COUNT(*) FROM posts r
-       WHERE r.repost_of_id = posts.id AND r.deleted_at IS NULL AND r.author_id IN ${D})
-     WHERE id IN (SELECT repost_of_id FROM posts WHERE author_id IN ${D} AND repost_of_id IS NOT NULL AND deleted_at IS NULL)`,
+    sql`UPDATE ${posts} SET ${name(posts.repostCount)} = ${posts.repostCount} - (SELECT COUNT(*) FROM ${posts} ${rp}
+       WHERE ${rp.repostOfId} = ${posts.id} AND ${rp.deletedAt} IS NULL AND ${rp.authorId} IN ${D})
+     WHERE ${posts.id} IN (SELECT ${rp.repostOfId} FROM ${posts} ${rp} WHERE ${rp.authorId} IN ${D}
+       AND ${rp.repostOfId} IS NOT NULL AND ${rp.deletedAt} IS NULL)`,
     // Their posts: hashtag rows (with counts and usage buckets), and everything on them.
-    `UPDATE hashtags SET post_count = post_count - (SELECT COUNT(*) FROM post_hashtags ph
-       WHERE ph.hashtag_id = hashtags.id AND ph.post_id IN ${DP})
-     WHERE id IN (SELECT hashtag_id FROM post_hashtags WHERE post_id IN ${DP})`,
-    `UPDATE hashtag_usage SET uses = uses - (SELECT COUNT(*) FROM post_hashtags ph
-       WHERE ph.hashtag_id = hashtag_usage.hashtag_id AND ${hour("ph.created_at")} = hashtag_usage.hour AND ph.post_id IN ${DP})
-     WHERE (hashtag_id, hour) IN (SELECT hashtag_id, ${hour("created_at")} FROM post_hashtags WHERE post_id IN ${DP})`,
-    `DELETE FROM post_hashtags WHERE post_id IN ${DP}`,
-    `DELETE FROM bookmarks WHERE post_id IN ${DP}`,
-    `DELETE FROM reactions WHERE target_type = 'COMMENT' AND target_id IN (SELECT id FROM comments WHERE post_id IN ${DP})`,
-    `DELETE FROM mentions WHERE comment_id IN (SELECT id FROM comments WHERE post_id IN ${DP})`,
-    `DELETE FROM comments WHERE post_id IN ${DP}`,
-    `DELETE FROM reactions WHERE target_type = 'POST' AND target_id IN ${DP}`,
-    `DELETE FROM poll_votes WHERE poll_id IN (SELECT id FROM polls WHERE post_id IN ${DP})`,
-    `DELETE FROM poll_options WHERE poll_id IN (SELECT id FROM polls WHERE post_id IN ${DP})`,
-    `DELETE FROM polls WHERE post_id IN ${DP}`,
-    `DELETE FROM post_media WHERE post_id IN ${DP}`,
-    `DELETE FROM post_edits WHERE post_id IN ${DP}`,
-    `DELETE FROM mentions WHERE post_id IN ${DP} OR user_id IN ${D}`,
-    `DELETE FROM hot_posts WHERE post_id IN ${DP}`,
+    sql`UPDATE ${hashtags} SET ${name(hashtags.postCount)} = ${hashtags.postCount} - (SELECT COUNT(*) FROM ${postHashtags} ${ph}
+       WHERE ${ph.hashtagId} = ${hashtags.id} AND ${ph.postId} IN ${DP})
+     WHERE ${hashtags.id} IN (SELECT ${ph.hashtagId} FROM ${postHashtags} ${ph} WHERE ${ph.postId} IN ${DP})`,
+    sql`UPDATE ${hashtagUsage} SET ${name(hashtagUsage.uses)} = ${hashtagUsage.uses} - (SELECT COUNT(*) FROM ${postHashtags} ${ph}
+       WHERE ${ph.hashtagId} = ${hashtagUsage.hashtagId} AND ${hour(ph.createdAt)} = ${hashtagUsage.hour}
+         AND ${ph.postId} IN ${DP})
+     WHERE (${hashtagUsage.hashtagId}, ${hashtagUsage.hour}) IN (SELECT ${ph.hashtagId}, ${hour(ph.createdAt)}
+       FROM ${postHashtags} ${ph} WHERE ${ph.postId} IN ${DP})`,
+    sql`DELETE FROM ${postHashtags} WHERE ${postHashtags.postId} IN ${DP}`,
+    sql`DELETE FROM ${bookmarks} WHERE ${bookmarks.postId} IN ${DP}`,
+    sql`DELETE FROM ${reactions} WHERE ${reactions.targetType} = 'COMMENT'
+      AND ${reactions.targetId} IN (SELECT ${c.id} FROM ${comments} ${c} WHERE ${c.postId} IN ${DP})`,
+    sql`DELETE FROM ${mentions}
+      WHERE ${mentions.commentId} IN (SELECT ${c.id} FROM ${comments} ${c} WHERE ${c.postId} IN ${DP})`,
+    sql`DELETE FROM ${comments} WHERE ${comments.postId} IN ${DP}`,
+    sql`DELETE FROM ${reactions} WHERE ${reactions.targetType} = 'POST' AND ${reactions.targetId} IN ${DP}`,
+    sql`DELETE FROM ${pollVotes}
+      WHERE ${pollVotes.pollId} IN (SELECT ${polls.id} FROM ${polls} WHERE ${polls.postId} IN ${DP})`,
+    sql`DELETE FROM ${pollOptions}
+      WHERE ${pollOptions.pollId} IN (SELECT ${polls.id} FROM ${polls} WHERE ${polls.postId} IN ${DP})`,
+    sql`DELETE FROM ${polls} WHERE ${polls.postId} IN ${DP}`,
+    sql`DELETE FROM ${postMedia} WHERE ${postMedia.postId} IN ${DP}`,
+    sql`DELETE FROM ${postEdits} WHERE ${postEdits.postId} IN ${DP}`,
+    sql`DELETE FROM ${mentions} WHERE ${mentions.postId} IN ${DP} OR ${mentions.userId} IN ${D}`,
+    sql`DELETE FROM ${hotPosts} WHERE ${hotPosts.postId} IN ${DP}`,
     // Other members' plain reposts of their posts show nothing any more (they carry no content, counters
     // or comments: actions on a plain repost go to its original).
-    `DELETE FROM posts WHERE kind = 'REPOST' AND repost_of_id IN ${DP}`,
-    `DELETE FROM posts WHERE author_id IN ${D}`,
+    sql`DELETE FROM ${posts} WHERE ${posts.kind} = 'REPOST' AND ${posts.repostOfId} IN ${DP}`,
+    sql`DELETE FROM ${posts} WHERE ${posts.authorId} IN ${D}`,
   ];
-  return statements.map((q) => prepareWith(db, q, cutoff));
+  return statements.map((query) => statement(db, query));
 }

@@ -3,14 +3,21 @@ import { sql } from "drizzle-orm";
 import { activeUserSql, notBlocked } from "../../core/access/members";
 import { postVisibleTo } from "../../core/access/posts";
 import { depsOf } from "../../core/deps";
-import { runAll } from "../../platform/db/batch";
+import { posts } from "../../db/schema";
+import { runBatch } from "../../platform/db/batch";
+import { keyset } from "../../platform/db/keyset";
 import { AppError } from "../../platform/errors";
 import { cachedJson } from "../../platform/http-cache";
 import { bearer, createRouter, errors, json } from "../../platform/openapi";
-import { decodeCursor, PageQuery, pageSchema, toPage } from "../../platform/pagination";
+import { PageQuery, pageSchema } from "../../platform/pagination";
 import { profileRefSql } from "../profiles";
-import { postJsonSql, toPosts } from "./read";
+import { postJsonSql, postsAs, toPosts } from "./read";
 import { PostSchema } from "./schemas";
+
+const p = postsAs("p");
+const newestPosts = keyset("desc", {
+  id: { column: p.id, type: "string", of: (row: { id: string }) => row.id },
+});
 
 /** Mounted at /api/v1/profiles next to the profiles module's router: a member's posts and reposts. */
 export const profilePostRoutes = createRouter().openapi(
@@ -42,16 +49,15 @@ export const profilePostRoutes = createRouter().openapi(
     const { cursor, limit } = c.req.valid("query");
     const ref = profileRefSql(c.req.valid("param").username);
     if (!ref) throw new AppError("NOT_FOUND");
-    const after = decodeCursor(cursor, ["id"] as const);
-    const [member, rows] = (await runAll(deps.db, [
+    const [member, rows] = (await runBatch(deps.db, [
       deps.db.get(sql`SELECT 1 AS ok WHERE ${activeUserSql(ref)} AND ${notBlocked(viewer, ref)}`),
       deps.db.all<{ id: string; json: string }>(sql`
-        SELECT p.id, ${postJsonSql(viewer)} AS json FROM posts p
-        WHERE p.author_id = ${ref} ${after ? sql`AND p.id < ${String(after.id)}` : sql``} AND ${postVisibleTo(viewer)}
-        ORDER BY p.id DESC LIMIT ${limit + 1}`),
+        SELECT ${p.id}, ${postJsonSql(viewer)} AS json FROM ${posts} ${p}
+        WHERE ${p.authorId} = ${ref} AND ${newestPosts.after(cursor)} AND ${postVisibleTo(viewer)}
+        ORDER BY ${newestPosts.orderBy} LIMIT ${limit + 1}`),
     ])) as [unknown, { id: string; json: string }[]];
     if (!member) throw new AppError("NOT_FOUND");
-    const page = toPage(rows, limit, (last) => ({ id: last.id }));
+    const page = newestPosts.page(rows, limit);
     return cachedJson(
       c,
       { data: await toPosts(deps, page.data, viewer), nextCursor: page.nextCursor },

@@ -1,8 +1,20 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { postVisibleTo, viewerRef } from "../../core/access/posts";
 import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
-import { REACTION_TYPES, type ReactionType } from "../../db/schema";
+import {
+  bookmarks,
+  media,
+  pollOptions,
+  polls,
+  pollVotes,
+  postMedia,
+  posts,
+  REACTION_TYPES,
+  type ReactionType,
+  reactions,
+} from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { CompiledSql } from "../../platform/db/compiled";
 import type { Bindings } from "../../platform/env";
@@ -15,57 +27,85 @@ import type { EmbeddedPost, Post } from "./schemas";
  * page or a list is one query and one round trip. `toPost` turns the row into the API shape.
  */
 
-/** Reaction counter columns in REACTION_TYPES order. */
-export const REACTION_COLUMNS = [
-  "r_like",
-  "r_celebrate",
-  "r_support",
-  "r_love",
-  "r_insightful",
-  "r_funny",
+/** Reaction counter columns of `posts` (the same on `comments`) in REACTION_TYPES order. */
+export const REACTION_COUNTERS = [
+  "rLike",
+  "rCelebrate",
+  "rSupport",
+  "rLove",
+  "rInsightful",
+  "rFunny",
 ] as const;
+/** Their names, for the targets registry and statements over either table. */
+export const REACTION_COLUMNS: readonly string[] = REACTION_COUNTERS.map((k) => posts[k].name);
 export const reactionColumnOf = (type: ReactionType) => REACTION_COLUMNS[REACTION_TYPES.indexOf(type)]!;
 
-function fieldsJsonSql(viewerId: string | undefined, alias: string): SQL {
-  const a = (name: string) => sql.raw(`${alias}.${name}`);
+/** A posts row under the alias the access rules name it by (aliases are trusted identifiers). */
+const postAliases = new Map<string, PostAlias>();
+type PostAlias = ReturnType<typeof alias<typeof posts, string>>;
+export function postsAs(as: string): PostAlias {
+  let table = postAliases.get(as);
+  if (!table) {
+    table = alias(posts, as);
+    postAliases.set(as, table);
+  }
+  return table;
+}
+
+const rp = alias(posts, "rp");
+const pl = alias(polls, "pl");
+const v = alias(pollVotes, "v");
+const m = alias(media, "m");
+const pm = alias(postMedia, "pm");
+const o = alias(pollOptions, "o");
+
+function fieldsJsonSql(viewerId: string | undefined, as: string): SQL {
+  const a = postsAs(as);
   const viewer = viewerId ? viewerRef(viewerId) : sql`NULL`;
   const personal = viewerId
-    ? sql`'myReaction', (SELECT type FROM reactions WHERE target_type = 'POST' AND target_id = ${a("id")} AND user_id = ${viewer}),
-      'bookmarked', EXISTS (SELECT 1 FROM bookmarks WHERE user_id = ${viewer} AND post_id = ${a("id")}),
-      'reposted', EXISTS (SELECT 1 FROM posts rp WHERE rp.author_id = ${viewer} AND rp.repost_of_id = ${a("id")} AND rp.deleted_at IS NULL),
-      'myVote', CASE WHEN ${a("has_poll")} THEN (SELECT v.option_id FROM polls pl JOIN poll_votes v ON v.poll_id = pl.id
-        WHERE pl.post_id = ${a("id")} AND v.user_id = ${viewer}) END`
+    ? sql`'myReaction', (SELECT ${reactions.type} FROM ${reactions} WHERE ${reactions.targetType} = 'POST'
+        AND ${reactions.targetId} = ${a.id} AND ${reactions.userId} = ${viewer}),
+      'bookmarked', EXISTS (SELECT 1 FROM ${bookmarks} WHERE ${bookmarks.userId} = ${viewer} AND ${bookmarks.postId} = ${a.id}),
+      'reposted', EXISTS (SELECT 1 FROM ${posts} ${rp} WHERE ${rp.authorId} = ${viewer} AND ${rp.repostOfId} = ${a.id}
+        AND ${rp.deletedAt} IS NULL),
+      'myVote', CASE WHEN ${a.hasPoll} THEN (SELECT ${v.optionId} FROM ${polls} ${pl} JOIN ${pollVotes} ${v} ON ${v.pollId} = ${pl.id}
+        WHERE ${pl.postId} = ${a.id} AND ${v.userId} = ${viewer}) END`
     : sql`'myReaction', NULL, 'bookmarked', 0, 'reposted', 0, 'myVote', NULL`;
-  return sql`'id', ${a("id")}, 'kind', ${a("kind")}, 'authorId', ${a("author_id")},
-    'author', json(${userCardJsonSql(a("author_id"), viewerId ? viewer : undefined)}),
-    'content', ${a("content")}, 'textDirection', ${a("text_direction")}, 'visibility', ${a("visibility")},
-    'hashtags', json(${a("hashtags")}), 'mentions', json(${a("mentions")}),
-    'media', CASE WHEN ${a("media_count")} > 0 THEN json((SELECT json_group_array(json_object('id', m.id, 'kind', m.kind,
-        'mimeType', m.mime_type, 'width', m.width, 'height', m.height, 'altText', m.alt_text, 'status', m.status,
-        'originalKey', m.original_key, 'variantKey', m.variant_key, 'thumbnailKey', m.thumbnail_key, 'playbackUrl', m.playback_url))
-      FROM (SELECT m.* FROM post_media pm JOIN media m ON m.id = pm.media_id AND m.status = 'READY'
-        WHERE pm.post_id = ${a("id")} ORDER BY pm.position) m)) ELSE json('[]') END,
-    'poll', CASE WHEN ${a("has_poll")} THEN json((SELECT json_object('id', pl.id, 'closesAt', pl.closes_at,
-        'totalVotes', pl.total_votes,
-        'options', json((SELECT json_group_array(json_object('id', o.id, 'text', o.text, 'votes', o.vote_count))
-          FROM (SELECT * FROM poll_options WHERE poll_id = pl.id ORDER BY position) o)))
-      FROM polls pl WHERE pl.post_id = ${a("id")})) END,
-    'r', json_array(${sql.raw(REACTION_COLUMNS.map((c) => `${alias}.${c}`).join(", "))}),
-    'commentCount', ${a("comment_count")}, 'repostCount', ${a("repost_count")}, 'bookmarkCount', ${a("bookmark_count")},
-    'createdAt', ${a("created_at")}, 'editedAt', ${a("edited_at")},
+  return sql`'id', ${a.id}, 'kind', ${a.kind}, 'authorId', ${a.authorId},
+    'author', json(${userCardJsonSql(a.authorId, viewerId ? viewer : undefined)}),
+    'content', ${a.content}, 'textDirection', ${a.textDirection}, 'visibility', ${a.visibility},
+    'hashtags', json(${a.hashtags}), 'mentions', json(${a.mentions}),
+    'media', CASE WHEN ${a.mediaCount} > 0 THEN json((SELECT json_group_array(json_object('id', ${m.id}, 'kind', ${m.kind},
+        'mimeType', ${m.mimeType}, 'width', ${m.width}, 'height', ${m.height}, 'altText', ${m.altText}, 'status', ${m.status},
+        'originalKey', ${m.originalKey}, 'variantKey', ${m.variantKey}, 'thumbnailKey', ${m.thumbnailKey},
+        'playbackUrl', ${m.playbackUrl}))
+      FROM (SELECT ${m}.* FROM ${postMedia} ${pm} JOIN ${media} ${m} ON ${m.id} = ${pm.mediaId} AND ${m.status} = 'READY'
+        WHERE ${pm.postId} = ${a.id} ORDER BY ${pm.position}) ${m})) ELSE json('[]') END,
+    'poll', CASE WHEN ${a.hasPoll} THEN json((SELECT json_object('id', ${pl.id}, 'closesAt', ${pl.closesAt},
+        'totalVotes', ${pl.totalVotes},
+        'options', json((SELECT json_group_array(json_object('id', ${o.id}, 'text', ${o.text}, 'votes', ${o.voteCount}))
+          FROM (SELECT * FROM ${pollOptions} WHERE ${pollOptions.pollId} = ${pl.id} ORDER BY ${pollOptions.position}) ${o})))
+      FROM ${polls} ${pl} WHERE ${pl.postId} = ${a.id})) END,
+    'r', json_array(${sql.join(
+      REACTION_COUNTERS.map((k) => a[k]),
+      sql`, `,
+    )}),
+    'commentCount', ${a.commentCount}, 'repostCount', ${a.repostCount}, 'bookmarkCount', ${a.bookmarkCount},
+    'createdAt', ${a.createdAt}, 'editedAt', ${a.editedAt},
     ${personal}`;
 }
 
 /**
- * SQL yielding the JSON of the post row `alias` as `viewerId` sees it, with the original embedded for
+ * SQL yielding the JSON of the post row `as` as `viewerId` sees it, with the original embedded for
  * reposts (when the viewer may see it). The caller's WHERE clause must already apply postVisibleTo.
  */
-export function postJsonSql(viewerId: string | undefined, alias = "p"): SQL {
-  const original = `${alias}_ro`;
-  return sql`json_object(${fieldsJsonSql(viewerId, alias)},
-    'repostOf', CASE WHEN ${sql.raw(alias)}.repost_of_id IS NOT NULL THEN json((SELECT json_object(${fieldsJsonSql(viewerId, original)})
-      FROM posts ${sql.raw(original)} WHERE ${sql.raw(original)}.id = ${sql.raw(alias)}.repost_of_id
-        AND ${postVisibleTo(viewerId, original)})) END)`;
+export function postJsonSql(viewerId: string | undefined, as = "p"): SQL {
+  const a = postsAs(as);
+  const original = postsAs(`${as}_ro`);
+  return sql`json_object(${fieldsJsonSql(viewerId, as)},
+    'repostOf', CASE WHEN ${a.repostOfId} IS NOT NULL THEN json((SELECT json_object(${fieldsJsonSql(viewerId, `${as}_ro`)})
+      FROM ${posts} ${original} WHERE ${original.id} = ${a.repostOfId}
+        AND ${postVisibleTo(viewerId, `${as}_ro`)})) END)`;
 }
 
 interface RawPoll {
@@ -214,10 +254,11 @@ export function toPosts(
   return Promise.all(rows.map((r) => toPost(deps, r.json, viewerId)));
 }
 
-const postById = new CompiledSql<{ postId: string }>(
-  (viewerId, p) =>
-    sql`SELECT ${postJsonSql(viewerId)} AS json FROM posts p WHERE p.id = ${p.postId} AND ${postVisibleTo(viewerId)}`,
-);
+const postById = new CompiledSql<{ postId: string }>((viewerId, values) => {
+  const p = postsAs("p");
+  return sql`SELECT ${postJsonSql(viewerId)} AS json FROM ${posts} ${p} WHERE ${p.id} = ${values.postId}
+    AND ${postVisibleTo(viewerId)}`;
+});
 
 /** One post as the viewer sees it, or undefined when it does not exist or is hidden from them. */
 export async function readPost(deps: Deps, viewerId: string | undefined, postId: string) {

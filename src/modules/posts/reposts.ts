@@ -1,17 +1,20 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
 import { assertEmailVerified } from "../../core/identity/verified";
-import { changed, runAll } from "../../platform/db/batch";
+import { posts } from "../../db/schema";
+import { changed, runBatch } from "../../platform/db/batch";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { detectTextDirection, extractHashtags, extractMentions } from "../../platform/text";
 import { queueIndex } from "../search";
-import { postJsonSql, toPost } from "./read";
+import { postsAs, toPost } from "./read";
 import { LIMITS, type Post } from "./schemas";
-import { deletePostStatements } from "./service";
+import { deletePostStatements, readBack } from "./service";
 import {
   addHashtags,
   insertMentions,
@@ -20,12 +23,17 @@ import {
   mentionedUsernames,
 } from "./writes";
 
+/** The post named by the client, wherever it is looked up (an alias, so it never captures an outer posts row). */
+const given = alias(posts, "given");
+const g = postsAs("g");
+
 /**
  * SQL for "the post an action on `givenId` is really about": a plain repost stands for its original
  * (reacting to, commenting on, bookmarking or reposting a plain repost acts on the original).
  */
 export function actionTargetSql(givenId: string | SQL) {
-  return sql`(SELECT CASE WHEN kind = 'REPOST' THEN repost_of_id ELSE id END FROM posts WHERE id = ${givenId})`;
+  return sql`(SELECT CASE WHEN ${given.kind} = 'REPOST' THEN ${given.repostOfId} ELSE ${given.id} END
+    FROM ${posts} ${given} WHERE ${given.id} = ${givenId})`;
 }
 
 /**
@@ -47,10 +55,11 @@ export async function repost(
   if (tags.length > LIMITS.hashtags) throw new AppError("TOO_MANY_HASHTAGS");
   const usernames = mentionedUsernames(extractMentions(comment));
 
-  const target = sql`SELECT g.id, CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END AS originalId,
-      (SELECT author_id FROM posts WHERE id = CASE WHEN g.kind = 'REPOST' THEN g.repost_of_id ELSE g.id END) AS originalAuthorId
-    FROM posts g WHERE g.id = ${targetId} AND ${postVisibleTo(user.id, "g")}`;
-  const [found, candidates] = (await runAll(db, [
+  const original = sql`CASE WHEN ${g.kind} = 'REPOST' THEN ${g.repostOfId} ELSE ${g.id} END`;
+  const target = sql`SELECT ${g.id}, ${original} AS originalId,
+      (SELECT ${posts.authorId} FROM ${posts} WHERE ${posts.id} = ${original}) AS originalAuthorId
+    FROM ${posts} ${g} WHERE ${g.id} = ${targetId} AND ${postVisibleTo(user.id, "g")}`;
+  const [found, candidates] = (await runBatch(db, [
     db.get<{ originalId: string; originalAuthorId: string } | undefined>(target),
     usernames.length > 0
       ? mentionCandidatesQuery(db, user.id, usernames, { authorId: user.id, visibility })
@@ -61,21 +70,21 @@ export async function repost(
   const linked = linkMentions(comment, candidates);
 
   const id = newId(now);
-  const inserted = sql`EXISTS (SELECT 1 FROM posts WHERE id = ${id})`;
-  const results = await runAll(db, [
-    db.run(sql`INSERT INTO posts (id, author_id, kind, repost_of_id, content, visibility, text_direction, hashtags,
-        mentions, rev, created_at)
+  const inserted = sql`EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${id})`;
+  const results = await runBatch(db, [
+    db.run(sql`INSERT INTO ${posts} (${name(posts.id)}, ${name(posts.authorId)}, ${name(posts.kind)},
+        ${name(posts.repostOfId)}, ${name(posts.content)}, ${name(posts.visibility)}, ${name(posts.textDirection)},
+        ${name(posts.hashtags)}, ${name(posts.mentions)}, ${name(posts.rev)}, ${name(posts.createdAt)})
       SELECT ${id}, ${user.id}, ${comment ? "QUOTE" : "REPOST"}, ${originalId}, ${comment}, ${visibility},
         ${comment ? detectTextDirection(comment) : "ltr"}, ${JSON.stringify(tags.map((t) => t.display))},
         ${JSON.stringify(linked)}, ${newId(now)}, ${now}
-      WHERE EXISTS (SELECT 1 FROM posts WHERE id = ${originalId} AND deleted_at IS NULL)
+      WHERE EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${originalId} AND ${posts.deletedAt} IS NULL)
       ON CONFLICT DO NOTHING`),
-    db.run(sql`UPDATE posts SET repost_count = repost_count + 1 WHERE id = ${originalId} AND ${inserted}`),
+    db.run(sql`UPDATE ${posts} SET ${name(posts.repostCount)} = ${posts.repostCount} + 1
+      WHERE ${posts.id} = ${originalId} AND ${inserted}`),
     ...addHashtags(db, id, tags, now, inserted),
     ...insertMentions(db, { postId: id }, user.id, linked, now, inserted),
-    db.get<{ json: string } | undefined>(
-      sql`SELECT ${postJsonSql(user.id)} AS json FROM posts p WHERE p.id = ${id}`,
-    ),
+    readBack(deps, user.id, id),
   ]);
   if (changed(results[0]) === 0) throw new AppError("ALREADY_REPOSTED");
   const post = await toPost(deps, (results[results.length - 1] as { json: string }).json, user.id);
@@ -116,11 +125,12 @@ export async function repost(
 export async function unrepost(deps: Deps, userId: string, targetId: string): Promise<void> {
   const { db } = deps;
   const mine = await db.get<{ id: string; rev: string } | undefined>(sql`
-    SELECT id, rev FROM posts WHERE author_id = ${userId} AND deleted_at IS NULL
-      AND repost_of_id = COALESCE((SELECT repost_of_id FROM posts WHERE id = ${targetId} AND kind = 'REPOST'), ${targetId})`);
+    SELECT ${posts.id}, ${posts.rev} FROM ${posts} WHERE ${posts.authorId} = ${userId} AND ${posts.deletedAt} IS NULL
+      AND ${posts.repostOfId} = COALESCE((SELECT ${given.repostOfId} FROM ${posts} ${given}
+        WHERE ${given.id} = ${targetId} AND ${given.kind} = 'REPOST'), ${targetId})`);
   if (!mine) throw new AppError("NOT_FOUND");
-  const { statements } = deletePostStatements(deps, mine.id, sql`rev = ${mine.rev}`);
-  const results = await runAll(db, statements);
+  const { statements } = deletePostStatements(deps, mine.id, sql`${posts.rev} = ${mine.rev}`);
+  const results = await runBatch(db, statements);
   if (changed(results[0]) === 0) throw new AppError("NOT_FOUND");
   deps.waitUntil(queueIndex(deps.env, "posts", mine.id));
 }

@@ -1,18 +1,29 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { connectedSql } from "../../core/access/members";
 import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
 import { assertEmailVerified } from "../../core/identity/verified";
-import type { StoredMention } from "../../db/schema";
+import {
+  media,
+  mentions,
+  pollOptions,
+  polls,
+  postEdits,
+  postMedia,
+  posts,
+  type StoredMention,
+} from "../../db/schema";
 import { DAY, isoAt } from "../../platform/clock";
-import { changed, runAll, type Statement, valueOrNull } from "../../platform/db/batch";
+import { type AnyStatement, changed, runBatch, valueOrNull } from "../../platform/db/batch";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { detectTextDirection, extractHashtags, extractMentions } from "../../platform/text";
 import { queueIndex } from "../search";
-import { postJsonSql, readPost, toPost } from "./read";
+import { postJsonSql, postsAs, readPost, toPost } from "./read";
 import { type CreatePostInput, LIMITS, type Post, type UpdatePostInput } from "./schemas";
 import {
   addHashtags,
@@ -36,10 +47,14 @@ function hashtagsOf(content: string) {
   return tags;
 }
 
+/** The posts row as the access rules and postJsonSql name it. */
+const p = postsAs("p");
+const e = alias(postEdits, "e");
+
 /** The statement that reads a post back as JSON at the end of a write batch. */
-function readBack(deps: Deps, viewerId: string, postId: string) {
+export function readBack(deps: Deps, viewerId: string, postId: string) {
   return deps.db.get<{ json: string } | undefined>(
-    sql`SELECT ${postJsonSql(viewerId)} AS json FROM posts p WHERE p.id = ${postId}`,
+    sql`SELECT ${postJsonSql(viewerId)} AS json FROM ${posts} ${p} WHERE ${p.id} = ${postId}`,
   );
 }
 
@@ -78,21 +93,22 @@ async function lookups(
     ...(mediaIds.length > 0
       ? [
           db.all<{ id: string; ownerId: string; status: string; kind: string }>(sql`
-            SELECT id, owner_id AS ownerId, status, kind FROM media WHERE id IN (SELECT value FROM json_each(${JSON.stringify(mediaIds)}))`),
+            SELECT ${media.id}, ${media.ownerId} AS ownerId, ${media.status}, ${media.kind} FROM ${media}
+            WHERE ${media.id} IN (SELECT value FROM json_each(${JSON.stringify(mediaIds)}))`),
         ]
       : []),
     ...(usernames.length > 0 ? [mentionCandidatesQuery(db, authorId, usernames, post)] : []),
   ];
   if (queries.length === 0) return { media: [], candidates: [] };
-  const results = (await runAll(db, queries)) as unknown[][];
-  const media = (mediaIds.length > 0 ? results.shift() : []) as {
+  const results = (await runBatch(db, queries)) as unknown[][];
+  const found = (mediaIds.length > 0 ? results.shift() : []) as {
     id: string;
     ownerId: string;
     status: string;
     kind: string;
   }[];
   const candidates = (usernames.length > 0 ? results.shift() : []) as MentionCandidate[];
-  return { media, candidates };
+  return { media: found, candidates };
 }
 
 export async function createPost(deps: Deps, user: Actor, input: CreatePostInput): Promise<Post> {
@@ -100,12 +116,12 @@ export async function createPost(deps: Deps, user: Actor, input: CreatePostInput
   const { db, now } = deps;
   const tags = hashtagsOf(input.content);
   const usernames = mentionedUsernames(extractMentions(input.content));
-  const { media, candidates } = await lookups(deps, user.id, input.mediaIds, usernames, {
+  const { media: found, candidates } = await lookups(deps, user.id, input.mediaIds, usernames, {
     authorId: user.id,
     visibility: input.visibility,
   });
   const usable = new Set(
-    media
+    found
       .filter((m) => m.ownerId === user.id && m.status === "READY" && ATTACHABLE_MEDIA.includes(m.kind))
       .map((m) => m.id),
   );
@@ -119,15 +135,25 @@ export async function createPost(deps: Deps, user: Actor, input: CreatePostInput
   const linked = linkMentions(input.content, candidates);
   const id = newId(now);
   const always = sql`1`;
-  const statements: Statement[] = [
-    db.run(sql`INSERT INTO posts (id, author_id, kind, content, visibility, text_direction, hashtags, mentions,
-        media_count, has_poll, rev, created_at)
-      VALUES (${id}, ${user.id}, 'POST', ${input.content}, ${input.visibility},
-        ${input.textDirection ?? detectTextDirection(input.content)}, ${JSON.stringify(tags.map((t) => t.display))},
-        ${JSON.stringify(linked)}, ${input.mediaIds.length}, ${input.poll ? 1 : 0}, ${newId(now)}, ${now})`),
+  const statements: AnyStatement[] = [
+    db.insert(posts).values({
+      id,
+      authorId: user.id,
+      kind: "POST",
+      content: input.content,
+      visibility: input.visibility,
+      textDirection: input.textDirection ?? detectTextDirection(input.content),
+      hashtags: tags.map((t) => t.display),
+      mentions: linked,
+      mediaCount: input.mediaIds.length,
+      hasPoll: Boolean(input.poll),
+      rev: newId(now),
+      createdAt: now,
+    }),
     ...input.mediaIds.map((mediaId, position) =>
-      db.run(sql`INSERT INTO post_media (post_id, media_id, position)
-        SELECT ${id}, id, ${position} FROM media WHERE id = ${mediaId} AND owner_id = ${user.id} AND status = 'READY'`),
+      db.run(sql`INSERT INTO ${postMedia} (${name(postMedia.postId)}, ${name(postMedia.mediaId)}, ${name(postMedia.position)})
+        SELECT ${id}, ${media.id}, ${position} FROM ${media}
+        WHERE ${media.id} = ${mediaId} AND ${media.ownerId} = ${user.id} AND ${media.status} = 'READY'`),
     ),
     ...addHashtags(db, id, tags, now, always),
     ...insertMentions(db, { postId: id }, user.id, linked, now, always),
@@ -135,15 +161,19 @@ export async function createPost(deps: Deps, user: Actor, input: CreatePostInput
   if (input.poll) {
     const pollId = newId(now);
     statements.push(
-      db.run(sql`INSERT INTO polls (id, post_id, closes_at, total_votes, created_at)
-        VALUES (${pollId}, ${id}, ${now + input.poll.durationDays * DAY}, 0, ${now})`),
+      db.insert(polls).values({
+        id: pollId,
+        postId: id,
+        closesAt: now + input.poll.durationDays * DAY,
+        totalVotes: 0,
+        createdAt: now,
+      }),
       ...input.poll.options.map((text, position) =>
-        db.run(sql`INSERT INTO poll_options (id, poll_id, position, text, vote_count)
-          VALUES (${newId(now)}, ${pollId}, ${position}, ${text}, 0)`),
+        db.insert(pollOptions).values({ id: newId(now), pollId, position, text, voteCount: 0 }),
       ),
     );
   }
-  const results = await runAll(db, [...statements, readBack(deps, user.id, id)]);
+  const results = await runBatch(db, [...statements, readBack(deps, user.id, id)]);
   const row = results[results.length - 1] as { json: string } | undefined;
   deps.waitUntil(publishEvents(deps.env, mentionEvents(deps, user.id, id, linked, candidates)));
   deps.waitUntil(queueIndex(deps.env, "posts", id));
@@ -171,9 +201,9 @@ interface OwnRow {
 /** A live post the caller may change: hidden → 404, someone else's → 403. */
 async function ownPost(deps: Deps, userId: string, postId: string): Promise<OwnRow> {
   const row = await deps.db.get<(OwnRow & { visible: number }) | undefined>(sql`
-    SELECT p.id, p.author_id AS authorId, p.kind, p.repost_of_id AS repostOfId, p.content, p.visibility,
-      p.text_direction AS textDirection, p.hashtags, p.rev, ${postVisibleTo(userId)} AS visible
-    FROM posts p WHERE p.id = ${postId} AND p.deleted_at IS NULL`);
+    SELECT ${p.id}, ${p.authorId} AS authorId, ${p.kind}, ${p.repostOfId} AS repostOfId, ${p.content}, ${p.visibility},
+      ${p.textDirection} AS textDirection, ${p.hashtags}, ${p.rev}, ${postVisibleTo(userId)} AS visible
+    FROM ${posts} ${p} WHERE ${p.id} = ${postId} AND ${p.deletedAt} IS NULL`);
   if (!row || (row.authorId !== userId && row.visible !== 1)) throw new AppError("NOT_FOUND");
   if (row.authorId !== userId) throw new AppError("FORBIDDEN");
   return row;
@@ -196,7 +226,7 @@ export async function updatePost(
     ]);
   }
   if (current.kind === "POST" && content.length === 0) {
-    const hasMedia = await db.get(sql`SELECT 1 FROM post_media WHERE post_id = ${postId}`);
+    const hasMedia = await db.get(sql`SELECT 1 FROM ${postMedia} WHERE ${postMedia.postId} = ${postId}`);
     if (!hasMedia)
       throw new AppError("VALIDATION_ERROR", [{ path: "content", message: "A post needs content or media" }]);
   }
@@ -212,15 +242,16 @@ export async function updatePost(
   const linked = linkMentions(content, candidates);
 
   const rev = newId(now);
-  const mine = sql`EXISTS (SELECT 1 FROM posts WHERE id = ${postId} AND rev = ${rev})`;
-  const results = await runAll(db, [
-    db.run(sql`INSERT INTO post_edits (id, post_id, content, text_direction, visibility, replaced_at)
-      SELECT ${newId(now)}, id, content, text_direction, visibility, ${now} FROM posts
-      WHERE id = ${postId} AND rev = ${current.rev} AND deleted_at IS NULL`),
-    db.run(sql`UPDATE posts SET content = ${content}, visibility = ${visibility}, text_direction = ${textDirection},
-        hashtags = ${JSON.stringify(tags.map((t) => t.display))}, mentions = ${JSON.stringify(linked)},
-        edited_at = ${now}, rev = ${rev}
-      WHERE id = ${postId} AND rev = ${current.rev} AND deleted_at IS NULL`),
+  const mine = sql`EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${postId} AND ${posts.rev} = ${rev})`;
+  const results = await runBatch(db, [
+    db.run(sql`INSERT INTO ${postEdits} (${name(postEdits.id)}, ${name(postEdits.postId)}, ${name(postEdits.content)},
+        ${name(postEdits.textDirection)}, ${name(postEdits.visibility)}, ${name(postEdits.replacedAt)})
+      SELECT ${newId(now)}, ${posts.id}, ${posts.content}, ${posts.textDirection}, ${posts.visibility}, ${now} FROM ${posts}
+      WHERE ${posts.id} = ${postId} AND ${posts.rev} = ${current.rev} AND ${posts.deletedAt} IS NULL`),
+    db.run(sql`UPDATE ${posts} SET ${name(posts.content)} = ${content}, ${name(posts.visibility)} = ${visibility},
+        ${name(posts.textDirection)} = ${textDirection}, ${name(posts.hashtags)} = ${JSON.stringify(tags.map((t) => t.display))},
+        ${name(posts.mentions)} = ${JSON.stringify(linked)}, ${name(posts.editedAt)} = ${now}, ${name(posts.rev)} = ${rev}
+      WHERE ${posts.id} = ${postId} AND ${posts.rev} = ${current.rev} AND ${posts.deletedAt} IS NULL`),
     ...removeHashtags(
       db,
       postId,
@@ -234,7 +265,7 @@ export async function updatePost(
       now,
       mine,
     ),
-    db.run(sql`DELETE FROM mentions WHERE post_id = ${postId} AND ${mine}`),
+    db.run(sql`DELETE FROM ${mentions} WHERE ${mentions.postId} = ${postId} AND ${mine}`),
     ...insertMentions(db, { postId }, user.id, linked, now, mine),
     readBack(deps, user.id, postId),
   ]);
@@ -253,27 +284,28 @@ export function deletePostStatements(
   deps: Deps,
   postId: string,
   guardRev: SQL | null,
-): { statements: Statement[]; rev: string } {
+): { statements: AnyStatement[]; rev: string } {
   const { db, now } = deps;
   const rev = newId(now);
-  const mine = sql`EXISTS (SELECT 1 FROM posts WHERE id = ${postId} AND rev = ${rev} AND deleted_at = ${now})`;
+  const mine = sql`EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${postId} AND ${posts.rev} = ${rev}
+    AND ${posts.deletedAt} = ${now})`;
   return {
     rev,
     statements: [
-      db.run(sql`UPDATE posts SET deleted_at = ${now}, rev = ${rev}
-        WHERE id = ${postId} AND deleted_at IS NULL ${guardRev ? sql`AND ${guardRev}` : sql``}`),
-      db.run(sql`UPDATE posts SET repost_count = repost_count - 1
-        WHERE id = (SELECT repost_of_id FROM posts WHERE id = ${postId}) AND ${mine}`),
+      db.run(sql`UPDATE ${posts} SET ${name(posts.deletedAt)} = ${now}, ${name(posts.rev)} = ${rev}
+        WHERE ${posts.id} = ${postId} AND ${posts.deletedAt} IS NULL ${guardRev ? sql`AND ${guardRev}` : sql``}`),
+      db.run(sql`UPDATE ${posts} SET ${name(posts.repostCount)} = ${posts.repostCount} - 1
+        WHERE ${posts.id} = (SELECT ${posts.repostOfId} FROM ${posts} WHERE ${posts.id} = ${postId}) AND ${mine}`),
       ...removeHashtags(db, postId, undefined, mine),
-      db.run(sql`DELETE FROM mentions WHERE post_id = ${postId} AND ${mine}`),
+      db.run(sql`DELETE FROM ${mentions} WHERE ${mentions.postId} = ${postId} AND ${mine}`),
     ],
   };
 }
 
 export async function deletePost(deps: Deps, userId: string, postId: string): Promise<void> {
   const current = await ownPost(deps, userId, postId);
-  const { statements } = deletePostStatements(deps, postId, sql`rev = ${current.rev}`);
-  const results = await runAll(deps.db, statements);
+  const { statements } = deletePostStatements(deps, postId, sql`${posts.rev} = ${current.rev}`);
+  const results = await runBatch(deps.db, statements);
   if (changed(results[0]) === 0) throw new AppError("EDIT_CONFLICT");
   deps.waitUntil(queueIndex(deps.env, "posts", postId));
 }
@@ -287,11 +319,11 @@ export async function listEdits(deps: Deps, viewerId: string | undefined, postId
     visibility: Post["visibility"];
     replacedAt: number;
   }>(sql`
-    SELECT e.content, e.text_direction AS textDirection, e.visibility, e.replaced_at AS replacedAt
-    FROM posts p LEFT JOIN post_edits e ON e.post_id = p.id AND (e.visibility = 'PUBLIC' OR p.author_id = ${viewer}
-      OR (e.visibility = 'CONNECTIONS' AND ${viewerId ? connectedSql(viewerId, sql`p.author_id`) : sql`0`}))
-    WHERE p.id = ${postId} AND ${postVisibleTo(viewerId)}
-    ORDER BY e.id DESC LIMIT 100`);
+    SELECT ${e.content}, ${e.textDirection} AS textDirection, ${e.visibility}, ${e.replacedAt} AS replacedAt
+    FROM ${posts} ${p} LEFT JOIN ${postEdits} ${e} ON ${e.postId} = ${p.id} AND (${e.visibility} = 'PUBLIC' OR ${p.authorId} = ${viewer}
+      OR (${e.visibility} = 'CONNECTIONS' AND ${viewerId ? connectedSql(viewerId, p.authorId) : sql`0`}))
+    WHERE ${p.id} = ${postId} AND ${postVisibleTo(viewerId)}
+    ORDER BY ${e.id} DESC LIMIT 100`);
   if (rows.length === 0) throw new AppError("NOT_FOUND");
   return rows
     .filter((e) => e.content !== null)

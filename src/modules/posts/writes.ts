@@ -1,9 +1,19 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { blockedEitherWaySql, connectedSql, fullProfileVisibleSql } from "../../core/access/members";
 import type { Db } from "../../core/db";
-import type { StoredMention } from "../../db/schema";
+import {
+  hashtags,
+  hashtagUsage,
+  mentions,
+  postHashtags,
+  profiles,
+  type StoredMention,
+  users,
+} from "../../db/schema";
 import { HOUR } from "../../platform/clock";
 import { type Statement, valueOrNull } from "../../platform/db/batch";
+import { name } from "../../platform/db/statements";
 import { newId } from "../../platform/ids";
 import { type ExtractedHashtag, type ExtractedMention, extractMentions } from "../../platform/text";
 import { LIMITS } from "./schemas";
@@ -30,20 +40,25 @@ export function addHashtags(
   if (tags.length === 0) return [];
   const fresh = JSON.stringify(tags.map((t) => ({ id: newId(now), key: t.key, display: t.display })));
   const keys = keysJson(tags.map((t) => t.key));
-  const added = sql`SELECT hashtag_id FROM post_hashtags WHERE post_id = ${postId} AND created_at = ${now}
-    AND hashtag_id IN (SELECT id FROM hashtags WHERE key IN (SELECT value FROM json_each(${keys})))`;
+  const added = sql`SELECT ${postHashtags.hashtagId} FROM ${postHashtags}
+    WHERE ${postHashtags.postId} = ${postId} AND ${postHashtags.createdAt} = ${now}
+    AND ${postHashtags.hashtagId} IN (SELECT ${hashtags.id} FROM ${hashtags} WHERE ${hashtags.key} IN (SELECT value FROM json_each(${keys})))`;
   return [
-    db.run(sql`INSERT INTO hashtags (id, key, display, post_count, follower_count, created_at)
+    db.run(sql`INSERT INTO ${hashtags} (${name(hashtags.id)}, ${name(hashtags.key)}, ${name(hashtags.display)},
+        ${name(hashtags.postCount)}, ${name(hashtags.followerCount)}, ${name(hashtags.createdAt)})
       SELECT json_extract(value, '$.id'), json_extract(value, '$.key'), json_extract(value, '$.display'), 0, 0, ${now}
       FROM json_each(${fresh}) WHERE ${guard}
-      ON CONFLICT (key) DO NOTHING`),
-    db.run(sql`INSERT INTO post_hashtags (hashtag_id, post_id, created_at)
-      SELECT id, ${postId}, ${now} FROM hashtags WHERE key IN (SELECT value FROM json_each(${keys})) AND ${guard}
+      ON CONFLICT (${name(hashtags.key)}) DO NOTHING`),
+    db.run(sql`INSERT INTO ${postHashtags} (${name(postHashtags.hashtagId)}, ${name(postHashtags.postId)}, ${name(postHashtags.createdAt)})
+      SELECT ${hashtags.id}, ${postId}, ${now} FROM ${hashtags}
+      WHERE ${hashtags.key} IN (SELECT value FROM json_each(${keys})) AND ${guard}
       ON CONFLICT DO NOTHING`),
-    db.run(sql`UPDATE hashtags SET post_count = post_count + 1 WHERE id IN (${added}) AND ${guard}`),
-    db.run(sql`INSERT INTO hashtag_usage (hashtag_id, hour, uses)
-      SELECT hashtag_id, ${hourOf(now)}, 1 FROM (${added}) WHERE ${guard}
-      ON CONFLICT (hashtag_id, hour) DO UPDATE SET uses = uses + 1`),
+    db.run(sql`UPDATE ${hashtags} SET ${name(hashtags.postCount)} = ${hashtags.postCount} + 1
+      WHERE ${hashtags.id} IN (${added}) AND ${guard}`),
+    db.run(sql`INSERT INTO ${hashtagUsage} (${name(hashtagUsage.hashtagId)}, ${name(hashtagUsage.hour)}, ${name(hashtagUsage.uses)})
+      SELECT ${name(postHashtags.hashtagId)}, ${hourOf(now)}, 1 FROM (${added}) WHERE ${guard}
+      ON CONFLICT (${name(hashtagUsage.hashtagId)}, ${name(hashtagUsage.hour)})
+      DO UPDATE SET ${name(hashtagUsage.uses)} = ${hashtagUsage.uses} + 1`),
   ];
 }
 
@@ -53,16 +68,21 @@ export function addHashtags(
  */
 export function removeHashtags(db: Db, postId: string, keys: string[] | undefined, guard: SQL): Statement[] {
   if (keys && keys.length === 0) return [];
+  // Conditions on post_hashtags rows (inside subqueries over post_hashtags, its columns are theirs).
   const which = keys
-    ? sql`AND hashtag_id IN (SELECT id FROM hashtags WHERE key IN (SELECT value FROM json_each(${keysJson(keys)})))`
+    ? sql`AND ${postHashtags.hashtagId} IN (SELECT ${hashtags.id} FROM ${hashtags}
+        WHERE ${hashtags.key} IN (SELECT value FROM json_each(${keysJson(keys)})))`
     : sql``;
+  const hour = sql.raw(String(HOUR));
   return [
-    db.run(sql`UPDATE hashtag_usage SET uses = uses - 1
-      WHERE (hashtag_id, hour) IN (SELECT hashtag_id, (created_at / ${sql.raw(String(HOUR))}) * ${sql.raw(String(HOUR))} FROM post_hashtags
-        WHERE post_id = ${postId} ${which}) AND ${guard}`),
-    db.run(sql`UPDATE hashtags SET post_count = post_count - 1
-      WHERE id IN (SELECT hashtag_id FROM post_hashtags WHERE post_id = ${postId} ${which}) AND ${guard}`),
-    db.run(sql`DELETE FROM post_hashtags WHERE post_id = ${postId} ${which} AND ${guard}`),
+    db.run(sql`UPDATE ${hashtagUsage} SET ${name(hashtagUsage.uses)} = ${hashtagUsage.uses} - 1
+      WHERE (${hashtagUsage.hashtagId}, ${hashtagUsage.hour}) IN (SELECT ${postHashtags.hashtagId},
+          (${postHashtags.createdAt} / ${hour}) * ${hour} FROM ${postHashtags}
+        WHERE ${postHashtags.postId} = ${postId} ${which}) AND ${guard}`),
+    db.run(sql`UPDATE ${hashtags} SET ${name(hashtags.postCount)} = ${hashtags.postCount} - 1
+      WHERE ${hashtags.id} IN (SELECT ${postHashtags.hashtagId} FROM ${postHashtags}
+        WHERE ${postHashtags.postId} = ${postId} ${which}) AND ${guard}`),
+    db.run(sql`DELETE FROM ${postHashtags} WHERE ${postHashtags.postId} = ${postId} ${which} AND ${guard}`),
   ];
 }
 
@@ -81,6 +101,9 @@ export interface MentionCandidate {
  * CONNECTIONS: their connections; PRIVATE: nobody but themselves). `canSee` tells whether the member may
  * read a post of `postAuthorId` with `visibility`.
  */
+const u = alias(users, "u");
+const pr = alias(profiles, "pr");
+
 export function mentionCandidatesQuery(
   db: Db,
   actorId: string,
@@ -88,13 +111,13 @@ export function mentionCandidatesQuery(
   post: { authorId: string | SQL; visibility: string | SQL },
 ) {
   return db.all<MentionCandidate>(sql`
-    SELECT u.id AS id, u.username AS username,
-      ${fullProfileVisibleSql(actorId, { id: sql`u.id`, visibility: sql`pr.visibility` })} AS allowed,
-      (u.id = ${post.authorId} OR ((${post.visibility} = 'PUBLIC'
-          OR (${post.visibility} = 'CONNECTIONS' AND ${connectedSql(post.authorId, sql`u.id`)}))
-        AND NOT ${blockedEitherWaySql(post.authorId, sql`u.id`)})) AS canSee
-    FROM users u LEFT JOIN profiles pr ON pr.user_id = u.id
-    WHERE u.username IN (SELECT value FROM json_each(${JSON.stringify(usernames)})) AND u.status = 'ACTIVE'`);
+    SELECT ${u.id} AS id, ${u.username} AS username,
+      ${fullProfileVisibleSql(actorId, { id: u.id, visibility: pr.visibility })} AS allowed,
+      (${u.id} = ${post.authorId} OR ((${post.visibility} = 'PUBLIC'
+          OR (${post.visibility} = 'CONNECTIONS' AND ${connectedSql(post.authorId, u.id)}))
+        AND NOT ${blockedEitherWaySql(post.authorId, u.id)})) AS canSee
+    FROM ${users} ${u} LEFT JOIN ${profiles} ${pr} ON ${pr.userId} = ${u.id}
+    WHERE ${u.username} IN (SELECT value FROM json_each(${JSON.stringify(usernames)})) AND ${u.status} = 'ACTIVE'`);
 }
 
 /** Distinct usernames mentioned in `text` (at most LIMITS.mentions are looked up and linked). */
@@ -124,7 +147,9 @@ export function insertMentions(
     linked.map((m) => ({ id: newId(now), userId: m.userId, start: m.start, end: m.end })),
   );
   return [
-    db.run(sql`INSERT INTO mentions (id, post_id, comment_id, author_id, user_id, start, "end", created_at)
+    db.run(sql`INSERT INTO ${mentions} (${name(mentions.id)}, ${name(mentions.postId)}, ${name(mentions.commentId)},
+        ${name(mentions.authorId)}, ${name(mentions.userId)}, ${name(mentions.start)}, ${name(mentions.end)},
+        ${name(mentions.createdAt)})
       SELECT json_extract(value, '$.id'), ${valueOrNull(target.postId)}, ${valueOrNull(target.commentId)}, ${authorId},
         json_extract(value, '$.userId'), json_extract(value, '$.start'), json_extract(value, '$.end'), ${now}
       FROM json_each(${rows}) WHERE ${guard}`),

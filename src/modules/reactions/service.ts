@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { notBlocked } from "../../core/access/members";
 import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
@@ -6,11 +7,12 @@ import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
 import { assertEmailVerified } from "../../core/identity/verified";
 import { resolvedId, type Target, targetVisibleSql } from "../../core/targets";
-import { REACTION_TYPES, type ReactionType } from "../../db/schema";
+import { profiles, REACTION_TYPES, type ReactionType, reactions, users } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
-import { runAll } from "../../platform/db/batch";
+import { runBatch } from "../../platform/db/batch";
+import { keyset } from "../../platform/db/keyset";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
-import { decodeCursor, toPage } from "../../platform/pagination";
 import { reactionColumnOf, reactionCountsOf } from "../posts";
 
 /**
@@ -47,7 +49,8 @@ function decrementOld(deps: Deps, target: Target, targetId: SQL, userId: string,
       .join(", "),
   );
   return deps.db.run(sql`UPDATE ${table} SET ${sets}
-    FROM (SELECT type FROM reactions WHERE target_type = ${target.code} AND target_id = ${targetId} AND user_id = ${userId}) AS old
+    FROM (SELECT ${reactions.type} FROM ${reactions} WHERE ${reactions.targetType} = ${target.code}
+      AND ${reactions.targetId} = ${targetId} AND ${reactions.userId} = ${userId}) AS old
     WHERE ${table}.id = ${targetId} AND ${ok}`);
 }
 
@@ -56,7 +59,8 @@ function stateQuery(deps: Deps, target: Target, targetId: SQL, userId: string, o
     { id: string; ownerId: string; r: string; visible: number; mine: ReactionType | null } | undefined
   >(sql`
     SELECT t.id, t.${sql.raw(ownerOf(target))} AS ownerId, ${countsArraySql(target, "t")} AS r, ${ok} AS visible,
-      (SELECT type FROM reactions WHERE target_type = ${target.code} AND target_id = t.id AND user_id = ${userId}) AS mine
+      (SELECT ${reactions.type} FROM ${reactions} WHERE ${reactions.targetType} = ${target.code}
+        AND ${reactions.targetId} = t.id AND ${reactions.userId} = ${userId}) AS mine
     FROM ${sql.raw(target.table)} t WHERE t.id = ${targetId}`);
 }
 
@@ -72,14 +76,17 @@ export async function react(deps: Deps, user: Actor, target: Target, givenId: st
   const ok = targetVisibleSql(target, user.id, givenId);
   const table = sql.raw(target.table);
   const column = sql.raw(reactionColumnOf(type));
-  const results = await runAll(db, [
+  const results = await runBatch(db, [
     decrementOld(deps, target, targetId, user.id, ok),
-    db.run(sql`INSERT INTO reactions (target_type, target_id, user_id, type, owner_id, created_at)
+    db.run(sql`INSERT INTO ${reactions} (${name(reactions.targetType)}, ${name(reactions.targetId)},
+        ${name(reactions.userId)}, ${name(reactions.type)}, ${name(reactions.ownerId)}, ${name(reactions.createdAt)})
       SELECT ${target.code}, t.id, ${user.id}, ${type}, t.${sql.raw(ownerOf(target))}, ${now} FROM ${table} t WHERE t.id = ${targetId} AND ${ok}
-      ON CONFLICT (target_type, target_id, user_id) DO UPDATE SET type = excluded.type, created_at = excluded.created_at`),
+      ON CONFLICT (${name(reactions.targetType)}, ${name(reactions.targetId)}, ${name(reactions.userId)})
+      DO UPDATE SET ${name(reactions.type)} = excluded.${name(reactions.type)},
+        ${name(reactions.createdAt)} = excluded.${name(reactions.createdAt)}`),
     db.run(sql`UPDATE ${table} SET ${column} = ${column} + 1 WHERE id = ${targetId} AND ${ok}
-      AND EXISTS (SELECT 1 FROM reactions WHERE target_type = ${target.code} AND target_id = ${targetId}
-        AND user_id = ${user.id} AND type = ${type})`),
+      AND EXISTS (SELECT 1 FROM ${reactions} WHERE ${reactions.targetType} = ${target.code}
+        AND ${reactions.targetId} = ${targetId} AND ${reactions.userId} = ${user.id} AND ${reactions.type} = ${type})`),
     stateQuery(deps, target, targetId, user.id, ok),
   ]);
   const state = results[3] as Awaited<ReturnType<typeof stateQuery>>;
@@ -107,10 +114,11 @@ export async function unreact(deps: Deps, userId: string, target: Target, givenI
   const { db } = deps;
   const targetId = resolvedId(target, givenId);
   const ok = targetVisibleSql(target, userId, givenId);
-  const results = await runAll(db, [
+  const results = await runBatch(db, [
     decrementOld(deps, target, targetId, userId, ok),
     db.run(
-      sql`DELETE FROM reactions WHERE target_type = ${target.code} AND target_id = ${targetId} AND user_id = ${userId} AND ${ok}`,
+      sql`DELETE FROM ${reactions} WHERE ${reactions.targetType} = ${target.code} AND ${reactions.targetId} = ${targetId}
+        AND ${reactions.userId} = ${userId} AND ${ok}`,
     ),
     stateQuery(deps, target, targetId, userId, ok),
   ]);
@@ -124,6 +132,16 @@ interface ReactorRow extends CardRow {
   createdAt: number;
 }
 
+const r = alias(reactions, "r");
+const u = alias(users, "u");
+const p = alias(profiles, "p");
+
+/** Newest reaction first; the member breaks ties (one reaction per member per target). */
+const newestReactions = keyset("desc", {
+  t: { column: r.createdAt, type: "number", of: (row: ReactorRow) => row.createdAt },
+  u: { column: r.userId, type: "string", of: (row: ReactorRow) => row.id },
+});
+
 /** Who reacted, newest first, optionally of one type; members hidden from the viewer are left out. */
 export async function listReactions(
   deps: Deps,
@@ -133,24 +151,24 @@ export async function listReactions(
   query: { type?: ReactionType | undefined; cursor?: string | undefined; limit: number },
 ) {
   const { db } = deps;
-  const after = decodeCursor(query.cursor, ["t", "u"] as const);
   const targetId = resolvedId(target, givenId);
   const ok = targetVisibleSql(target, viewerId, givenId);
   const viewer = viewerId ?? "";
-  const [state, rows] = (await runAll(db, [
+  const [state, rows] = (await runBatch(db, [
     stateQuery(deps, target, targetId, viewer, ok),
     db.all<ReactorRow>(sql`
-      SELECT ${cardColumnsSql}, r.type AS type, r.created_at AS createdAt
-      FROM reactions r JOIN users u ON u.id = r.user_id AND u.status = 'ACTIVE' LEFT JOIN profiles p ON p.user_id = u.id
-      WHERE r.target_type = ${target.code} AND r.target_id = ${targetId} AND ${ok}
-        ${query.type ? sql`AND r.type = ${query.type}` : sql``}
-        ${after ? sql`AND (r.created_at < ${after.t} OR (r.created_at = ${after.t} AND r.user_id < ${after.u}))` : sql``}
-        AND ${notBlocked(viewerId, sql`r.user_id`)}
-      ORDER BY r.created_at DESC, r.user_id DESC
+      SELECT ${cardColumnsSql}, ${r.type} AS type, ${r.createdAt} AS createdAt
+      FROM ${reactions} ${r} JOIN ${users} ${u} ON ${u.id} = ${r.userId} AND ${u.status} = 'ACTIVE'
+        LEFT JOIN ${profiles} ${p} ON ${p.userId} = ${u.id}
+      WHERE ${r.targetType} = ${target.code} AND ${r.targetId} = ${targetId} AND ${ok}
+        ${query.type ? sql`AND ${r.type} = ${query.type}` : sql``}
+        AND ${newestReactions.after(query.cursor)}
+        AND ${notBlocked(viewerId, r.userId)}
+      ORDER BY ${newestReactions.orderBy}
       LIMIT ${query.limit + 1}`),
   ])) as [Awaited<ReturnType<typeof stateQuery>>, ReactorRow[]];
   if (state?.visible !== 1) throw new AppError("NOT_FOUND");
-  const page = toPage(rows, query.limit, (last) => ({ t: last.createdAt, u: last.id }));
+  const page = newestReactions.page(rows, query.limit);
   return {
     data: page.data.map((r) => ({ user: toCard(r), type: r.type, reactedAt: isoAt(r.createdAt) })),
     nextCursor: page.nextCursor,

@@ -1,6 +1,10 @@
+import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { depsForBackground } from "../../core/deps";
 import { publishEvents } from "../../core/events";
+import { savedSearches, users } from "../../db/schema";
 import { DAY, MINUTE } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
 import type { Bindings } from "../../platform/env";
 import { logError } from "../../platform/log";
 import { runSearch } from "./query";
@@ -29,20 +33,22 @@ interface DueAlert {
   since: number;
 }
 
+const s = alias(savedSearches, "s");
+const u = alias(users, "u");
+
 export async function runSearchAlerts(
   env: Bindings,
   now: number,
 ): Promise<{ checked: number; sent: number }> {
-  const { results } = await env.DB.prepare(
-    `SELECT s.id, s.user_id AS userId, s.name, s.query, s.type, s.filters, s.alert_since AS since
-     FROM saved_searches s JOIN users u ON u.id = s.user_id AND u.status = 'ACTIVE'
-     WHERE s.alert_since IS NOT NULL AND (s.alert_frequency = 'INSTANT'
-       OR (s.alert_frequency = 'DAILY' AND s.alert_checked_at <= ?1)
-       OR (s.alert_frequency = 'WEEKLY' AND s.alert_checked_at <= ?2))
-     ORDER BY s.alert_checked_at LIMIT ?3`,
-  )
-    .bind(now - DAY + SLACK, now - 7 * DAY + SLACK, ALERTS_PER_RUN)
-    .all<DueAlert>();
+  const { results } = await statement(
+    env.DB,
+    sql`SELECT ${s.id}, ${s.userId} AS userId, ${s.name}, ${s.query}, ${s.type}, ${s.filters}, ${s.alertSince} AS since
+      FROM ${savedSearches} ${s} JOIN ${users} ${u} ON ${u.id} = ${s.userId} AND ${u.status} = 'ACTIVE'
+      WHERE ${s.alertSince} IS NOT NULL AND (${s.alertFrequency} = 'INSTANT'
+        OR (${s.alertFrequency} = 'DAILY' AND ${s.alertCheckedAt} <= ${now - DAY + SLACK})
+        OR (${s.alertFrequency} = 'WEEKLY' AND ${s.alertCheckedAt} <= ${now - 7 * DAY + SLACK}))
+      ORDER BY ${s.alertCheckedAt} LIMIT ${ALERTS_PER_RUN}`,
+  ).all<DueAlert>();
   const deps = depsForBackground(env, now);
   let sent = 0;
   for (const alert of results) {
@@ -95,13 +101,13 @@ export async function runSearchAlerts(
       continue;
     }
     // Moves the watermark only if the alert was not changed or removed meanwhile.
-    await env.DB.prepare(
-      `UPDATE saved_searches SET alert_since = ?1, alert_checked_at = ?1,
-         alert_sent_at = CASE WHEN ?2 THEN ?1 ELSE alert_sent_at END
-       WHERE id = ?3 AND alert_since = ?4`,
-    )
-      .bind(now, found > 0 ? 1 : 0, alert.id, alert.since)
-      .run();
+    const t = savedSearches;
+    await statement(
+      env.DB,
+      sql`UPDATE ${t} SET ${name(t.alertSince)} = ${now}, ${name(t.alertCheckedAt)} = ${now},
+          ${name(t.alertSentAt)} = CASE WHEN ${found > 0 ? 1 : 0} THEN ${now} ELSE ${t.alertSentAt} END
+        WHERE ${t.id} = ${alert.id} AND ${t.alertSince} = ${alert.since}`,
+    ).run();
   }
   return { checked: results.length, sent };
 }

@@ -1,3 +1,7 @@
+import { type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { educations, experiences, pollOptions, polls, posts, profiles, skills, users } from "../../db/schema";
+import { statement } from "../../platform/db/statements";
 import { searchIndexText } from "../../platform/text";
 import { GONE_VERSION, type Indexable, type IndexedType, type SearchDoc } from "./types";
 
@@ -62,15 +66,21 @@ interface PersonRow {
   skills: string | null;
 }
 
-const PEOPLE_SQL = `SELECT u.id, u.username, u.display_name AS displayName, u.status, u.created_at AS createdAt,
-    MAX(u.updated_at, COALESCE(p.updated_at, 0)) AS version, p.headline, p.about, p.location, p.visibility,
-    p.translations, p.certifications, p.languages,
-    (SELECT json_group_array(json_array(e.title, e.company, e.location, e.employment_type, e.description))
-      FROM experiences e WHERE e.user_id = u.id) AS experience,
-    (SELECT json_group_array(json_array(e.school, e.degree, e.field, e.description))
-      FROM educations e WHERE e.user_id = u.id) AS education,
-    (SELECT group_concat(s.name, ' , ') FROM skills s WHERE s.user_id = u.id) AS skills
-  FROM users u LEFT JOIN profiles p ON p.user_id = u.id`;
+const u = alias(users, "u");
+const pr = alias(profiles, "p");
+const ex = alias(experiences, "e");
+const ed = alias(educations, "e");
+const sk = alias(skills, "s");
+
+const PEOPLE_SQL = sql`SELECT ${u.id}, ${u.username}, ${u.displayName} AS displayName, ${u.status},
+    ${u.createdAt} AS createdAt, MAX(${u.updatedAt}, COALESCE(${pr.updatedAt}, 0)) AS version, ${pr.headline},
+    ${pr.about}, ${pr.location}, ${pr.visibility}, ${pr.translations}, ${pr.certifications}, ${pr.languages},
+    (SELECT json_group_array(json_array(${ex.title}, ${ex.company}, ${ex.location}, ${ex.employmentType}, ${ex.description}))
+      FROM ${experiences} ${ex} WHERE ${ex.userId} = ${u.id}) AS experience,
+    (SELECT json_group_array(json_array(${ed.school}, ${ed.degree}, ${ed.field}, ${ed.description}))
+      FROM ${educations} ${ed} WHERE ${ed.userId} = ${u.id}) AS education,
+    (SELECT group_concat(${sk.name}, ' , ') FROM ${skills} ${sk} WHERE ${sk.userId} = ${u.id}) AS skills
+  FROM ${users} ${u} LEFT JOIN ${profiles} ${pr} ON ${pr.userId} = ${u.id}`;
 
 function personOf(row: PersonRow): Indexable {
   const version = pad(row.version);
@@ -127,11 +137,15 @@ interface PostRow {
   pollOptions: string | null;
 }
 
-const POSTS_SQL = `SELECT p.id, p.author_id AS authorId, p.kind, p.content, p.visibility, p.hashtags, p.rev,
-    p.created_at AS createdAt, p.deleted_at AS deletedAt,
-    CASE WHEN p.has_poll THEN (SELECT group_concat(o.text, ' , ') FROM polls pl JOIN poll_options o ON o.poll_id = pl.id
-      WHERE pl.post_id = p.id) END AS pollOptions
-  FROM posts p`;
+const p = alias(posts, "p");
+const pl = alias(polls, "pl");
+const o = alias(pollOptions, "o");
+
+const POSTS_SQL = sql`SELECT ${p.id}, ${p.authorId} AS authorId, ${p.kind}, ${p.content}, ${p.visibility}, ${p.hashtags},
+    ${p.rev}, ${p.createdAt} AS createdAt, ${p.deletedAt} AS deletedAt,
+    CASE WHEN ${p.hasPoll} THEN (SELECT group_concat(${o.text}, ' , ') FROM ${polls} ${pl}
+      JOIN ${pollOptions} ${o} ON ${o.pollId} = ${pl.id} WHERE ${pl.postId} = ${p.id}) END AS pollOptions
+  FROM ${posts} ${p}`;
 
 function postOf(row: PostRow): Indexable {
   if (row.deletedAt !== null || row.kind === "REPOST") {
@@ -153,19 +167,19 @@ function postOf(row: PostRow): Indexable {
   return { doc };
 }
 
-const LOADERS: Record<IndexedType, { sql: string; alias: string; build: (row: never) => Indexable }> = {
-  people: { sql: PEOPLE_SQL, alias: "u", build: personOf as (row: never) => Indexable },
-  posts: { sql: POSTS_SQL, alias: "p", build: postOf as (row: never) => Indexable },
+const LOADERS: Record<IndexedType, { sql: SQL; id: SQLiteColumn; build: (row: never) => Indexable }> = {
+  people: { sql: PEOPLE_SQL, id: u.id, build: personOf as (row: never) => Indexable },
+  posts: { sql: POSTS_SQL, id: p.id, build: postOf as (row: never) => Indexable },
 };
 
 /** The index state of the given entities; ids with no row at all come back as removals. */
 export async function loadByIds(db: D1Database, type: IndexedType, ids: string[]): Promise<Indexable[]> {
   if (ids.length === 0) return [];
   const loader = LOADERS[type];
-  const { results } = await db
-    .prepare(`${loader.sql} WHERE ${loader.alias}.id IN (SELECT value FROM json_each(?))`)
-    .bind(JSON.stringify(ids))
-    .all();
+  const { results } = await statement(
+    db,
+    sql`${loader.sql} WHERE ${loader.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  ).all();
   const found = results.map((row) => loader.build(row as never));
   const seen = new Set(found.map((f) => ("doc" in f ? f.doc.id : f.removal.id)));
   const gone = ids
@@ -182,10 +196,10 @@ export async function loadAfter(
   limit: number,
 ): Promise<{ items: Indexable[]; last: string | null }> {
   const loader = LOADERS[type];
-  const { results } = await db
-    .prepare(`${loader.sql} WHERE ${loader.alias}.id > ? ORDER BY ${loader.alias}.id LIMIT ?`)
-    .bind(after, limit)
-    .all();
+  const { results } = await statement(
+    db,
+    sql`${loader.sql} WHERE ${loader.id} > ${after} ORDER BY ${loader.id} LIMIT ${limit}`,
+  ).all();
   const items = results.map((row) => loader.build(row as never));
   const last = results.length === limit ? String((results[results.length - 1] as { id: string }).id) : null;
   return { items, last };

@@ -1,3 +1,6 @@
+import { type SQL, sql } from "drizzle-orm";
+import { posts, users } from "../../db/schema";
+import { statement } from "../../platform/db/statements";
 import type { QueryJoin } from "../../platform/text";
 import { INDEXES, type Indexable, type IndexedType } from "./types";
 import { vocabularyEntries } from "./vocabulary";
@@ -109,18 +112,21 @@ function groups<T>(entries: T[]): T[][] {
  * tombstones older than a day go.
  */
 export function sweepStatements(db: D1Database, now: number): D1PreparedStatement[] {
-  const live: Record<IndexedType, string> = {
-    people: "SELECT 1 FROM users WHERE id = d.entity_id AND status = 'ACTIVE'",
-    posts: "SELECT 1 FROM posts WHERE id = d.entity_id AND deleted_at IS NULL",
+  // search_docs and the FTS5 tables have no drizzle schema: their names stay text.
+  const live: Record<IndexedType, SQL> = {
+    people: sql`SELECT 1 FROM ${users} WHERE ${users.id} = d.entity_id AND ${users.status} = 'ACTIVE'`,
+    posts: sql`SELECT 1 FROM ${posts} WHERE ${posts.id} = d.entity_id AND ${posts.deletedAt} IS NULL`,
   };
   return [
-    ...Object.entries(live).flatMap(([type, exists]) => {
-      const orphans = `SELECT d.doc_id FROM search_docs d WHERE d.type = '${type}' AND d.in_index = 1 AND NOT EXISTS (${exists})`;
+    ...(Object.entries(live) as [IndexedType, SQL][]).flatMap(([type, exists]) => {
+      const orphans = sql`SELECT d.doc_id FROM search_docs d WHERE d.type = ${sql.raw(`'${type}'`)} AND d.in_index = 1
+        AND NOT EXISTS (${exists})`;
       return [
-        db.prepare(`DELETE FROM ${INDEXES[type as IndexedType].table} WHERE rowid IN (${orphans})`),
-        db
-          .prepare(`UPDATE search_docs SET in_index = 0, indexed_at = ? WHERE doc_id IN (${orphans})`)
-          .bind(now),
+        statement(db, sql`DELETE FROM ${sql.raw(INDEXES[type].table)} WHERE rowid IN (${orphans})`),
+        statement(
+          db,
+          sql`UPDATE search_docs SET in_index = 0, indexed_at = ${now} WHERE doc_id IN (${orphans})`,
+        ),
       ];
     }),
     db.prepare("DELETE FROM search_docs WHERE in_index = 0 AND indexed_at < ?").bind(now - 24 * 3600_000),

@@ -1,4 +1,7 @@
+import { sql } from "drizzle-orm";
+import { savedSearches, users } from "../../db/schema";
 import { DAY } from "../../platform/clock";
+import { statement } from "../../platform/db/statements";
 import type { Bindings } from "../../platform/env";
 import { enqueue } from "../../platform/queue";
 import { sweepStatements } from "./fts";
@@ -16,12 +19,12 @@ export const SWEEP_HOUR_UTC = 4;
 export const searchMaintenanceTask = {
   name: "search-maintenance",
   statements: (db: D1Database, now: number): D1PreparedStatement[] => [
-    db
-      .prepare(
-        `DELETE FROM saved_searches WHERE user_id IN (SELECT id FROM users WHERE status = 'DELETED' AND deleted_at < ?)
-          OR NOT EXISTS (SELECT 1 FROM users WHERE users.id = saved_searches.user_id)`,
-      )
-      .bind(now - 30 * DAY),
+    statement(
+      db,
+      sql`DELETE FROM ${savedSearches} WHERE ${savedSearches.userId} IN (SELECT ${users.id} FROM ${users}
+          WHERE ${users.status} = 'DELETED' AND ${users.deletedAt} < ${now - 30 * DAY})
+        OR NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${savedSearches.userId})`,
+    ),
     ...(new Date(now).getUTCHours() === SWEEP_HOUR_UTC ? sweepStatements(db, now) : []),
   ],
 };

@@ -1,8 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { cardShowsHeadlineSql, fullProfileVisibleSql, notBlocked } from "../../core/access/members";
 import { postVisibleTo, viewerRef } from "../../core/access/posts";
 import { type CardRow, cardColumnsFor, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
+import { posts as postsTable, profiles, users } from "../../db/schema";
 import { DAY } from "../../platform/clock";
 import { logError } from "../../platform/log";
 import { searchQueryForms } from "../../platform/text";
@@ -255,23 +257,29 @@ async function meiliCandidates(target: MeiliTarget, viewerId: string, plan: Plan
  * the subquery's LIMIT keeps its ORDER BY, and CROSS JOIN keeps it as the outer loop, so there is no
  * outer sort (which would check every candidate first).
  */
+/** The rows of a page under the aliases the card columns and the access rules name them by. */
+const u = alias(users, "u");
+const pr = alias(profiles, "p");
+const p = alias(postsTable, "p");
+
 async function people(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
   const v = viewerRef(viewerId);
   // The profile rules of core/access/members.ts: which branch a member may match on is what the viewer may see of
   // them (the full profile, else the card with or without its headline), and the hit is the card.
-  const member = { id: sql`u.id`, visibility: sql`p.visibility` };
+  const member = { id: u.id, visibility: pr.visibility };
   const full = fullProfileVisibleSql(v, member);
   const headline = cardShowsHeadlineSql(v, member);
   const rows = await deps.db.all<CardRow>(sql`WITH m AS (${candidates})
     SELECT ${cardColumnsFor(v)}
     FROM (SELECT id, branch, score FROM m ORDER BY score, id LIMIT ${MAX_CANDIDATES_RANKED}) m
-      CROSS JOIN users u ON u.id = m.id AND u.status = 'ACTIVE' LEFT JOIN profiles p ON p.user_id = u.id
-    WHERE ${notBlocked(viewerId, sql`u.id`)}
+      CROSS JOIN ${users} ${u} ON ${u.id} = m.id AND ${u.status} = 'ACTIVE'
+      LEFT JOIN ${profiles} ${pr} ON ${pr.userId} = ${u.id}
+    WHERE ${notBlocked(viewerId, u.id)}
       AND ((m.branch = ${FULL} AND ${full})
         OR (m.branch = ${NAME_AND_HEADLINE} AND NOT ${full} AND ${headline})
         OR (m.branch = ${NAME_ONLY} AND NOT ${full} AND NOT ${headline}))
-      ${plan.from !== undefined ? sql`AND u.created_at >= ${plan.from}` : sql``}
-      ${plan.to !== undefined ? sql`AND u.created_at < ${plan.to}` : sql``}
+      ${plan.from !== undefined ? sql`AND ${u.createdAt} >= ${plan.from}` : sql``}
+      ${plan.to !== undefined ? sql`AND ${u.createdAt} < ${plan.to}` : sql``}
     LIMIT ${plan.limit + 1} OFFSET ${plan.offset}`);
   return rows.map((row) => ({ type: "people" as const, user: toCard(row) }));
 }
@@ -279,14 +287,15 @@ async function people(deps: Deps, viewerId: string, plan: Plan, candidates: SQL)
 async function posts(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
   // The page is chosen first (ids only), then only its posts are rendered.
   const rows = await deps.db.all<{ json: string }>(sql`WITH m AS (${candidates}),
-    page AS (SELECT p.id, m.score
-      FROM (SELECT id, score FROM m ORDER BY score, id DESC LIMIT ${MAX_CANDIDATES_RANKED}) m CROSS JOIN posts p ON p.id = m.id
-      WHERE ${postVisibleTo(viewerId, "p")} AND p.kind <> 'REPOST'
-        ${plan.from !== undefined ? sql`AND p.created_at >= ${plan.from}` : sql``}
-        ${plan.to !== undefined ? sql`AND p.created_at < ${plan.to}` : sql``}
+    page AS (SELECT ${p.id}, m.score
+      FROM (SELECT id, score FROM m ORDER BY score, id DESC LIMIT ${MAX_CANDIDATES_RANKED}) m
+        CROSS JOIN ${postsTable} ${p} ON ${p.id} = m.id
+      WHERE ${postVisibleTo(viewerId, "p")} AND ${p.kind} <> 'REPOST'
+        ${plan.from !== undefined ? sql`AND ${p.createdAt} >= ${plan.from}` : sql``}
+        ${plan.to !== undefined ? sql`AND ${p.createdAt} < ${plan.to}` : sql``}
       LIMIT ${plan.limit + 1} OFFSET ${plan.offset})
-    SELECT ${postJsonSql(viewerId, "p")} AS json FROM page JOIN posts p ON p.id = page.id
-    ORDER BY page.score, p.id DESC`);
+    SELECT ${postJsonSql(viewerId, "p")} AS json FROM page JOIN ${postsTable} ${p} ON ${p.id} = page.id
+    ORDER BY page.score, ${p.id} DESC`);
   const list = await toPosts(deps, rows, viewerId);
   return list.map((post) => ({ type: "posts" as const, post }));
 }

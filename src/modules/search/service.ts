@@ -1,11 +1,12 @@
 import type { z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
 import { type AlertFrequency, savedSearches } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
+import { keyset } from "../../platform/db/keyset";
+import { name } from "../../platform/db/statements";
 import { AppError, type ErrorDetail } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { decodeCursor, toPage } from "../../platform/pagination";
 import { enqueue } from "../../platform/queue";
 import { meiliOf } from "./meili";
 import { runSearch } from "./query";
@@ -104,12 +105,14 @@ export async function saveSearch(deps: Deps, userId: string, input: SaveSearchIn
   checkRange(filters);
   const type = resolveType(input.type, filters);
   const id = newId(now);
-  const name = input.name ?? input.q;
+  const title = input.name ?? input.q;
+  const t = savedSearches;
   const inserted =
-    await db.all<SavedRow>(sql`INSERT INTO saved_searches (id, user_id, name, query, type, filters, created_at)
-    SELECT ${id}, ${userId}, ${name}, ${input.q}, ${type}, ${JSON.stringify(filters)}, ${now}
-    WHERE (SELECT COUNT(*) FROM saved_searches WHERE user_id = ${userId}) < ${LIMITS.savedPerMember}
-    RETURNING id`);
+    await db.all<SavedRow>(sql`INSERT INTO ${t} (${name(t.id)}, ${name(t.userId)}, ${name(t.name)},
+      ${name(t.query)}, ${name(t.type)}, ${name(t.filters)}, ${name(t.createdAt)})
+    SELECT ${id}, ${userId}, ${title}, ${input.q}, ${type}, ${JSON.stringify(filters)}, ${now}
+    WHERE (SELECT COUNT(*) FROM ${t} WHERE ${t.userId} = ${userId}) < ${LIMITS.savedPerMember}
+    RETURNING ${name(t.id)}`);
   if (inserted.length === 0) throw new AppError("SAVED_SEARCH_LIMIT");
   return getSaved(deps, userId, id);
 }
@@ -123,15 +126,18 @@ async function getSaved(deps: Deps, userId: string, id: string): Promise<SavedSe
   return toSavedSearch(row);
 }
 
+const newestSaved = keyset("desc", {
+  id: { column: savedSearches.id, type: "string", of: (row: { id: string }) => row.id },
+});
+
 export async function listSaved(deps: Deps, userId: string, cursor: string | undefined, limit: number) {
-  const after = decodeCursor(cursor, ["id"] as const);
   const rows = await deps.db
     .select()
     .from(savedSearches)
-    .where(and(eq(savedSearches.userId, userId), after ? lt(savedSearches.id, String(after.id)) : undefined))
-    .orderBy(desc(savedSearches.id))
+    .where(and(eq(savedSearches.userId, userId), newestSaved.after(cursor)))
+    .orderBy(newestSaved.orderBy)
     .limit(limit + 1);
-  const page = toPage(rows, limit, (last) => ({ id: last.id }));
+  const page = newestSaved.page(rows, limit);
   return { data: page.data.map(toSavedSearch), nextCursor: page.nextCursor };
 }
 

@@ -14,7 +14,8 @@ export type AnyStatement = BatchItem<"sqlite">;
  * Runs statements as one D1 batch (one transaction, one round trip). drizzle 0.45's `db.batch` crashes on
  * raw `db.run(sql\`...\`)` items that have parameters (it reads a prepared statement raw items do not
  * have), so this builds the D1 statements itself; query-builder items work here too. Use it for every
- * multi-statement write that must agree (a row and its counter).
+ * multi-statement write that must agree (a row and its counter), and for reads that go with them (a write
+ * and the row read back, or several reads in one round trip): results come back in order.
  */
 export async function runBatch(db: Db, items: AnyStatement[]): Promise<unknown[]> {
   type Prepared = {
@@ -42,9 +43,7 @@ export const valueOrNull = (value: string | null | undefined): SQL =>
   value == null ? sql`NULL` : sql`${value}`;
 
 /**
- * Runs writes and reads together as one batch (one transaction, one round trip); results in order.
- * Goes through graph's runBatch, which works around drizzle 0.45's db.batch failing on raw SQL with params.
+ * @deprecated Use `runBatch`. Kept only while src/modules/bookmarks/service.ts still calls it; delete it
+ * when that module moves to `runBatch` (same arguments, same results).
  */
-export function runAll(db: Db, items: unknown[]): Promise<unknown[]> {
-  return runBatch(db, items as Parameters<typeof runBatch>[1]);
-}
+export const runAll: (db: Db, items: AnyStatement[]) => Promise<unknown[]> = runBatch;
