@@ -11,10 +11,10 @@ import { comments, mentions, posts, reactions, type StoredMention } from "../../
 import { isoAt } from "../../platform/clock";
 import { changed, runBatch, valueOrNull } from "../../platform/db/batch";
 import { CompiledSql } from "../../platform/db/compiled";
+import { keyset } from "../../platform/db/keyset";
 import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { decodeCursor, toPage } from "../../platform/pagination";
 import { detectTextDirection, extractMentions } from "../../platform/text";
 import {
   actionTargetSql,
@@ -209,6 +209,11 @@ type CommentPageVariant = `${"top" | "replies"}-${"first" | "after"}`;
  * A page of comments as ONE statement and one row: whether the post (and for replies, the thread's
  * comment) is visible, and the page's comments as one JSON array (parsed once).
  */
+/** Top-level comments newest first; the replies of a thread oldest first (reading order). */
+const newestComments = keyset("desc", { id: { column: c.id, type: "string", of: (r: Comment) => r.id } });
+const oldestReplies = keyset("asc", { id: { column: c.id, type: "string", of: (r: Comment) => r.id } });
+const orderOf = (replies: boolean) => (replies ? oldestReplies : newestComments);
+
 const commentPage = new CompiledSql<
   { givenId: string; parentId: string; after: string; k: number },
   CommentPageVariant
@@ -223,9 +228,9 @@ const commentPage = new CompiledSql<
   return sql`SELECT ${target} AND ${parent} AS ok, (SELECT json_group_array(json(j)) FROM (
       SELECT ${commentJsonSql(viewerId)} AS j FROM ${comments} ${c}
       WHERE ${c.postId} = ${actionTargetSql(p.givenId)} AND ${replies ? sql`${c.parentId} = ${p.parentId}` : sql`${c.parentId} IS NULL`}
-        ${after ? (replies ? sql`AND ${c.id} > ${p.after}` : sql`AND ${c.id} < ${p.after}`) : sql``}
+        ${after ? sql`AND ${orderOf(replies).afterKey({ id: p.after })}` : sql``}
         AND ${commentVisibleTo(viewerId, "c")}
-      ORDER BY ${c.id} ${replies ? sql`ASC` : sql`DESC`}
+      ORDER BY ${orderOf(replies).orderBy}
       LIMIT ${p.k})) AS page`;
 });
 
@@ -235,9 +240,8 @@ export async function listComments(
   givenPostId: string,
   query: { parentId?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const after = decodeCursor(query.cursor, ["id"] as const);
-  // Top-level comments newest first; the replies of a thread oldest first (reading order).
   const replies = query.parentId !== undefined;
+  const after = orderOf(replies).decode(query.cursor);
   const row = await commentPage.first<{ ok: number; page: string }>(
     deps.env.DB,
     viewerId,
@@ -250,9 +254,7 @@ export async function listComments(
     `${replies ? "replies" : "top"}-${after ? "after" : "first"}`,
   );
   if (!row?.ok) throw new AppError("NOT_FOUND");
-  return toPage((JSON.parse(row.page) as RawComment[]).map(commentFrom), query.limit, (last) => ({
-    id: last.id,
-  }));
+  return orderOf(replies).page((JSON.parse(row.page) as RawComment[]).map(commentFrom), query.limit);
 }
 
 export async function getComment(deps: Deps, viewerId: string | undefined, id: string): Promise<Comment> {

@@ -6,10 +6,11 @@ import type { Deps } from "../../core/deps";
 import { comments, connections, follows, hotPosts, postHashtags, posts, reactions } from "../../db/schema";
 import { DAY } from "../../platform/clock";
 import { CompiledSql } from "../../platform/db/compiled";
+import { keyset } from "../../platform/db/keyset";
 import { name, statement } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { idFloorAt } from "../../platform/ids";
-import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { decodeCursor } from "../../platform/pagination";
 import type { Post } from "../posts";
 import { postJsonSql, toPosts } from "../posts";
 
@@ -65,6 +66,14 @@ const h = alias(hotPosts, "h");
  * those k-th posts (that source alone has k posts from there on), so only posts from that bound on are
  * read. The post JSON is built for the page's rows only. One statement, one round trip.
  */
+/**
+ * The following feed's order: post id, newest first. Each source's scan is bounded below the cursor
+ * (`below`) and the page is cut by id, so the cursor is this key alone.
+ */
+const newestFirst = keyset("desc", {
+  id: { column: sql`id`, type: "string", of: (r: { id: string }) => r.id },
+});
+
 const followingPage = new CompiledSql<{ after: string; k: number; kth: number }, "first" | "after">(
   (viewerId, values, variant) => {
     const v = viewerId!;
@@ -105,7 +114,7 @@ export async function followingFeed(
   viewerId: string,
   page: { cursor?: string | undefined; limit: number },
 ) {
-  const after = decodeCursor(page.cursor, ["id"] as const);
+  const after = newestFirst.decode(page.cursor);
   const k = page.limit + 1;
   const rows = await followingPage.all<{ id: string; json: string }>(
     deps.env.DB,
@@ -113,11 +122,8 @@ export async function followingFeed(
     { after: after ? String(after.id) : "", k, kth: k - 1 },
     after ? "after" : "first",
   );
-  const data = rows.slice(0, page.limit);
-  return {
-    data: await toPosts(deps, data, viewerId),
-    nextCursor: rows.length > page.limit ? encodeCursor({ id: data[data.length - 1]!.id }) : null,
-  };
+  const { data, nextCursor } = newestFirst.page(rows, page.limit);
+  return { data: await toPosts(deps, data, viewerId), nextCursor };
 }
 
 /**
@@ -169,6 +175,12 @@ export function engagementExpr(
   return sql`(${t.rLike} + ${t.rCelebrate} + ${t.rSupport} + ${t.rLove} + ${t.rInsightful} + ${t.rFunny}
     + 2 * ${t.commentCount} + 3 * ${t.repostCount})`;
 }
+
+/** The for-you order: score, then id, both descending (`score` and `id` are columns of `ranked`). */
+const byScore = keyset("desc", {
+  s: { column: sql`score`, type: "number", of: (r: { score: number; id: string }) => r.score },
+  id: { column: sql`id`, type: "string", of: (r: { score: number; id: string }) => r.id },
+});
 
 const forYouPage = new CompiledSql<
   { floor: string; asOf: number; affinitySince: number; score: number; afterId: string; k: number },
@@ -233,8 +245,8 @@ const forYouPage = new CompiledSql<
         AND (c.checked = 1 OR ${postVisibleTo(v, "p")})),
     ranked(id, score) AS (
       SELECT id, score FROM scored
-      ${variant === "after" ? sql`WHERE score < ${values.score} OR (score = ${values.score} AND id < ${values.afterId})` : sql``}
-      ORDER BY score DESC, id DESC LIMIT ${values.k})
+      ${variant === "after" ? sql`WHERE ${byScore.afterKey({ s: values.score, id: values.afterId })}` : sql``}
+      ORDER BY ${byScore.orderBy} LIMIT ${values.k})
     SELECT s.id, s.score, ${postJsonSql(v)} AS json
     FROM ranked s JOIN ${posts} ${p} ON ${p.id} = s.id
     ORDER BY s.score DESC, s.id DESC`;
@@ -245,10 +257,11 @@ export async function forYouFeed(
   viewerId: string,
   page: { cursor?: string | undefined; limit: number },
 ) {
-  const cursor = decodeCursor(page.cursor, ["t", "s", "id"] as const);
-  if (cursor && (typeof cursor.t !== "number" || typeof cursor.s !== "number"))
-    throw new AppError("INVALID_CURSOR");
-  const asOf = cursor ? (cursor.t as number) : deps.now;
+  const key = byScore.decode(page.cursor);
+  // The cursor also carries the time the ranking was computed at, so later pages rank the same window.
+  const t = key ? decodeCursor(page.cursor, ["t"] as const)?.t : undefined;
+  if (key && typeof t !== "number") throw new AppError("INVALID_CURSOR");
+  const asOf = typeof t === "number" ? t : deps.now;
   const rows = await forYouPage.all<{ id: string; score: number; json: string }>(
     deps.env.DB,
     viewerId,
@@ -257,19 +270,14 @@ export async function forYouFeed(
       floor: idFloorAt(asOf - FOR_YOU_WINDOW_MS),
       asOf,
       affinitySince: asOf - AFFINITY_WINDOW_MS,
-      score: cursor ? (cursor.s as number) : 0,
-      afterId: cursor ? String(cursor.id) : "",
+      score: key ? (key.s as number) : 0,
+      afterId: key ? String(key.id) : "",
       k: page.limit + 1,
     },
-    cursor ? "after" : "first",
+    key ? "after" : "first",
   );
-  const data = rows.slice(0, page.limit);
-  const last = data[data.length - 1];
-  return {
-    data: (await toPosts(deps, data, viewerId)) as Post[],
-    nextCursor:
-      rows.length > page.limit && last ? encodeCursor({ t: asOf, s: last.score, id: last.id }) : null,
-  };
+  const { data, nextCursor } = byScore.page(rows, page.limit, { t: asOf });
+  return { data: (await toPosts(deps, data, viewerId)) as Post[], nextCursor };
 }
 
 /** Hot pool for for-you discovery, refreshed by the cron: public posts of the last 3 days with most engagement. */

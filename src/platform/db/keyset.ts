@@ -1,6 +1,6 @@
 import { type Column, type SQL, sql } from "drizzle-orm";
 import { AppError } from "../errors";
-import { decodeCursor, encodeCursor } from "../pagination";
+import { type CursorValue, decodeCursor, encodeCursor } from "../pagination";
 
 /** One part of a sort key: the column it orders by, its type in the cursor, and its value in a row. */
 export interface KeyPart<R> {
@@ -28,7 +28,7 @@ export function keyset<R, const K extends string>(
 ) {
   const names = Object.keys(parts) as K[];
   const columns = names.map((n) => parts[n].column);
-  const list = (items: readonly (Column | SQL | string | number)[]) =>
+  const list = (items: readonly (Column | SQL | string | number | undefined)[]) =>
     sql.join(
       items.map((i) => sql`${i}`),
       sql`, `,
@@ -39,29 +39,51 @@ export function keyset<R, const K extends string>(
       columns.map((c) => sql`${c} ${way}`),
       sql`, `,
     ),
-    /** The condition for rows after `cursor` (always true without one). */
-    after(cursor: string | undefined): SQL {
+    /** The cursor's sort key, checked against the declared types (undefined without a cursor). */
+    decode(cursor: string | undefined): Record<K, string | number> | undefined {
       const value = decodeCursor(cursor, names);
-      if (!value) return sql`1 = 1`;
-      const values = names.map((n) => {
+      if (!value) return undefined;
+      for (const n of names) {
         const v = value[n];
         if (parts[n].type === "number" ? !Number.isFinite(v) : typeof v !== "string")
           throw new AppError("INVALID_CURSOR");
-        return v;
-      });
+      }
+      return value;
+    },
+    /** The condition for rows after `cursor` (always true without one). */
+    after(cursor: string | undefined): SQL {
+      const value = this.decode(cursor);
+      return value ? this.afterKey(value) : sql`1 = 1`;
+    },
+    /**
+     * The condition for rows after a sort key given as values or as SQL, e.g. a `CompiledSql`'s
+     * placeholders (its "after" variant), bound later with the values of `decode(cursor)`.
+     */
+    afterKey(key: Record<K, string | number | SQL>): SQL {
       const op = direction === "desc" ? sql`<` : sql`>`;
+      const values = names.map((n) => key[n]);
       return names.length === 1
         ? sql`${columns[0]} ${op} ${values[0]}`
         : sql`(${list(columns)}) ${op} (${list(values)})`;
     },
-    /** Splits the extra row of a `limit + 1` query off into the next cursor. */
-    page<T extends R>(rows: T[], limit: number): { data: T[]; nextCursor: string | null } {
+    /**
+     * Splits the extra row of a `limit + 1` query off into the next cursor; `extra` adds fields that are
+     * not part of the order (e.g. the time a ranking was computed at).
+     */
+    page<T extends R>(
+      rows: T[],
+      limit: number,
+      extra: CursorValue = {},
+    ): { data: T[]; nextCursor: string | null } {
       if (rows.length <= limit) return { data: rows, nextCursor: null };
       const data = rows.slice(0, limit);
       const last = data[data.length - 1]!;
       return {
         data,
-        nextCursor: encodeCursor(Object.fromEntries(names.map((n) => [n, parts[n].of(last)]))),
+        nextCursor: encodeCursor({
+          ...extra,
+          ...Object.fromEntries(names.map((n) => [n, parts[n].of(last)])),
+        }),
       };
     },
   };
