@@ -266,9 +266,8 @@ export async function seedContent({ writer, r, members, now, idAt, progress, arg
             rows.bookmarks.push({
               id: idAt(createdAt + 5000),
               user_id: who.id,
-              post_id: id,
-              job_id: null,
-              article_id: null,
+              target_type: "POST",
+              target_id: id,
               created_at: Math.min(now - 1, createdAt + 5000),
             });
             post.bookmark_count++;

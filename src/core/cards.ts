@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { profiles, users } from "../db/schema";
 import { cardHeadlineSql } from "./access/members";
 
@@ -38,26 +38,33 @@ export const userCardColumns = {
  * when given, lets the member's own card show their headline even when their profile is PRIVATE.
  */
 export function userCardJsonSql(userIdColumn: SQL | SQLiteColumn | string, viewerId?: SQL | string) {
-  // Aliases unlikely to collide with the outer query's, so a correlated column always means the outer one.
-  const headline = cardHeadlineSql(
-    viewerId,
-    { id: sql`card_u.id`, visibility: sql`card_p.visibility` },
-    sql`card_p.headline`,
-  );
-  return sql<string>`(SELECT json_object('id', card_u.id, 'username', card_u.username,
-    'displayName', card_u.display_name, 'headline', ${headline}, 'avatarUrl', card_p.avatar_url)
-    FROM users card_u LEFT JOIN profiles card_p ON card_p.user_id = card_u.id WHERE card_u.id = ${userIdColumn})`;
+  const u = jsonCardUser;
+  const p = jsonCardProfile;
+  const headline = cardHeadlineSql(viewerId, { id: u.id, visibility: p.visibility }, p.headline);
+  return sql<string>`(SELECT json_object('id', ${u.id}, 'username', ${u.username},
+    'displayName', ${u.displayName}, 'headline', ${headline}, 'avatarUrl', ${p.avatarUrl})
+    FROM ${users} ${u} LEFT JOIN ${profiles} ${p} ON ${p.userId} = ${u.id} WHERE ${u.id} = ${userIdColumn})`;
 }
 
+// Aliases unlikely to collide with the outer query's, so a correlated column always means the outer one.
+const jsonCardUser = alias(users, "card_u");
+const jsonCardProfile = alias(profiles, "card_p");
+
+/** The `users` and `profiles` rows of raw SQL lists of cards: `FROM ${users} ${cardUser}` (alias `u`, `p`). */
+export const cardUser = alias(users, "u");
+export const cardProfile = alias(profiles, "p");
+
 /**
- * Card columns for raw SQL lists : alias users `u` and profiles `p`. The
+ * Card columns for raw SQL lists that join users as `cardUser` (`u`) and profiles as `cardProfile` (`p`). The
  * headline follows the card rule (`cardHeadlineSql`); with a viewer, a PRIVATE member's own card keeps
  * their headline.
  */
 export function cardColumnsFor(viewer: SQL | string | undefined): SQL {
-  return sql`u.id AS id, u.username AS username, u.display_name AS displayName,
-    ${cardHeadlineSql(viewer, { id: sql`u.id`, visibility: sql`p.visibility` }, sql`p.headline`)} AS headline,
-    p.avatar_url AS avatarUrl`;
+  const u = cardUser;
+  const p = cardProfile;
+  return sql`${u.id} AS id, ${u.username} AS username, ${u.displayName} AS displayName,
+    ${cardHeadlineSql(viewer, { id: u.id, visibility: p.visibility }, p.headline)} AS headline,
+    ${p.avatarUrl} AS avatarUrl`;
 }
 
 /** Card columns for lists that do not name their viewer (a PRIVATE member's headline is always null). */

@@ -1,51 +1,92 @@
-import { type SQL, sql } from "drizzle-orm";
+import { Column, getTableName, is, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 
 /**
  * The target registry: every kind of thing members act on (react to, bookmark, follow, report, get
- * notified about, find in search) is declared once by the module that owns it, with its table, owner,
- * visibility rule, counters and web path. Reactions, bookmarks, follows, notifications and the modules
- * that come later look targets up here instead of naming one another's tables.
+ * notified about, find in search) is declared once by the module that owns it, with its id column, owner,
+ * visibility rule, counters and web path, all named through the schema. Reactions, bookmarks, follows,
+ * notifications and the modules that come later look targets up here instead of naming one another's
+ * tables.
  *
  * Polymorphic rows store a target as (`code`, id): reactions (`POST`, `COMMENT`), follows (`USER`,
  * `HASHTAG`), bookmarks (`POST`, ...). Events and notifications name it by `type` ("post").
  */
-export interface Target {
+
+/**
+ * A counter kept exact with the rows that point at a target: a column of the target's own table (keyed
+ * by its id), or of another table with the column holding the target's id (a member's follower count
+ * lives in `profiles`, keyed by `profiles.user_id`).
+ */
+export type Counter = SQLiteColumn | { column: SQLiteColumn; key: SQLiteColumn };
+
+/** A target as its module declares it. */
+export interface TargetSpec {
   /** Name in events, notifications and API payloads, e.g. "post". */
   type: string;
   /** Stored value in polymorphic `target_type` columns, e.g. "POST". */
   code: string;
-  /** The table of the target's rows (a trusted identifier). */
-  table: string;
-  /** Column of `table` holding the member who owns the row, when there is one. */
-  ownerColumn?: string;
-  /** SQL boolean: the row `alias` of `table` is visible to the viewer (undefined: anonymous). */
+  /** The target's id column; its table holds the target's rows. */
+  id: SQLiteColumn;
+  /** The column holding the member who owns the row, when there is one. */
+  owner?: SQLiteColumn;
+  /** SQL boolean: the row `alias` of the target's table is visible to the viewer (undefined: anonymous). */
   visibleTo(viewerId: string | undefined, alias: string): SQL;
   /** SQL: the id acted on when a client names `id` (a plain repost stands for its original). */
   resolve?(id: string): SQL;
-  /** Counter columns of `table` that other modules keep exact with their rows. */
-  counters?: { reactions?: readonly string[]; bookmarks?: string; followers?: string };
+  /** Counters that other modules keep exact with their rows. */
+  counters?: {
+    /** Reaction counter column names of the target's table, one per reaction type, in order. */
+    reactions?: readonly string[];
+    /** Bookmarks of the target (a target without it cannot be bookmarked). */
+    bookmarks?: Counter;
+    /** Follows of the target (a target without it cannot be followed). */
+    followers?: Counter;
+    /** For members: the follower's own count of the members they follow, moved with a follow of this kind. */
+    following?: Counter;
+  };
   /** Path of the web app showing the target (relative to APP_URL). */
   link?(id: string, data: Record<string, unknown>): string;
 }
 
+/** A registered target: its declaration plus the names derived from its schema columns. */
+export interface Target extends TargetSpec {
+  /** Name of the target's table (from `id`), for statements that name it as text. */
+  readonly table: string;
+  /** Name of the owner column (from `owner`), for statements that name it as text. */
+  readonly ownerColumn?: string;
+}
+
 const BY_TYPE = new Map<string, Target>();
 const BY_CODE = new Map<string, Target>();
+const SPECS = new Map<string, TargetSpec>();
 
-/** Registers a module's targets (when its targets.ts loads) and returns them. */
-export function defineTargets<const T extends readonly Target[]>(targets: T): T {
-  for (const target of targets) {
-    const known = BY_TYPE.get(target.type);
-    if (known && known !== target) throw new Error(`target ${target.type} defined twice`);
+/** Registers a module's targets (when its targets.ts loads) and returns them, in order. */
+export function defineTargets(specs: readonly TargetSpec[]): Target[] {
+  return specs.map((spec) => {
+    const known = SPECS.get(spec.type);
+    if (known && known !== spec) throw new Error(`target ${spec.type} defined twice`);
+    if (known) return BY_TYPE.get(spec.type)!;
+    const target: Target = {
+      ...spec,
+      table: getTableName(spec.id.table),
+      ...(spec.owner ? { ownerColumn: spec.owner.name } : {}),
+    };
+    SPECS.set(spec.type, spec);
     BY_TYPE.set(target.type, target);
     BY_CODE.set(target.code, target);
-  }
-  return targets;
+    return target;
+  });
 }
 
 export function targetOf(type: string): Target {
   const target = BY_TYPE.get(type);
   if (!target) throw new Error(`unknown target type ${type}`);
   return target;
+}
+
+/** The registered target of this type, if any (for types a client names). */
+export function findTarget(type: string): Target | undefined {
+  return BY_TYPE.get(type);
 }
 
 export function targetByCode(code: string): Target | undefined {
@@ -63,9 +104,25 @@ export function resolvedId(target: Target, id: string): SQL {
 
 /** SQL boolean: the row named `id` exists and is visible to the viewer. */
 export function targetVisibleSql(target: Target, viewerId: string | undefined, id: string | SQL): SQL {
-  const alias = `tv_${target.code.toLowerCase()}`;
-  return sql`EXISTS (SELECT 1 FROM ${sql.raw(target.table)} ${sql.raw(alias)} WHERE ${sql.raw(alias)}.id = ${id}
-    AND ${target.visibleTo(viewerId, alias)})`;
+  const alias = sql.identifier(`tv_${target.code.toLowerCase()}`);
+  return sql`EXISTS (SELECT 1 FROM ${target.id.table} ${alias} WHERE ${alias}.${sql.identifier(target.id.name)} = ${id}
+    AND ${target.visibleTo(viewerId, `tv_${target.code.toLowerCase()}`)})`;
+}
+
+/**
+ * SQL: moves `counter` (one of `target`'s) of the target row `targetId` by `delta` where `guard` holds (the guard names the row
+ * being counted, so the counter moves only when that row was really inserted or is really there).
+ */
+export function moveCounterSql(
+  target: Target,
+  counter: Counter,
+  targetId: string | SQL,
+  delta: 1 | -1,
+  guard: SQL,
+): SQL {
+  const { column, key } = is(counter, Column) ? { column: counter, key: target.id } : counter;
+  const name = sql.identifier(column.name);
+  return sql`UPDATE ${column.table} SET ${name} = ${name} + ${delta} WHERE ${key} = ${targetId} AND ${guard}`;
 }
 
 /** The web path of a target, when its type declares one. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { block } from "../support/graph";
 import { del, get, post } from "../support/http";
-import { createPost, deletePost } from "../support/posts";
+import { createPost, deletePost, repost, scalar } from "../support/posts";
 import { createUser } from "../support/users";
 
 describe("/api/v1/bookmarks", () => {
@@ -48,6 +48,39 @@ describe("/api/v1/bookmarks", () => {
     await block(author, reader);
     const after = await get("/api/v1/bookmarks", { token: reader.token });
     expect(after.body.data.map((x: { post: unknown }) => x.post)).toEqual([null, null]);
+  });
+
+  it("saves a plain repost as its original (the post target resolves it), stored as a POST target row", async () => {
+    const [author, sharer, reader] = await Promise.all([createUser(), createUser(), createUser()]);
+    const original = await createPost(author, { content: "original" });
+    const { repostPostId } = await repost(sharer, original.id);
+    const saved = await post("/api/v1/bookmarks", { postId: repostPostId }, { token: reader.token });
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ type: "POST", postId: original.id });
+    expect(
+      await scalar<string>(
+        "SELECT target_type || ':' || target_id FROM bookmarks WHERE id = ?",
+        saved.body.bookmarkId,
+      ),
+    ).toBe(`POST:${original.id}`);
+    // Saving the original again is the same bookmark.
+    const again = await post("/api/v1/bookmarks", { postId: original.id }, { token: reader.token });
+    expect(again.status).toBe(409);
+    expect((await get(`/api/v1/posts/${original.id}`)).body.bookmarkCount).toBe(1);
+    const list = await get("/api/v1/bookmarks", { token: reader.token });
+    expect(list.body.data).toMatchObject([{ type: "POST", postId: original.id, post: { id: original.id } }]);
+    expect((await del(`/api/v1/bookmarks/${original.id}`, undefined, { token: reader.token })).status).toBe(
+      204,
+    );
+    expect((await get(`/api/v1/posts/${original.id}`)).body.bookmarkCount).toBe(0);
+  });
+
+  it("refuses a cursor that is not one of its own with 400", async () => {
+    const user = await createUser();
+    const res = await get(`/api/v1/bookmarks?cursor=${btoa(JSON.stringify({ id: 5 }))}`, {
+      token: user.token,
+    });
+    expect(res.status).toBe(400);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import { is, Table } from "drizzle-orm";
+import { Column, getTableName, is, Table } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import "../../src/app";
@@ -113,6 +113,28 @@ describe("the module kernel", () => {
     expect(targets.map((t) => t.type).sort()).toEqual(["comment", "conversation", "hashtag", "post", "user"]);
     const known = new Set(tables.map((t) => t.name));
     for (const t of targets) expect(known.has(t.table), t.table).toBe(true);
+  });
+
+  it("declares targets through schema columns, with counters where bookmarks and follows look for them", () => {
+    const targets = registeredTargets();
+    for (const t of targets) {
+      expect(t.table, t.type).toBe(getTableName(t.id.table));
+      if (t.owner) expect(t.owner.table, `${t.type} owner`).toBe(t.id.table);
+      const { bookmarks, followers, following } = t.counters ?? {};
+      for (const counter of [bookmarks, followers, following]) {
+        if (!counter) continue;
+        const { column, key } = is(counter, Column) ? { column: counter, key: t.id } : counter;
+        expect(column.table, `${t.type} counter ${column.name}`).toBe(key.table);
+        expect(column.columnType, `${t.type} counter ${column.name}`).toBe("SQLiteInteger");
+      }
+    }
+    const codes = (has: (t: (typeof targets)[number]) => unknown) =>
+      targets
+        .filter(has)
+        .map((t) => t.code)
+        .sort();
+    expect(codes((t) => t.counters?.bookmarks)).toEqual(["POST"]);
+    expect(codes((t) => t.counters?.followers)).toEqual(["HASHTAG", "USER"]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { blocks, connections, follows, profiles, users } from "../../db/schema";
 import type { Db } from "../db";
 
 /**
@@ -12,13 +13,14 @@ import type { Db } from "../db";
  */
 export function notBlocked(viewerId: string | undefined, otherUserColumn: SQLiteColumn | SQL): SQL {
   if (!viewerId) return sql`1 = 1`;
-  return sql`NOT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ${viewerId} AND blocked_id = ${otherUserColumn})
-    AND NOT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ${otherUserColumn} AND blocked_id = ${viewerId})`;
+  return sql`NOT EXISTS (SELECT 1 FROM ${blocks} WHERE ${blocks.blockerId} = ${viewerId} AND ${blocks.blockedId} = ${otherUserColumn})
+    AND NOT EXISTS (SELECT 1 FROM ${blocks} WHERE ${blocks.blockerId} = ${otherUserColumn} AND ${blocks.blockedId} = ${viewerId})`;
 }
 
 /** SQL boolean: true when the two members have blocked each other in either direction. */
 export function blockedEitherWaySql(a: string | SQL | SQLiteColumn, b: string | SQL | SQLiteColumn): SQL {
-  return sql`EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ${a} AND blocked_id = ${b}) OR (blocker_id = ${b} AND blocked_id = ${a}))`;
+  return sql`EXISTS (SELECT 1 FROM ${blocks} WHERE (${blocks.blockerId} = ${a} AND ${blocks.blockedId} = ${b})
+    OR (${blocks.blockerId} = ${b} AND ${blocks.blockedId} = ${a}))`;
 }
 
 export async function isBlockedEitherWay(db: Db, a: string, b: string): Promise<boolean> {
@@ -29,12 +31,22 @@ export async function isBlockedEitherWay(db: Db, a: string, b: string): Promise<
 
 /** SQL boolean: the two members are connected. */
 export function connectedSql(a: string | SQL | SQLiteColumn, b: string | SQL | SQLiteColumn): SQL {
-  return sql`EXISTS (SELECT 1 FROM connections WHERE user_id = ${a} AND other_id = ${b})`;
+  return sql`EXISTS (SELECT 1 FROM ${connections} WHERE ${connections.userId} = ${a} AND ${connections.otherId} = ${b})`;
 }
 
 /** SQL boolean: the member exists and is active (deleted and suspended accounts are hidden everywhere). */
 export function activeUserSql(userColumn: SQL | SQLiteColumn | string): SQL {
-  return sql`EXISTS (SELECT 1 FROM users WHERE users.id = ${userColumn} AND users.status = 'ACTIVE')`;
+  return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${userColumn} AND ${users.status} = 'ACTIVE')`;
+}
+
+/** SQL boolean: member `follower` follows the target `target` of kind `code` (core/targets.ts). */
+export function followsSql(
+  code: string,
+  follower: string | SQL | SQLiteColumn,
+  target: string | SQL | SQLiteColumn,
+): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${follows} WHERE ${follows.followerId} = ${follower} AND ${follows.targetType} = ${sql.raw(`'${code.replace(/'/g, "''")}'`)}
+    AND ${follows.targetId} = ${target})`;
 }
 
 /** SQL boolean: member `follower` follows member `target`. */
@@ -42,7 +54,7 @@ export function followsUserSql(
   follower: string | SQL | SQLiteColumn,
   target: string | SQL | SQLiteColumn,
 ): SQL {
-  return sql`EXISTS (SELECT 1 FROM follows WHERE follower_id = ${follower} AND target_type = 'USER' AND target_id = ${target})`;
+  return followsSql("USER", follower, target);
 }
 
 // ─── Profile visibility: the one rule, and what derives from it ─────────────────────────────────────────
@@ -61,13 +73,16 @@ export interface MemberRef {
 }
 
 function visibilityOf(member: MemberRef): SQL {
-  const column = member.visibility ?? sql`(SELECT visibility FROM profiles WHERE user_id = ${member.id})`;
+  const column =
+    member.visibility ??
+    sql`(SELECT ${profiles.visibility} FROM ${profiles} WHERE ${profiles.userId} = ${member.id})`;
   return sql`COALESCE(${column}, 'PUBLIC')`;
 }
 
 function showConnectionsOf(member: MemberRef): SQL {
   const column =
-    member.showConnections ?? sql`(SELECT show_connections FROM profiles WHERE user_id = ${member.id})`;
+    member.showConnections ??
+    sql`(SELECT ${profiles.showConnections} FROM ${profiles} WHERE ${profiles.userId} = ${member.id})`;
   return sql`COALESCE(${column}, 1)`;
 }
 

@@ -1,11 +1,13 @@
-import { type SQL, sql } from "drizzle-orm";
+import { getTableName, type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { posts } from "../../db/schema";
 import { ID_PATTERN } from "../../platform/ids";
 import { activeUserSql, blockedEitherWaySql, connectedSql } from "./members";
 
 /**
  * The visibility check: the one place that decides whether a viewer may see a post. Every read path
  * (a post, feeds, comments, reactions, reposts, hashtag pages, profile posts, polls, bookmarks, search)
- * puts `postVisibleTo(viewerId, alias)` in its WHERE clause, and anything that fails it answers 404.
+ * puts `postVisibleTo(viewerId, row)` in its WHERE clause, and anything that fails it answers 404.
  *
  * A post is visible when it is not deleted, its author is active, the viewer and the author have not
  * blocked each other (either way), and its visibility allows it: PUBLIC to everyone (also anonymous
@@ -18,12 +20,33 @@ import { activeUserSql, blockedEitherWaySql, connectedSql } from "./members";
  * the author part once per author (`authorVisibleTo`, with the connection flag) and the row part per post
  * (`postRowVisibleTo`); together they are exactly `postVisibleTo`.
  *
- * `alias` is the SQL alias of the `posts` row being tested (a trusted identifier, never user input).
+ * `row` is the `posts` row being tested: a drizzle alias of `posts`, or its alias name (`PostRef`).
  */
-export function postVisibleTo(viewerId: string | undefined, alias = "p"): SQL {
-  const author = sql.raw(`${alias}.author_id`);
+export function postVisibleTo(viewerId: string | undefined, row: PostRef = "p"): SQL {
+  const author = postRow(row).authorId;
   const connected = viewerId ? connectedSql(viewerRef(viewerId), author) : sql`0`;
-  return sql`(${authorVisibleTo(viewerId, author)} AND ${postRowVisibleTo(viewerId, alias, connected)})`;
+  return sql`(${authorVisibleTo(viewerId, author)} AND ${postRowVisibleTo(viewerId, row, connected)})`;
+}
+
+/** The columns of a `posts` row the visibility rule reads. */
+export type PostRow = Record<
+  "id" | "authorId" | "visibility" | "deletedAt" | "kind" | "repostOfId",
+  SQLiteColumn
+>;
+
+/**
+ * A `posts` row in a query: a drizzle alias of `posts` (`alias(posts, "p")`), or the alias name of a
+ * query that still names it as text (a trusted identifier, never user input).
+ */
+export type PostRef = PostRow | string;
+
+function postRow(row: PostRef): PostRow {
+  return typeof row === "string" ? alias(posts, row) : row;
+}
+
+/** The alias name of a `posts` row, for the subqueries' own aliases derived from it. */
+function aliasName(row: PostRef): string {
+  return typeof row === "string" ? row : getTableName((row.id as SQLiteColumn).table);
 }
 
 /**
@@ -39,7 +62,7 @@ export function viewerRef(viewerId: string): SQL {
  * The author part: the author is active, and is the viewer or not blocked either way with them (the
  * graph module's block check, blockedEitherWaySql).
  */
-export function authorVisibleTo(viewerId: string | undefined, authorColumn: SQL): SQL {
+export function authorVisibleTo(viewerId: string | undefined, authorColumn: SQL | SQLiteColumn): SQL {
   if (!viewerId) return activeUserSql(authorColumn);
   const v = viewerRef(viewerId);
   return sql`(${activeUserSql(authorColumn)} AND (${authorColumn} = ${v} OR NOT ${blockedEitherWaySql(v, authorColumn)}))`;
@@ -50,23 +73,22 @@ export function authorVisibleTo(viewerId: string | undefined, authorColumn: SQL)
  * visibility (`connected`: SQL boolean "the viewer is connected to this author"), and for a plain repost,
  * the original fully visible.
  */
-export function postRowVisibleTo(viewerId: string | undefined, alias: string, connected: SQL): SQL {
-  const col = (name: string) => sql.raw(`${alias}.${name}`);
-  const original = `${alias}_o`;
+export function postRowVisibleTo(viewerId: string | undefined, row: PostRef, connected: SQL): SQL {
+  const p = postRow(row);
+  const original = alias(posts, `${aliasName(row)}_o`);
   const allowed = viewerId
-    ? sql`(${col("visibility")} = 'PUBLIC' OR ${col("author_id")} = ${viewerRef(viewerId)} OR (${col("visibility")} = 'CONNECTIONS' AND ${connected}))`
-    : sql`${col("visibility")} = 'PUBLIC'`;
-  return sql`(${col("deleted_at")} IS NULL AND ${allowed} AND (${col("kind")} <> 'REPOST' OR EXISTS (
-    SELECT 1 FROM posts ${sql.raw(original)} WHERE ${sql.raw(original)}.id = ${col("repost_of_id")}
+    ? sql`(${p.visibility} = 'PUBLIC' OR ${p.authorId} = ${viewerRef(viewerId)} OR (${p.visibility} = 'CONNECTIONS' AND ${connected}))`
+    : sql`${p.visibility} = 'PUBLIC'`;
+  return sql`(${p.deletedAt} IS NULL AND ${allowed} AND (${p.kind} <> 'REPOST' OR EXISTS (
+    SELECT 1 FROM ${posts} ${original} WHERE ${original.id} = ${p.repostOfId}
       AND ${ownVisibility(viewerId, original)})))`;
 }
 
 /** The rule for one posts row including its author, ignoring what it reposts (for originals). */
-function ownVisibility(viewerId: string | undefined, alias: string): SQL {
-  const col = (name: string) => sql.raw(`${alias}.${name}`);
-  const author = col("author_id");
+function ownVisibility(viewerId: string | undefined, p: PostRow): SQL {
+  const author = p.authorId;
   const allowed = viewerId
-    ? sql`(${col("visibility")} = 'PUBLIC' OR ${author} = ${viewerRef(viewerId)} OR (${col("visibility")} = 'CONNECTIONS' AND ${connectedSql(viewerRef(viewerId), author)}))`
-    : sql`${col("visibility")} = 'PUBLIC'`;
-  return sql`(${col("deleted_at")} IS NULL AND ${allowed} AND ${authorVisibleTo(viewerId, author)})`;
+    ? sql`(${p.visibility} = 'PUBLIC' OR ${author} = ${viewerRef(viewerId)} OR (${p.visibility} = 'CONNECTIONS' AND ${connectedSql(viewerRef(viewerId), author)}))`
+    : sql`${p.visibility} = 'PUBLIC'`;
+  return sql`(${p.deletedAt} IS NULL AND ${allowed} AND ${authorVisibleTo(viewerId, author)})`;
 }

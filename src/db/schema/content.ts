@@ -1,14 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  index,
-  integer,
-  primaryKey,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * Posts, comments, reactions, reposts, bookmarks, polls, hashtags and mentions.
@@ -151,27 +142,29 @@ export const reactions = sqliteTable(
   ],
 );
 
-/** Exactly one of postId / jobId / articleId (jobs and articles arrive with their issues). */
+/**
+ * A member's private save of a target (core/targets.ts: a target that declares a bookmarks counter), as
+ * (target_type, target_id) like reactions and follows. `post_id` is derived from them for the readers
+ * that still look bookmarks of posts up by post (a post's `bookmarked` flag, purges).
+ */
 export const bookmarks = sqliteTable(
   "bookmarks",
   {
     id: text("id").primaryKey(),
     userId: text("user_id").notNull(),
-    postId: text("post_id"),
-    jobId: text("job_id"),
-    articleId: text("article_id"),
+    targetType: text("target_type", { enum: ["POST", "JOB", "ARTICLE"] }).notNull(),
+    targetId: text("target_id").notNull(),
+    postId: text("post_id").generatedAlwaysAs(sql`CASE WHEN target_type = 'POST' THEN target_id END`, {
+      mode: "virtual",
+    }),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
-    uniqueIndex("bookmarks_user_post").on(t.userId, t.postId),
-    uniqueIndex("bookmarks_user_job").on(t.userId, t.jobId),
-    uniqueIndex("bookmarks_user_article").on(t.userId, t.articleId),
+    uniqueIndex("bookmarks_unique").on(t.userId, t.targetType, t.targetId),
     index("bookmarks_user_idx").on(t.userId, t.id),
+    index("bookmarks_target_idx").on(t.targetType, t.targetId),
+    index("bookmarks_user_post").on(t.userId, t.postId),
     index("bookmarks_post_idx").on(t.postId).where(sql`post_id IS NOT NULL`),
-    check(
-      "bookmarks_one_target",
-      sql`(post_id IS NOT NULL) + (job_id IS NOT NULL) + (article_id IS NOT NULL) = 1`,
-    ),
   ],
 );
 

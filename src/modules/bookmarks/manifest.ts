@@ -9,5 +9,9 @@ export const bookmarksModule = defineModule({
   routes: [{ path: "/api/v1/bookmarks", router: bookmarkRoutes }],
   errors: bookmarkErrors,
   rateLimits: bookmarkRateLimits,
-  purge: { after: ["posts"], memberColumns: [["bookmarks", "user_id"]] },
+  purge: {
+    after: ["posts"],
+    memberColumns: [["bookmarks", "user_id"]],
+    keeps: [["bookmarks", "target_id", "a saved target (a post, a job, an article), not a member"]],
+  },
 });

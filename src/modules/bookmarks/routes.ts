@@ -46,10 +46,10 @@ export const bookmarkRoutes = createRouter()
     async (c) => {
       const body = c.req.valid("json");
       const target = body.postId
-        ? { postId: body.postId }
+        ? { type: "post", id: body.postId }
         : body.jobId
-          ? { jobId: body.jobId }
-          : { articleId: body.articleId! };
+          ? { type: "job", id: body.jobId }
+          : { type: "article", id: body.articleId! };
       const result = await bookmarks.addBookmark(depsOf(c), currentUser(c).id, target);
       noStore(c);
       return c.json(result, 201);

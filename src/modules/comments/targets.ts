@@ -1,13 +1,14 @@
 import { commentVisibleTo } from "../../core/access/comments";
 import { dataString } from "../../core/notifications";
-import { defineTargets, type Target } from "../../core/targets";
+import { defineTargets, type TargetSpec } from "../../core/targets";
+import { comments } from "../../db/schema";
 import { REACTION_COLUMNS } from "../posts";
 
-export const commentTarget: Target = {
+export const commentTarget: TargetSpec = {
   type: "comment",
   code: "COMMENT",
-  table: "comments",
-  ownerColumn: "author_id",
+  id: comments.id,
+  owner: comments.authorId,
   visibleTo: commentVisibleTo,
   counters: { reactions: REACTION_COLUMNS },
   link: (id, data) => {

@@ -1,13 +1,14 @@
 import { sql } from "drizzle-orm";
 import { pairKey } from "../../core/access/members";
-import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
+import { type CardRow, cardColumnsSql, cardProfile, cardUser, toCard } from "../../core/cards";
 import type { Db } from "../../core/db";
 import type { Deps } from "../../core/deps";
 import { registeredModules } from "../../core/module";
-import { blocks } from "../../db/schema";
+import { blocks, connectionRequests, profiles, users } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { type AnyStatement, changed, runBatch } from "../../platform/db/batch";
 import { keyset } from "../../platform/db/keyset";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { removeConnection, removeUserFollow } from "./writes";
 
@@ -18,7 +19,8 @@ export function blockStatements(db: Db, me: string, other: string): AnyStatement
     ...removeUserFollow(db, other, me),
     ...removeConnection(db, me, other),
     db.run(
-      sql`DELETE FROM connection_requests WHERE pair_key = ${pairKey(me, other)} AND status IN ('PENDING', 'IGNORED')`,
+      sql`DELETE FROM ${connectionRequests} WHERE ${connectionRequests.pairKey} = ${pairKey(me, other)}
+        AND ${connectionRequests.status} IN ('PENDING', 'IGNORED')`,
     ),
   ];
 }
@@ -38,12 +40,13 @@ export async function blockUser(deps: Deps, me: string, other: string) {
   if (me === other) throw new AppError("CANNOT_TARGET_SELF");
   const { db, now } = deps;
   const results = await runBatch(db, [
-    db.run(sql`INSERT INTO blocks (blocker_id, blocked_id, created_at)
-      SELECT ${me}, ${other}, ${now} WHERE EXISTS (SELECT 1 FROM users WHERE id = ${other} AND status != 'DELETED')
+    db.run(sql`INSERT INTO ${blocks} (${name(blocks.blockerId)}, ${name(blocks.blockedId)}, ${name(blocks.createdAt)})
+      SELECT ${me}, ${other}, ${now}
+      WHERE EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${other} AND ${users.status} != 'DELETED')
       ON CONFLICT DO NOTHING`),
     ...registeredModules().flatMap((m) => m.onBlock?.(db, me, other) ?? []),
-    db.get<{ createdAt: number } | undefined>(sql`SELECT created_at AS createdAt FROM blocks
-      WHERE blocker_id = ${me} AND blocked_id = ${other}`),
+    db.get<{ createdAt: number } | undefined>(sql`SELECT ${blocks.createdAt} AS createdAt FROM ${blocks}
+      WHERE ${blocks.blockerId} = ${me} AND ${blocks.blockedId} = ${other}`),
   ]);
   const block = results[results.length - 1] as { createdAt: number } | undefined;
   if (!block) throw new AppError("NOT_FOUND");
@@ -54,7 +57,9 @@ export async function blockUser(deps: Deps, me: string, other: string) {
 /** Idempotent. Unblocking restores nothing: follows and connections stay removed. */
 export async function unblockUser(deps: Deps, me: string, other: string): Promise<void> {
   if (me === other) throw new AppError("CANNOT_TARGET_SELF");
-  await deps.db.run(sql`DELETE FROM blocks WHERE blocker_id = ${me} AND blocked_id = ${other}`);
+  await deps.db.run(
+    sql`DELETE FROM ${blocks} WHERE ${blocks.blockerId} = ${me} AND ${blocks.blockedId} = ${other}`,
+  );
   await afterBlockChange(deps, me, other);
 }
 
@@ -76,8 +81,8 @@ export async function listBlocked(
   const rows = await deps.db.all<BlockedRow>(sql`
     SELECT ${cardColumnsSql}, ${blocks.createdAt} AS createdAt
     FROM ${blocks}
-    JOIN users u ON u.id = ${blocks.blockedId} AND u.status = 'ACTIVE'
-    LEFT JOIN profiles p ON p.user_id = u.id
+    JOIN ${users} ${cardUser} ON ${cardUser.id} = ${blocks.blockedId} AND ${cardUser.status} = 'ACTIVE'
+    LEFT JOIN ${profiles} ${cardProfile} ON ${cardProfile.userId} = ${cardUser.id}
     WHERE ${blocks.blockerId} = ${me} AND ${newestBlocks.after(page.cursor)}
     ORDER BY ${newestBlocks.orderBy}
     LIMIT ${page.limit + 1}`);

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import {
   activeUserSql,
   blockedEitherWaySql,
@@ -6,14 +7,16 @@ import {
   notBlocked,
   pairKey,
 } from "../../core/access/members";
-import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
+import { type CardRow, cardColumnsSql, cardProfile, cardUser, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
+import { connectionRequests, connections, profiles, users } from "../../db/schema";
 import { DAY, isoAt } from "../../platform/clock";
 import { changed, runBatch } from "../../platform/db/batch";
+import { keyset } from "../../platform/db/keyset";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { decodeCursor, toPage } from "../../platform/pagination";
 import { readNetworkList } from "./network";
 import { addConnection, addUserFollow, removeConnection } from "./writes";
 
@@ -25,9 +28,14 @@ export const REQUEST_TTL_MS = 30 * DAY;
  * requester cannot ask again in the meantime. Expired rows are treated as gone everywhere, before the
  * maintenance task marks them EXPIRED.
  */
-function openSql(alias: string, now: number): SQL {
-  return sql`${sql.raw(alias)}.status IN ('PENDING', 'IGNORED') AND ${sql.raw(alias)}.expires_at > ${now}`;
+function openSql(r: typeof req, now: number): SQL {
+  return sql`${r.status} IN ('PENDING', 'IGNORED') AND ${r.expiresAt} > ${now}`;
 }
+
+/** The request row of queries below (`FROM ${connectionRequests} ${req}`), and the members shown as cards. */
+const req = alias(connectionRequests, "r");
+const u = cardUser;
+const p = cardProfile;
 
 interface RequestRow extends CardRow {
   requestId: string;
@@ -53,7 +61,7 @@ function toRequest(
 }
 
 const cardOf = (userId: string) =>
-  sql`SELECT ${cardColumnsSql} FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = ${userId}`;
+  sql`SELECT ${cardColumnsSql} FROM ${users} ${u} LEFT JOIN ${profiles} ${p} ON ${p.userId} = ${u.id} WHERE ${u.id} = ${userId}`;
 
 /**
  * `me` asks `other` to connect. When `other` already asked `me`, this accepts their request instead
@@ -77,9 +85,10 @@ export async function sendRequest(
     mineOpen: number;
   }>(sql`SELECT ${activeUserSql(other)} AS active, ${blockedEitherWaySql(me, other)} AS blocked,
       ${connectedSql(me, other)} AS connected,
-      (SELECT id FROM connection_requests r WHERE pair_key = ${pk} AND requester_id = ${other} AND ${openSql("r", now)}
-        ORDER BY id DESC LIMIT 1) AS theirRequestId,
-      EXISTS (SELECT 1 FROM connection_requests r WHERE pair_key = ${pk} AND requester_id = ${me} AND ${openSql("r", now)}) AS mineOpen`);
+      (SELECT ${req.id} FROM ${connectionRequests} ${req} WHERE ${req.pairKey} = ${pk} AND ${req.requesterId} = ${other}
+        AND ${openSql(req, now)} ORDER BY ${req.id} DESC LIMIT 1) AS theirRequestId,
+      EXISTS (SELECT 1 FROM ${connectionRequests} ${req} WHERE ${req.pairKey} = ${pk} AND ${req.requesterId} = ${me}
+        AND ${openSql(req, now)}) AS mineOpen`);
   if (!state?.active || state.blocked) throw new AppError("NOT_FOUND");
   if (state.connected) throw new AppError("ALREADY_CONNECTED");
   if (state.theirRequestId) {
@@ -97,12 +106,15 @@ export async function sendRequest(
   const expiresAt = now + REQUEST_TTL_MS;
   const [, inserted, card] = await runBatch(db, [
     // An expired PENDING row would still hold the pair's unique index: retire it first.
-    db.run(sql`UPDATE connection_requests SET status = 'EXPIRED'
-      WHERE pair_key = ${pk} AND status = 'PENDING' AND expires_at <= ${now}`),
-    db.run(sql`INSERT INTO connection_requests (id, requester_id, addressee_id, pair_key, note, status, created_at, expires_at)
+    db.run(sql`UPDATE ${connectionRequests} SET ${name(connectionRequests.status)} = 'EXPIRED'
+      WHERE ${connectionRequests.pairKey} = ${pk} AND ${connectionRequests.status} = 'PENDING'
+        AND ${connectionRequests.expiresAt} <= ${now}`),
+    db.run(sql`INSERT INTO ${connectionRequests} (${name(connectionRequests.id)}, ${name(connectionRequests.requesterId)},
+        ${name(connectionRequests.addresseeId)}, ${name(connectionRequests.pairKey)}, ${name(connectionRequests.note)},
+        ${name(connectionRequests.status)}, ${name(connectionRequests.createdAt)}, ${name(connectionRequests.expiresAt)})
       SELECT ${id}, ${me}, ${other}, ${pk}, ${note ?? null}, 'PENDING', ${now}, ${expiresAt}
       WHERE ${activeUserSql(other)} AND NOT ${blockedEitherWaySql(me, other)} AND NOT ${connectedSql(me, other)}
-        AND NOT EXISTS (SELECT 1 FROM connection_requests r WHERE r.pair_key = ${pk} AND ${openSql("r", now)})
+        AND NOT EXISTS (SELECT 1 FROM ${connectionRequests} ${req} WHERE ${req.pairKey} = ${pk} AND ${openSql(req, now)})
       ON CONFLICT DO NOTHING`),
     db.get<CardRow>(cardOf(other)),
   ]);
@@ -140,7 +152,7 @@ export async function sendRequest(
  */
 export async function acceptRequest(deps: Deps, me: string, requestId: string, attempt = 0) {
   const { db, now } = deps;
-  const req = await db.get<
+  const request = await db.get<
     | (RequestRow & {
         requesterId: string;
         status: string;
@@ -150,28 +162,32 @@ export async function acceptRequest(deps: Deps, me: string, requestId: string, a
         connected: number;
       })
     | undefined
-  >(sql`SELECT ${cardColumnsSql}, r.id AS requestId, r.requester_id AS requesterId, r.note AS note, r.status AS status,
-      r.created_at AS createdAt, r.expires_at AS expiresAt, ${openSql("r", now)} AS open,
-      ${activeUserSql(sql`r.requester_id`)} AS active, ${blockedEitherWaySql(me, sql`r.requester_id`)} AS blocked,
-      ${connectedSql(me, sql`r.requester_id`)} AS connected
-    FROM connection_requests r JOIN users u ON u.id = r.requester_id LEFT JOIN profiles p ON p.user_id = u.id
-    WHERE r.id = ${requestId} AND r.addressee_id = ${me}`);
-  if (!req?.active || req.blocked) throw new AppError("NOT_FOUND");
-  if (req.connected) throw new AppError("ALREADY_CONNECTED");
-  if (!req.open) throw new AppError("NOT_FOUND");
+  >(sql`SELECT ${cardColumnsSql}, ${req.id} AS requestId, ${req.requesterId} AS requesterId, ${req.note} AS note,
+      ${req.status} AS status, ${req.createdAt} AS createdAt, ${req.expiresAt} AS expiresAt, ${openSql(req, now)} AS open,
+      ${activeUserSql(req.requesterId)} AS active, ${blockedEitherWaySql(me, req.requesterId)} AS blocked,
+      ${connectedSql(me, req.requesterId)} AS connected
+    FROM ${connectionRequests} ${req} JOIN ${users} ${u} ON ${u.id} = ${req.requesterId}
+    LEFT JOIN ${profiles} ${p} ON ${p.userId} = ${u.id}
+    WHERE ${req.id} = ${requestId} AND ${req.addresseeId} = ${me}`);
+  if (!request?.active || request.blocked) throw new AppError("NOT_FOUND");
+  if (request.connected) throw new AppError("ALREADY_CONNECTED");
+  if (!request.open) throw new AppError("NOT_FOUND");
 
-  const requester = req.requesterId;
+  const requester = request.requesterId;
   const connectionId = newId(now);
-  const connectionMade = sql`EXISTS (SELECT 1 FROM connections WHERE user_id = ${requester} AND other_id = ${me} AND id = ${connectionId})`;
+  const connectionMade = sql`EXISTS (SELECT 1 FROM ${connections} WHERE ${connections.userId} = ${requester}
+    AND ${connections.otherId} = ${me} AND ${connections.id} = ${connectionId})`;
   const [inserted] = await runBatch(db, [
     ...addConnection(
       db,
       { id: connectionId, a: requester, b: me, now },
-      sql`EXISTS (SELECT 1 FROM connection_requests r WHERE r.id = ${requestId} AND r.addressee_id = ${me} AND ${openSql("r", now)})
+      sql`EXISTS (SELECT 1 FROM ${connectionRequests} ${req} WHERE ${req.id} = ${requestId} AND ${req.addresseeId} = ${me}
+          AND ${openSql(req, now)})
         AND ${activeUserSql(requester)} AND NOT ${blockedEitherWaySql(me, requester)}`,
     ),
-    db.run(sql`UPDATE connection_requests SET status = 'ACCEPTED', responded_at = ${now}
-      WHERE id = ${requestId} AND ${connectionMade}`),
+    db.run(sql`UPDATE ${connectionRequests} SET ${name(connectionRequests.status)} = 'ACCEPTED',
+        ${name(connectionRequests.respondedAt)} = ${now}
+      WHERE ${connectionRequests.id} = ${requestId} AND ${connectionMade}`),
     ...addUserFollow(db, { id: newId(now), followerId: me, targetId: requester, now }, connectionMade),
     ...addUserFollow(db, { id: newId(now), followerId: requester, targetId: me, now }, connectionMade),
   ]);
@@ -194,8 +210,8 @@ export async function acceptRequest(deps: Deps, me: string, requestId: string, a
     ]),
   );
   return {
-    request: toRequest(req, "INCOMING", "ACCEPTED"),
-    connection: { user: toCard(req), connectedAt: isoAt(now) },
+    request: toRequest(request, "INCOMING", "ACCEPTED"),
+    connection: { user: toCard(request), connectedAt: isoAt(now) },
   };
 }
 
@@ -203,10 +219,13 @@ export async function acceptRequest(deps: Deps, me: string, requestId: string, a
 export async function ignoreRequest(deps: Deps, me: string, requestId: string): Promise<void> {
   const { db, now } = deps;
   const [, found] = await runBatch(db, [
-    db.run(sql`UPDATE connection_requests SET status = 'IGNORED', responded_at = ${now}
-      WHERE id = ${requestId} AND addressee_id = ${me} AND status = 'PENDING' AND expires_at > ${now}`),
+    db.run(sql`UPDATE ${connectionRequests} SET ${name(connectionRequests.status)} = 'IGNORED',
+        ${name(connectionRequests.respondedAt)} = ${now}
+      WHERE ${connectionRequests.id} = ${requestId} AND ${connectionRequests.addresseeId} = ${me}
+        AND ${connectionRequests.status} = 'PENDING' AND ${connectionRequests.expiresAt} > ${now}`),
     db.get(
-      sql`SELECT status, expires_at AS expiresAt FROM connection_requests WHERE id = ${requestId} AND addressee_id = ${me}`,
+      sql`SELECT ${connectionRequests.status} AS status, ${connectionRequests.expiresAt} AS expiresAt FROM ${connectionRequests}
+        WHERE ${connectionRequests.id} = ${requestId} AND ${connectionRequests.addresseeId} = ${me}`,
     ),
   ]);
   const row = found as { status: string; expiresAt: number } | undefined;
@@ -217,12 +236,20 @@ export async function ignoreRequest(deps: Deps, me: string, requestId: string): 
 export async function withdrawRequest(deps: Deps, me: string, requestId: string): Promise<void> {
   const { db, now } = deps;
   const [, found] = await runBatch(db, [
-    db.run(sql`UPDATE connection_requests SET status = 'WITHDRAWN', responded_at = ${now}
-      WHERE id = ${requestId} AND requester_id = ${me} AND status IN ('PENDING', 'IGNORED') AND expires_at > ${now}`),
-    db.get(sql`SELECT status FROM connection_requests WHERE id = ${requestId} AND requester_id = ${me}`),
+    db.run(sql`UPDATE ${connectionRequests} SET ${name(connectionRequests.status)} = 'WITHDRAWN',
+        ${name(connectionRequests.respondedAt)} = ${now}
+      WHERE ${connectionRequests.id} = ${requestId} AND ${connectionRequests.requesterId} = ${me}
+        AND ${connectionRequests.status} IN ('PENDING', 'IGNORED') AND ${connectionRequests.expiresAt} > ${now}`),
+    db.get(sql`SELECT ${connectionRequests.status} AS status FROM ${connectionRequests}
+      WHERE ${connectionRequests.id} = ${requestId} AND ${connectionRequests.requesterId} = ${me}`),
   ]);
   if ((found as { status: string } | undefined)?.status !== "WITHDRAWN") throw new AppError("NOT_FOUND");
 }
+
+/** Request lists page by the request's id (time-sortable), newest first. */
+const requestsByNewest = keyset("desc", {
+  id: { column: req.id, type: "string", of: (r: RequestRow) => r.requestId },
+});
 
 export async function listRequests(
   deps: Deps,
@@ -231,22 +258,21 @@ export async function listRequests(
   page: { cursor?: string | undefined; limit: number },
 ) {
   const { db, now } = deps;
-  const after = decodeCursor(page.cursor, ["id"] as const);
   const incoming = direction === "incoming";
-  const [mine, theirs] = incoming ? ["addressee_id", "requester_id"] : ["requester_id", "addressee_id"];
-  const other = sql.raw(`r.${theirs}`);
+  const [mine, other] = incoming ? [req.addresseeId, req.requesterId] : [req.requesterId, req.addresseeId];
   const rows = await db.all<RequestRow>(sql`
-    SELECT ${cardColumnsSql}, r.id AS requestId, r.note AS note, r.created_at AS createdAt, r.expires_at AS expiresAt
-    FROM connection_requests r
-    JOIN users u ON u.id = ${other} AND u.status = 'ACTIVE'
-    LEFT JOIN profiles p ON p.user_id = u.id
-    WHERE ${sql.raw(`r.${mine}`)} = ${me}
-      AND ${incoming ? sql`r.status = 'PENDING' AND r.expires_at > ${now}` : openSql("r", now)}
-      ${after ? sql`AND r.id < ${String(after.id)}` : sql``}
+    SELECT ${cardColumnsSql}, ${req.id} AS requestId, ${req.note} AS note, ${req.createdAt} AS createdAt,
+      ${req.expiresAt} AS expiresAt
+    FROM ${connectionRequests} ${req}
+    JOIN ${users} ${u} ON ${u.id} = ${other} AND ${u.status} = 'ACTIVE'
+    LEFT JOIN ${profiles} ${p} ON ${p.userId} = ${u.id}
+    WHERE ${mine} = ${me}
+      AND ${incoming ? sql`${req.status} = 'PENDING' AND ${req.expiresAt} > ${now}` : openSql(req, now)}
+      AND ${requestsByNewest.after(page.cursor)}
       AND ${notBlocked(me, other)}
-    ORDER BY r.id DESC
+    ORDER BY ${requestsByNewest.orderBy}
     LIMIT ${page.limit + 1}`);
-  const { data, nextCursor } = toPage(rows, page.limit, (last) => ({ id: last.requestId }));
+  const { data, nextCursor } = requestsByNewest.page(rows, page.limit);
   return { data: data.map((r) => toRequest(r, incoming ? "INCOMING" : "OUTGOING")), nextCursor };
 }
 
@@ -255,6 +281,12 @@ interface ConnectionRow extends CardRow {
   createdAt: number;
 }
 
+/** Connection lists page by the connection's id (time-sortable), newest first. */
+const conn = alias(connections, "c");
+const connectionsByNewest = keyset("desc", {
+  id: { column: conn.id, type: "string", of: (r: ConnectionRow) => r.connectionId },
+});
+
 export async function listConnections(
   deps: Deps,
   viewerId: string,
@@ -262,19 +294,18 @@ export async function listConnections(
   page: { cursor?: string | undefined; limit: number },
 ) {
   const { db } = deps;
-  const after = decodeCursor(page.cursor, ["id"] as const);
   const list = db.all<ConnectionRow>(sql`
-    SELECT ${cardColumnsSql}, c.id AS connectionId, c.created_at AS createdAt
-    FROM connections c
-    JOIN users u ON u.id = c.other_id AND u.status = 'ACTIVE'
-    LEFT JOIN profiles p ON p.user_id = u.id
-    WHERE c.user_id = ${ownerId}
-      ${after ? sql`AND c.id < ${String(after.id)}` : sql``}
-      AND ${notBlocked(viewerId, sql`c.other_id`)}
-    ORDER BY c.id DESC
+    SELECT ${cardColumnsSql}, ${conn.id} AS connectionId, ${conn.createdAt} AS createdAt
+    FROM ${connections} ${conn}
+    JOIN ${users} ${u} ON ${u.id} = ${conn.otherId} AND ${u.status} = 'ACTIVE'
+    LEFT JOIN ${profiles} ${p} ON ${p.userId} = ${u.id}
+    WHERE ${conn.userId} = ${ownerId}
+      AND ${connectionsByNewest.after(page.cursor)}
+      AND ${notBlocked(viewerId, conn.otherId)}
+    ORDER BY ${connectionsByNewest.orderBy}
     LIMIT ${page.limit + 1}`);
   const rows = await readNetworkList<ConnectionRow>(db, viewerId, ownerId, list);
-  const { data, nextCursor } = toPage(rows, page.limit, (last) => ({ id: last.connectionId }));
+  const { data, nextCursor } = connectionsByNewest.page(rows, page.limit);
   return { data: data.map((r) => ({ user: toCard(r), connectedAt: isoAt(r.createdAt) })), nextCursor };
 }
 

@@ -1,9 +1,15 @@
+import { type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { blocks, connectionRequests, connections, follows, profiles } from "../../db/schema";
 import { DAY } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
 
-/** Binds `value` to every `?` of `query` (each statement below uses one parameter, many times). */
-function prepareWith(db: D1Database, query: string, value: number): D1PreparedStatement {
-  const count = query.split("?").length - 1;
-  return db.prepare(query).bind(...Array.from({ length: count }, () => value));
+/** The purge's `doomed` subquery (text with `?` for the cutoff) as SQL, each `?` bound to `cutoff`. */
+function doomedSql(doomed: string, cutoff: number): SQL {
+  return sql.join(
+    doomed.split("?").map((part) => sql.raw(part)),
+    sql`${cutoff}`,
+  );
 }
 
 /** How long finished requests (accepted, ignored, withdrawn, expired) are kept after they expire. */
@@ -14,17 +20,17 @@ export const FINISHED_REQUEST_RETENTION_MS = 90 * DAY;
  * this keeps the "pending" indexes small and frees the pair for a new request. Old finished rows go.
  */
 export function expireConnectionRequests(db: D1Database, now: number): D1PreparedStatement[] {
+  const r = connectionRequests;
   return [
-    db
-      .prepare(
-        "UPDATE connection_requests SET status = 'EXPIRED' WHERE status IN ('PENDING', 'IGNORED') AND expires_at <= ?",
-      )
-      .bind(now),
-    db
-      .prepare(
-        "DELETE FROM connection_requests WHERE status IN ('ACCEPTED', 'IGNORED', 'WITHDRAWN', 'EXPIRED') AND expires_at < ?",
-      )
-      .bind(now - FINISHED_REQUEST_RETENTION_MS),
+    statement(
+      db,
+      sql`UPDATE ${r} SET ${name(r.status)} = 'EXPIRED' WHERE ${r.status} IN ('PENDING', 'IGNORED') AND ${r.expiresAt} <= ${now}`,
+    ),
+    statement(
+      db,
+      sql`DELETE FROM ${r} WHERE ${r.status} IN ('ACCEPTED', 'IGNORED', 'WITHDRAWN', 'EXPIRED')
+        AND ${r.expiresAt} < ${now - FINISHED_REQUEST_RETENTION_MS}`,
+    ),
   ];
 }
 
@@ -33,20 +39,28 @@ export function expireConnectionRequests(db: D1Database, now: number): D1Prepare
  * members' counters lose exactly the rows being deleted, in the same batch, before the rows go.
  */
 export function purgeGraphOf(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
+  const d = doomedSql(doomed, cutoff);
+  const f = alias(follows, "f");
+  const c = alias(connections, "c");
+  const count = (column: SQLiteColumn) => sql`${name(column)} = ${name(column)}`;
   const statements = [
-    `UPDATE profiles SET follower_count = follower_count - (SELECT COUNT(*) FROM follows f
-       WHERE f.target_type = 'USER' AND f.target_id = profiles.user_id AND f.follower_id IN (${doomed}))
-     WHERE user_id IN (SELECT target_id FROM follows WHERE target_type = 'USER' AND follower_id IN (${doomed}))`,
-    `UPDATE profiles SET following_count = following_count - (SELECT COUNT(*) FROM follows f
-       WHERE f.target_type = 'USER' AND f.follower_id = profiles.user_id AND f.target_id IN (${doomed}))
-     WHERE user_id IN (SELECT follower_id FROM follows WHERE target_type = 'USER' AND target_id IN (${doomed}))`,
-    `UPDATE profiles SET connection_count = connection_count - (SELECT COUNT(*) FROM connections c
-       WHERE c.user_id = profiles.user_id AND c.other_id IN (${doomed}))
-     WHERE user_id IN (SELECT user_id FROM connections WHERE other_id IN (${doomed}))`,
-    `DELETE FROM follows WHERE follower_id IN (${doomed}) OR (target_type = 'USER' AND target_id IN (${doomed}))`,
-    `DELETE FROM connections WHERE user_id IN (${doomed}) OR other_id IN (${doomed})`,
-    `DELETE FROM connection_requests WHERE requester_id IN (${doomed}) OR addressee_id IN (${doomed})`,
-    `DELETE FROM blocks WHERE blocker_id IN (${doomed}) OR blocked_id IN (${doomed})`,
+    sql`UPDATE ${profiles} SET ${count(profiles.followerCount)} - (SELECT COUNT(*) FROM ${follows} ${f}
+       WHERE ${f.targetType} = 'USER' AND ${f.targetId} = ${profiles.userId} AND ${f.followerId} IN (${d}))
+     WHERE ${profiles.userId} IN (SELECT ${follows.targetId} FROM ${follows} WHERE ${follows.targetType} = 'USER'
+       AND ${follows.followerId} IN (${d}))`,
+    sql`UPDATE ${profiles} SET ${count(profiles.followingCount)} - (SELECT COUNT(*) FROM ${follows} ${f}
+       WHERE ${f.targetType} = 'USER' AND ${f.followerId} = ${profiles.userId} AND ${f.targetId} IN (${d}))
+     WHERE ${profiles.userId} IN (SELECT ${follows.followerId} FROM ${follows} WHERE ${follows.targetType} = 'USER'
+       AND ${follows.targetId} IN (${d}))`,
+    sql`UPDATE ${profiles} SET ${count(profiles.connectionCount)} - (SELECT COUNT(*) FROM ${connections} ${c}
+       WHERE ${c.userId} = ${profiles.userId} AND ${c.otherId} IN (${d}))
+     WHERE ${profiles.userId} IN (SELECT ${connections.userId} FROM ${connections} WHERE ${connections.otherId} IN (${d}))`,
+    sql`DELETE FROM ${follows} WHERE ${follows.followerId} IN (${d})
+      OR (${follows.targetType} = 'USER' AND ${follows.targetId} IN (${d}))`,
+    sql`DELETE FROM ${connections} WHERE ${connections.userId} IN (${d}) OR ${connections.otherId} IN (${d})`,
+    sql`DELETE FROM ${connectionRequests} WHERE ${connectionRequests.requesterId} IN (${d})
+      OR ${connectionRequests.addresseeId} IN (${d})`,
+    sql`DELETE FROM ${blocks} WHERE ${blocks.blockerId} IN (${d}) OR ${blocks.blockedId} IN (${d})`,
   ];
-  return statements.map((q) => prepareWith(db, q, cutoff));
+  return statements.map((q) => statement(db, q));
 }

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { blockedEitherWaySql, networkVisibleSql } from "../../core/access/members";
 import type { Db } from "../../core/db";
+import { profiles, users } from "../../db/schema";
 import { runBatch } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 
@@ -11,15 +13,18 @@ import { AppError } from "../../platform/errors";
  *
  * Returns a query to put in the same db.batch as the list query (one round trip), then `assertNetworkAccess`.
  */
+const u = alias(users, "u");
+const p = alias(profiles, "p");
+
 export function networkAccessQuery(db: Db, viewerId: string, ownerId: string) {
-  const owner = { id: sql`u.id`, visibility: sql`p.visibility`, showConnections: sql`p.show_connections` };
+  const owner = { id: u.id, visibility: p.visibility, showConnections: p.showConnections };
   return db.get<{ access: "OK" | "PRIVATE" | "HIDDEN" } | undefined>(sql`
     SELECT CASE
-      WHEN ${blockedEitherWaySql(viewerId, sql`u.id`)} THEN 'HIDDEN'
+      WHEN ${blockedEitherWaySql(viewerId, u.id)} THEN 'HIDDEN'
       WHEN ${networkVisibleSql(viewerId, owner)} THEN 'OK'
       ELSE 'PRIVATE' END AS access
-    FROM users u LEFT JOIN profiles p ON p.user_id = u.id
-    WHERE u.id = ${ownerId} AND u.status = 'ACTIVE'`);
+    FROM ${users} ${u} LEFT JOIN ${profiles} ${p} ON ${p.userId} = ${u.id}
+    WHERE ${u.id} = ${ownerId} AND ${u.status} = 'ACTIVE'`);
 }
 
 export function assertNetworkAccess(row: { access: string } | undefined | null): void {

@@ -1,7 +1,22 @@
 import { type SQL, sql } from "drizzle-orm";
-import { fullProfileVisibleSql, networkVisibleSql, notBlocked } from "../../core/access/members";
-import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
+import { alias } from "drizzle-orm/sqlite-core";
+import {
+  fullProfileVisibleSql,
+  type MemberRef,
+  networkVisibleSql,
+  notBlocked,
+} from "../../core/access/members";
+import { type CardRow, cardColumnsSql, cardProfile, cardUser, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
+import {
+  connectionRequests,
+  connections,
+  educations,
+  experiences,
+  profiles,
+  skills,
+  users,
+} from "../../db/schema";
 import { CompiledSql } from "../../platform/db/compiled";
 
 /** Weights of the "people you may know" score (documented in docs/DESIGN.md). */
@@ -21,13 +36,23 @@ interface SuggestionRow extends CardRow {
  * Keeps the rows of `grouped` (one per member, column `id`) whose member passes `rule`, evaluated with
  * the member's profiles row joined (so the rule reads its columns without a lookup per use).
  */
-function onlyMembers(
-  grouped: SQL,
-  rule: (member: { id: SQL; visibility: SQL; showConnections: SQL }) => SQL,
-): SQL {
-  return sql`SELECT g.* FROM (${grouped}) g LEFT JOIN profiles gp ON gp.user_id = g.id
-    WHERE ${rule({ id: sql`g.id`, visibility: sql`gp.visibility`, showConnections: sql`gp.show_connections` })}`;
+function onlyMembers(grouped: SQL, rule: (member: MemberRef) => SQL): SQL {
+  const gp = alias(profiles, "gp");
+  return sql`SELECT g.* FROM (${grouped}) g LEFT JOIN ${profiles} ${gp} ON ${gp.userId} = g.id
+    WHERE ${rule({ id: sql`g.id`, visibility: gp.visibility, showConnections: gp.showConnections })}`;
 }
+
+// The second copies of the self-joined tables, and the rows of the final select.
+const c = alias(connections, "c");
+const e = alias(experiences, "e");
+const o = alias(experiences, "o");
+const ed = alias(educations, "e");
+const od = alias(educations, "o");
+const sk = alias(skills, "s");
+const ok = alias(skills, "o");
+const r = alias(connectionRequests, "r");
+const u = cardUser;
+const cp = cardProfile;
 
 /**
  * People you may know, in ONE statement (compiled once; the viewer is ?1): candidates are connections of
@@ -50,33 +75,33 @@ function onlyMembers(
 const suggestionsSql = new CompiledSql<{ now: number; limit: number }>((viewerId, p) => {
   const me = viewerId!;
   const w = SUGGESTION_WEIGHTS;
-  const networkKnown = (m: { id: SQL; visibility: SQL; showConnections: SQL }) => networkVisibleSql(me, m);
-  const profileKnown = (m: { id: SQL; visibility: SQL }) => fullProfileVisibleSql(me, m);
+  const networkKnown = (m: MemberRef) => networkVisibleSql(me, m);
+  const profileKnown = (m: MemberRef) => fullProfileVisibleSql(me, m);
   return sql`
     WITH
-    mine AS (SELECT other_id AS id FROM connections WHERE user_id = ${me}),
+    mine AS (SELECT ${connections.otherId} AS id FROM ${connections} WHERE ${connections.userId} = ${me}),
     bridges AS (${onlyMembers(sql`SELECT id FROM mine`, networkKnown)}),
     mutual AS (${onlyMembers(
-      sql`SELECT c.other_id AS id, COUNT(*) AS n FROM bridges JOIN connections c ON c.user_id = bridges.id
-        WHERE c.other_id != ${me} GROUP BY c.other_id`,
+      sql`SELECT ${c.otherId} AS id, COUNT(*) AS n FROM bridges JOIN ${connections} ${c} ON ${c.userId} = bridges.id
+        WHERE ${c.otherId} != ${me} GROUP BY ${c.otherId}`,
       networkKnown,
     )}),
     company AS (${onlyMembers(
-      sql`SELECT o.user_id AS id, COUNT(DISTINCT o.company_key) AS n, MIN(e.company) AS name
-        FROM experiences e JOIN experiences o ON o.company_key = e.company_key
-        WHERE e.user_id = ${me} AND e.company_key != '' AND o.user_id != ${me} GROUP BY o.user_id`,
+      sql`SELECT ${o.userId} AS id, COUNT(DISTINCT ${o.companyKey}) AS n, MIN(${e.company}) AS name
+        FROM ${experiences} ${e} JOIN ${experiences} ${o} ON ${o.companyKey} = ${e.companyKey}
+        WHERE ${e.userId} = ${me} AND ${e.companyKey} != '' AND ${o.userId} != ${me} GROUP BY ${o.userId}`,
       profileKnown,
     )}),
     school AS (${onlyMembers(
-      sql`SELECT o.user_id AS id, COUNT(DISTINCT o.school_key) AS n, MIN(e.school) AS name
-        FROM educations e JOIN educations o ON o.school_key = e.school_key
-        WHERE e.user_id = ${me} AND e.school_key != '' AND o.user_id != ${me} GROUP BY o.user_id`,
+      sql`SELECT ${od.userId} AS id, COUNT(DISTINCT ${od.schoolKey}) AS n, MIN(${ed.school}) AS name
+        FROM ${educations} ${ed} JOIN ${educations} ${od} ON ${od.schoolKey} = ${ed.schoolKey}
+        WHERE ${ed.userId} = ${me} AND ${ed.schoolKey} != '' AND ${od.userId} != ${me} GROUP BY ${od.userId}`,
       profileKnown,
     )}),
     skill AS (${onlyMembers(
-      sql`SELECT o.user_id AS id, COUNT(*) AS n
-        FROM skills s JOIN skills o ON o.name_key = s.name_key
-        WHERE s.user_id = ${me} AND o.user_id != ${me} GROUP BY o.user_id`,
+      sql`SELECT ${ok.userId} AS id, COUNT(*) AS n
+        FROM ${skills} ${sk} JOIN ${skills} ${ok} ON ${ok.nameKey} = ${sk.nameKey}
+        WHERE ${sk.userId} = ${me} AND ${ok.userId} != ${me} GROUP BY ${ok.userId}`,
       profileKnown,
     )}),
     candidates AS (
@@ -90,17 +115,17 @@ const suggestionsSql = new CompiledSql<{ now: number; limit: number }>((viewerId
       LEFT JOIN school sc ON sc.id = k.id
       LEFT JOIN skill sk ON sk.id = k.id
       WHERE k.id NOT IN (SELECT id FROM mine)
-        AND NOT EXISTS (SELECT 1 FROM connection_requests r
-          WHERE r.pair_key = CASE WHEN k.id < ${me} THEN k.id || ':' || ${me} ELSE ${me} || ':' || k.id END
-            AND r.status IN ('PENDING', 'IGNORED') AND r.expires_at > ${p.now})
+        AND NOT EXISTS (SELECT 1 FROM ${connectionRequests} ${r}
+          WHERE ${r.pairKey} = CASE WHEN k.id < ${me} THEN k.id || ':' || ${me} ELSE ${me} || ':' || k.id END
+            AND ${r.status} IN ('PENDING', 'IGNORED') AND ${r.expiresAt} > ${p.now})
         AND ${notBlocked(me, sql`k.id`)})
     SELECT ${cardColumnsSql}, s.mutual, s.companies, s.companyName, s.schools, s.schoolName, s.skills,
       ${sql.raw(String(w.mutual))} * s.mutual + ${sql.raw(String(w.company))} * s.companies
         + ${sql.raw(String(w.school))} * s.schools + ${sql.raw(String(w.skill))} * MIN(s.skills, ${sql.raw(String(w.maxSkills))}) AS score
     FROM scored s
-    JOIN users u ON u.id = s.candidateId AND u.status = 'ACTIVE'
-    LEFT JOIN profiles p ON p.user_id = u.id
-    ORDER BY score DESC, u.id DESC
+    JOIN ${users} ${u} ON ${u.id} = s.candidateId AND ${u.status} = 'ACTIVE'
+    LEFT JOIN ${profiles} ${cp} ON ${cp.userId} = ${u.id}
+    ORDER BY score DESC, ${u.id} DESC
     LIMIT ${p.limit}`;
 });
 

@@ -1,20 +1,29 @@
 import { sql } from "drizzle-orm";
 import { activeUserSql, blockedEitherWaySql } from "../../core/access/members";
 import { viewerRef } from "../../core/access/posts";
-import { defineTargets, type Target } from "../../core/targets";
+import { defineTargets, type TargetSpec } from "../../core/targets";
+import { profiles, users } from "../../db/schema";
 
-/** A member as a target (followed, reported): visible while active and not blocked either way. */
-export const userTarget: Target = {
+/**
+ * A member as a target (followed, reported): visible while active and not blocked either way. A follow
+ * counts on both profiles: the followed member's follower count and the follower's following count.
+ */
+const userSpec: TargetSpec = {
   type: "user",
   code: "USER",
-  table: "users",
-  ownerColumn: "id",
+  id: users.id,
+  owner: users.id,
   visibleTo: (viewerId, alias) => {
-    const id = sql.raw(`${alias}.id`);
+    const id = sql`${sql.identifier(alias)}.${sql.identifier(users.id.name)}`;
     return viewerId
       ? sql`(${activeUserSql(id)} AND NOT ${blockedEitherWaySql(viewerRef(viewerId), id)})`
       : activeUserSql(id);
   },
+  counters: {
+    followers: { column: profiles.followerCount, key: profiles.userId },
+    following: { column: profiles.followingCount, key: profiles.userId },
+  },
 };
 
-export const graphTargets = defineTargets([userTarget]);
+export const graphTargets = defineTargets([userSpec]);
+export const userTarget = graphTargets[0]!;

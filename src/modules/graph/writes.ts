@@ -1,7 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
-import { followsUserSql } from "../../core/access/members";
+import { followsSql } from "../../core/access/members";
 import type { Db } from "../../core/db";
+import { moveCounterSql, type Target } from "../../core/targets";
+import { connections, follows, profiles } from "../../db/schema";
 import type { Statement } from "../../platform/db/batch";
+import { name } from "../../platform/db/statements";
+import { userTarget } from "./targets";
 
 /**
  * Statement builders for graph writes. Each returns statements meant for ONE `runBatch` (src/platform/db/batch.ts) (one
@@ -9,52 +13,68 @@ import type { Statement } from "../../platform/db/batch";
  * or is really there to delete, so counters equal rows even when requests race.
  */
 
-/** A member follow: profiles.following_count of the follower and follower_count of the followed. */
-function userFollowCounters(
+/** The counters a follow of `target` moves (core/targets.ts): the target's followers, the follower's following. */
+function followCounters(
   db: Db,
+  target: Target,
   followerId: string,
   targetId: string,
   delta: 1 | -1,
   guard: SQL,
 ): Statement[] {
+  const { followers, following } = target.counters ?? {};
   return [
-    db.run(
-      sql`UPDATE profiles SET follower_count = follower_count + ${delta} WHERE user_id = ${targetId} AND ${guard}`,
-    ),
-    db.run(
-      sql`UPDATE profiles SET following_count = following_count + ${delta} WHERE user_id = ${followerId} AND ${guard}`,
+    ...(followers ? [db.run(moveCounterSql(target, followers, targetId, delta, guard))] : []),
+    ...(following ? [db.run(moveCounterSql(target, following, followerId, delta, guard))] : []),
+  ];
+}
+
+/** Inserts follow `f.id` of `target` when `guard` holds and it does not exist yet, with its counters. */
+export function addFollow(
+  db: Db,
+  target: Target,
+  f: { id: string; followerId: string; targetId: string; now: number },
+  guard: SQL,
+): Statement[] {
+  return [
+    db.run(sql`INSERT INTO ${follows} (${name(follows.id)}, ${name(follows.followerId)}, ${name(follows.targetType)},
+        ${name(follows.targetId)}, ${name(follows.createdAt)})
+      SELECT ${f.id}, ${f.followerId}, ${target.code}, ${f.targetId}, ${f.now} WHERE ${guard}
+      ON CONFLICT DO NOTHING`),
+    ...followCounters(
+      db,
+      target,
+      f.followerId,
+      f.targetId,
+      1,
+      sql`EXISTS (SELECT 1 FROM ${follows} WHERE ${follows.id} = ${f.id})`,
     ),
   ];
 }
 
-/** Inserts member follow `followId` when `guard` holds and it does not exist yet, with its counters. */
+/** Removes the follow `followerId` → `targetId` of `target` if it exists, with its counters. */
+export function removeFollow(db: Db, target: Target, followerId: string, targetId: string): Statement[] {
+  return [
+    ...followCounters(db, target, followerId, targetId, -1, followsSql(target.code, followerId, targetId)),
+    db.run(
+      sql`DELETE FROM ${follows} WHERE ${follows.followerId} = ${followerId} AND ${follows.targetType} = ${target.code}
+        AND ${follows.targetId} = ${targetId}`,
+    ),
+  ];
+}
+
+/** Inserts member follow `f.id` when `guard` holds, with both profiles' counters. */
 export function addUserFollow(
   db: Db,
   f: { id: string; followerId: string; targetId: string; now: number },
   guard: SQL,
 ): Statement[] {
-  return [
-    db.run(sql`INSERT INTO follows (id, follower_id, target_type, target_id, created_at)
-      SELECT ${f.id}, ${f.followerId}, 'USER', ${f.targetId}, ${f.now} WHERE ${guard}
-      ON CONFLICT DO NOTHING`),
-    ...userFollowCounters(
-      db,
-      f.followerId,
-      f.targetId,
-      1,
-      sql`EXISTS (SELECT 1 FROM follows WHERE id = ${f.id})`,
-    ),
-  ];
+  return addFollow(db, userTarget, f, guard);
 }
 
-/** Removes the follow `followerId` → member `targetId` if it exists, with its counters. */
+/** Removes the follow `followerId` → member `targetId` if it exists, with both profiles' counters. */
 export function removeUserFollow(db: Db, followerId: string, targetId: string): Statement[] {
-  return [
-    ...userFollowCounters(db, followerId, targetId, -1, followsUserSql(followerId, targetId)),
-    db.run(
-      sql`DELETE FROM follows WHERE follower_id = ${followerId} AND target_type = 'USER' AND target_id = ${targetId}`,
-    ),
-  ];
+  return removeFollow(db, userTarget, followerId, targetId);
 }
 
 /** Inserts the connection pair (two rows sharing `id`) when `guard` holds, and both connection counts. */
@@ -64,21 +84,26 @@ export function addConnection(
   guard: SQL,
 ): Statement[] {
   return [
-    db.run(sql`INSERT INTO connections (id, user_id, other_id, created_at)
+    db.run(sql`INSERT INTO ${connections} (${name(connections.id)}, ${name(connections.userId)}, ${name(connections.otherId)},
+        ${name(connections.createdAt)})
       SELECT ${c.id}, pair.u, pair.o, ${c.now} FROM (SELECT ${c.a} AS u, ${c.b} AS o UNION ALL SELECT ${c.b}, ${c.a}) AS pair
       WHERE ${guard}
       ON CONFLICT DO NOTHING`),
-    db.run(sql`UPDATE profiles SET connection_count = connection_count + 1 WHERE user_id IN (${c.a}, ${c.b})
-      AND EXISTS (SELECT 1 FROM connections WHERE user_id = ${c.a} AND other_id = ${c.b} AND id = ${c.id})`),
+    db.run(sql`UPDATE ${profiles} SET ${name(profiles.connectionCount)} = ${name(profiles.connectionCount)} + 1
+      WHERE ${profiles.userId} IN (${c.a}, ${c.b})
+      AND EXISTS (SELECT 1 FROM ${connections} WHERE ${connections.userId} = ${c.a} AND ${connections.otherId} = ${c.b}
+        AND ${connections.id} = ${c.id})`),
   ];
 }
 
 export function removeConnection(db: Db, a: string, b: string): Statement[] {
   return [
-    db.run(sql`UPDATE profiles SET connection_count = connection_count - 1 WHERE user_id IN (${a}, ${b})
-      AND EXISTS (SELECT 1 FROM connections WHERE user_id = ${a} AND other_id = ${b})`),
+    db.run(sql`UPDATE ${profiles} SET ${name(profiles.connectionCount)} = ${name(profiles.connectionCount)} - 1
+      WHERE ${profiles.userId} IN (${a}, ${b})
+      AND EXISTS (SELECT 1 FROM ${connections} WHERE ${connections.userId} = ${a} AND ${connections.otherId} = ${b})`),
     db.run(
-      sql`DELETE FROM connections WHERE (user_id = ${a} AND other_id = ${b}) OR (user_id = ${b} AND other_id = ${a})`,
+      sql`DELETE FROM ${connections} WHERE (${connections.userId} = ${a} AND ${connections.otherId} = ${b})
+        OR (${connections.userId} = ${b} AND ${connections.otherId} = ${a})`,
     ),
   ];
 }

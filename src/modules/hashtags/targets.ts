@@ -1,13 +1,14 @@
 import { sql } from "drizzle-orm";
-import { defineTargets, type Target } from "../../core/targets";
+import { defineTargets, type TargetSpec } from "../../core/targets";
+import { hashtags } from "../../db/schema";
 
 /** A hashtag is public: anyone may follow it and see its page. */
-export const hashtagTarget: Target = {
+export const hashtagTarget: TargetSpec = {
   type: "hashtag",
   code: "HASHTAG",
-  table: "hashtags",
+  id: hashtags.id,
   visibleTo: () => sql`1`,
-  counters: { followers: "follower_count" },
+  counters: { followers: hashtags.followerCount },
 };
 
 export const hashtagTargets = defineTargets([hashtagTarget]);

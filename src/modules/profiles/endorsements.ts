@@ -25,7 +25,9 @@ export interface EndorsementState {
 const recount = (db: Db, skillId: string) =>
   db
     .update(skills)
-    .set({ endorsementCount: sql`(SELECT COUNT(*) FROM endorsements e WHERE e.skill_id = ${skillId})` })
+    .set({
+      endorsementCount: sql`(SELECT COUNT(*) FROM ${endorsements} WHERE ${endorsements.skillId} = ${skillId})`,
+    })
     .where(eq(skills.id, skillId));
 
 const activeOwner = and(eq(users.id, skills.userId), eq(users.status, "ACTIVE"));
@@ -153,7 +155,9 @@ export function endorsementsBetweenStatements(db: Db, a: string, b: string): Bat
       ),
     db
       .update(skills)
-      .set({ endorsementCount: sql`(SELECT COUNT(*) FROM endorsements e WHERE e.skill_id = ${skills.id})` })
+      .set({
+        endorsementCount: sql`(SELECT COUNT(*) FROM ${endorsements} WHERE ${endorsements.skillId} = ${skills.id})`,
+      })
       .where(inArray(skills.userId, [a, b])),
   ];
 }

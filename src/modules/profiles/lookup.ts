@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { users } from "../../db/schema";
 import { ID_PATTERN } from "../../platform/ids";
 
 const USERNAME_RE = /^[a-z0-9_]{3,30}$/;
@@ -35,9 +36,9 @@ export function profileRef(
 /** The member-id expression for a reference of `kind`, with its values as SQL (or placeholders). */
 export function profileRefSqlOf(kind: ProfileRefKind, v: { asId: SQL; asUsername: SQL }): SQL {
   if (kind === "id-or-username") {
-    return sql`(SELECT id FROM (SELECT id, 0 AS k FROM users WHERE id = ${v.asId}
-      UNION ALL SELECT id, 1 AS k FROM users WHERE username = ${v.asUsername}) ORDER BY k LIMIT 1)`;
+    return sql`(SELECT id FROM (SELECT ${users.id} AS id, 0 AS k FROM ${users} WHERE ${users.id} = ${v.asId}
+      UNION ALL SELECT ${users.id} AS id, 1 AS k FROM ${users} WHERE ${users.username} = ${v.asUsername}) ORDER BY k LIMIT 1)`;
   }
   if (kind === "id") return v.asId;
-  return sql`(SELECT id FROM users WHERE username = ${v.asUsername})`;
+  return sql`(SELECT ${users.id} FROM ${users} WHERE ${users.username} = ${v.asUsername})`;
 }

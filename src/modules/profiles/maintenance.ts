@@ -1,5 +1,17 @@
+import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { MaintenanceTask } from "../../core/module";
+import { endorsements, profiles, profileViews, skills } from "../../db/schema";
 import { DAY } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
+
+/** The purge's `doomed` subquery (text with `?` for the cutoff) as SQL, each `?` bound to `cutoff`. */
+function doomedSql(doomed: string, cutoff: number): SQL {
+  return sql.join(
+    doomed.split("?").map((part) => sql.raw(part)),
+    sql`${cutoff}`,
+  );
+}
 
 /**
  * Counters of the members who stay, before the rows of purged accounts go (`doomed` selects their ids
@@ -7,19 +19,22 @@ import { DAY } from "../../platform/clock";
  * they viewed.
  */
 export function purgeProfileCounters(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
+  const d = doomedSql(doomed, cutoff);
+  const e = alias(endorsements, "e");
+  const v = alias(profileViews, "v");
   return [
-    db
-      .prepare(
-        `UPDATE skills SET endorsement_count = (SELECT COUNT(*) FROM endorsements e WHERE e.skill_id = skills.id
-          AND e.endorser_id NOT IN (${doomed})) WHERE id IN (SELECT skill_id FROM endorsements WHERE endorser_id IN (${doomed}))`,
-      )
-      .bind(cutoff, cutoff),
-    db
-      .prepare(
-        `UPDATE profiles SET view_count = view_count - (SELECT COUNT(*) FROM profile_views v WHERE v.viewed_id = profiles.user_id
-          AND v.viewer_id IN (${doomed})) WHERE user_id IN (SELECT viewed_id FROM profile_views WHERE viewer_id IN (${doomed}))`,
-      )
-      .bind(cutoff, cutoff),
+    statement(
+      db,
+      sql`UPDATE ${skills} SET ${name(skills.endorsementCount)} = (SELECT COUNT(*) FROM ${endorsements} ${e}
+          WHERE ${e.skillId} = ${skills.id} AND ${e.endorserId} NOT IN (${d}))
+        WHERE ${skills.id} IN (SELECT ${endorsements.skillId} FROM ${endorsements} WHERE ${endorsements.endorserId} IN (${d}))`,
+    ),
+    statement(
+      db,
+      sql`UPDATE ${profiles} SET ${name(profiles.viewCount)} = ${name(profiles.viewCount)} - (SELECT COUNT(*)
+          FROM ${profileViews} ${v} WHERE ${v.viewedId} = ${profiles.userId} AND ${v.viewerId} IN (${d}))
+        WHERE ${profiles.userId} IN (SELECT ${profileViews.viewedId} FROM ${profileViews} WHERE ${profileViews.viewerId} IN (${d}))`,
+    ),
   ];
 }
 
@@ -31,6 +46,6 @@ export const PROFILE_VIEWS_PURGE: MaintenanceTask = {
   name: "purge-profile-views",
   statements: (db, now) =>
     new Date(now).getUTCHours() === 3
-      ? [db.prepare("DELETE FROM profile_views WHERE created_at < ?").bind(now - 90 * DAY)]
+      ? [statement(db, sql`DELETE FROM ${profileViews} WHERE ${profileViews.createdAt} < ${now - 90 * DAY}`)]
       : [],
 };

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import {
   activeUserSql,
   blockedEitherWaySql,
@@ -12,7 +13,16 @@ import {
 import { type UserCard, userCardColumns } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
-import { profiles, profileViews, users } from "../../db/schema";
+import {
+  connectionRequests,
+  educations,
+  endorsements,
+  experiences,
+  profiles,
+  profileViews,
+  skills,
+  users,
+} from "../../db/schema";
 import { DAY, isoAt } from "../../platform/clock";
 import { CompiledSql } from "../../platform/db/compiled";
 import { notFound } from "../../platform/errors";
@@ -34,44 +44,68 @@ import type { FullProfile, LimitedProfile } from "./schemas";
  */
 
 /** OUTGOING: the viewer asked (an ignored request still looks pending to its sender); INCOMING: was asked. */
-function pendingRequestSql(viewer: string, target: SQL, now: SQL): SQL {
-  return sql`(SELECT CASE WHEN requester_id = ${viewer} THEN 'OUTGOING' ELSE 'INCOMING' END FROM connection_requests
-    WHERE expires_at > ${now} AND ((requester_id = ${viewer} AND addressee_id = ${target} AND status IN ('PENDING', 'IGNORED'))
-      OR (requester_id = ${target} AND addressee_id = ${viewer} AND status = 'PENDING'))
-    ORDER BY id DESC LIMIT 1)`;
+function pendingRequestSql(viewer: string, target: SQL | SQLiteColumn, now: SQL): SQL {
+  const r = connectionRequests;
+  return sql`(SELECT CASE WHEN ${r.requesterId} = ${viewer} THEN 'OUTGOING' ELSE 'INCOMING' END FROM ${r}
+    WHERE ${r.expiresAt} > ${now} AND ((${r.requesterId} = ${viewer} AND ${r.addresseeId} = ${target}
+        AND ${r.status} IN ('PENDING', 'IGNORED'))
+      OR (${r.requesterId} = ${target} AND ${r.addresseeId} = ${viewer} AND ${r.status} = 'PENDING'))
+    ORDER BY ${r.id} DESC LIMIT 1)`;
 }
 
 /** A JSON true/false from an SQL boolean, so the parsed row needs no conversion. */
-const jsonBool = (condition: SQL | string) =>
-  sql`json(CASE WHEN ${typeof condition === "string" ? sql.raw(condition) : condition} THEN 'true' ELSE 'false' END)`;
+const jsonBool = (condition: SQL | SQLiteColumn) =>
+  sql`json(CASE WHEN ${condition} THEN 'true' ELSE 'false' END)`;
 
+const e = experiences;
 const EXPERIENCE_FIELDS = {
-  id: "id",
-  title: "title",
-  company: "company",
-  location: "location",
-  employmentType: "employment_type",
-  startDate: "start_date",
-  endDate: "end_date",
-  description: "description",
+  id: e.id,
+  title: e.title,
+  company: e.company,
+  location: e.location,
+  employmentType: e.employmentType,
+  startDate: e.startDate,
+  endDate: e.endDate,
+  description: e.description,
 };
+const ed = educations;
 const EDUCATION_FIELDS = {
-  id: "id",
-  school: "school",
-  degree: "degree",
-  field: "field",
-  startDate: "start_date",
-  endDate: "end_date",
-  description: "description",
+  id: ed.id,
+  school: ed.school,
+  degree: ed.degree,
+  field: ed.field,
+  startDate: ed.startDate,
+  endDate: ed.endDate,
+  description: ed.description,
 };
-const SKILL_FIELDS = { id: "id", name: "name", endorsementCount: "endorsement_count" };
+const SKILL_FIELDS = { id: skills.id, name: skills.name, endorsementCount: skills.endorsementCount };
 
-/** JSON array of `columns` (API name → SQL column) from `table` rows of the member, in position order. */
-function listJsonSql(table: string, columns: Record<string, string>, target: SQL, extra?: SQL): SQL {
-  const fields = Object.entries(columns).map(([name, column]) => `'${name}', t.${column}`);
-  return sql`(SELECT json_group_array(json_object(${sql.raw(fields.join(", "))}${extra ? sql`, ${extra}` : sql``}))
-    FROM (SELECT * FROM ${sql.raw(table)} WHERE user_id = ${target} ORDER BY position) t)`;
+/** A table of a member's list (experience, education, skills): its owner and its order. */
+type MemberList = typeof experiences | typeof educations | typeof skills;
+
+/**
+ * JSON array of `columns` (API name → column of `table`) from `table` rows of the member, in position
+ * order. The rows are the derived table `t` (so `extra` may name `t.id`).
+ */
+function listJsonSql(
+  table: MemberList,
+  columns: Record<string, SQLiteColumn>,
+  target: SQL | SQLiteColumn,
+  extra?: SQL,
+): SQL {
+  const fields = sql.join(
+    Object.entries(columns).map(
+      ([key, column]) => sql`${sql.raw(`'${key}'`)}, t.${sql.identifier(column.name)}`,
+    ),
+    sql`, `,
+  );
+  return sql`(SELECT json_group_array(json_object(${fields}${extra ? sql`, ${extra}` : sql``}))
+    FROM (SELECT * FROM ${table} WHERE ${table.userId} = ${target} ORDER BY ${table.position}) t)`;
 }
+
+/** The member and profile rows of the profile statement. */
+const u = alias(users, "u");
+const pr = alias(profiles, "pr");
 
 interface ProfileRow {
   id: string;
@@ -101,35 +135,36 @@ interface ProfileRow {
 const profileById = new CompiledSql<{ asId: string; asUsername: string; now: number }, ProfileRefKind>(
   (viewerId, p, kind) => {
     const v = viewerId ?? "";
-    const target = sql`u.id`;
-    const member = { id: target, visibility: sql`pr.visibility`, showConnections: sql`pr.show_connections` };
+    const target = u.id;
+    const member = { id: target, visibility: pr.visibility, showConnections: pr.showConnections };
     const full = fullProfileVisibleSql(viewerId, member);
     const onlyIfFull = (list: SQL) => sql`CASE WHEN ${full} THEN json(${list}) ELSE json('[]') END`;
     const endorsedByMe = jsonBool(
-      sql`EXISTS (SELECT 1 FROM endorsements e WHERE e.skill_id = t.id AND e.endorser_id = ${v})`,
+      sql`EXISTS (SELECT 1 FROM ${endorsements} WHERE ${endorsements.skillId} = t.id AND ${endorsements.endorserId} = ${v})`,
     );
     return sql`SELECT json_object(
-      'id', u.id, 'username', u.username, 'displayName', u.display_name, 'email', u.email, 'createdAt', u.created_at,
-      'p', CASE WHEN pr.user_id IS NOT NULL THEN json_object(
-        'headline', pr.headline, 'about', pr.about, 'location', pr.location, 'website', pr.website,
-        'socialLinks', json(pr.social_links), 'translations', json(pr.translations),
-        'certifications', json(pr.certifications), 'languages', json(pr.languages),
-        'avatarUrl', pr.avatar_url, 'bannerUrl', pr.banner_url, 'visibility', pr.visibility,
-        'showActivityStatus', ${jsonBool("pr.show_activity_status")}, 'allowMessages', pr.allow_messages,
-        'showEmail', ${jsonBool("pr.show_email")}, 'showConnections', ${jsonBool("pr.show_connections")},
-        'followerCount', pr.follower_count, 'followingCount', pr.following_count,
-        'connectionCount', pr.connection_count, 'viewCount', pr.view_count) END,
+      'id', ${u.id}, 'username', ${u.username}, 'displayName', ${u.displayName}, 'email', ${u.email},
+      'createdAt', ${u.createdAt},
+      'p', CASE WHEN ${pr.userId} IS NOT NULL THEN json_object(
+        'headline', ${pr.headline}, 'about', ${pr.about}, 'location', ${pr.location}, 'website', ${pr.website},
+        'socialLinks', json(${pr.socialLinks}), 'translations', json(${pr.translations}),
+        'certifications', json(${pr.certifications}), 'languages', json(${pr.languages}),
+        'avatarUrl', ${pr.avatarUrl}, 'bannerUrl', ${pr.bannerUrl}, 'visibility', ${pr.visibility},
+        'showActivityStatus', ${jsonBool(pr.showActivityStatus)}, 'allowMessages', ${pr.allowMessages},
+        'showEmail', ${jsonBool(pr.showEmail)}, 'showConnections', ${jsonBool(pr.showConnections)},
+        'followerCount', ${pr.followerCount}, 'followingCount', ${pr.followingCount},
+        'connectionCount', ${pr.connectionCount}, 'viewCount', ${pr.viewCount}) END,
       'blocked', ${jsonBool(blockedEitherWaySql(v, target))}, 'full', ${jsonBool(full)},
-      'cardHeadline', ${cardHeadlineSql(viewerId, member, sql`pr.headline`)},
+      'cardHeadline', ${cardHeadlineSql(viewerId, member, pr.headline)},
       'networkVisible', ${jsonBool(networkVisibleSql(viewerId, member))}, 'connected', ${jsonBool(connectedSql(v, target))},
       'following', ${jsonBool(followsUserSql(v, target))}, 'followedBy', ${jsonBool(followsUserSql(target, v))},
       'request', ${pendingRequestSql(v, target, p.now)},
-      'experience', ${onlyIfFull(listJsonSql("experiences", EXPERIENCE_FIELDS, target))},
-      'education', ${onlyIfFull(listJsonSql("educations", EDUCATION_FIELDS, target))},
-      'skills', ${onlyIfFull(listJsonSql("skills", SKILL_FIELDS, target, sql`'endorsedByMe', ${endorsedByMe}`))}
+      'experience', ${onlyIfFull(listJsonSql(experiences, EXPERIENCE_FIELDS, target))},
+      'education', ${onlyIfFull(listJsonSql(educations, EDUCATION_FIELDS, target))},
+      'skills', ${onlyIfFull(listJsonSql(skills, SKILL_FIELDS, target, sql`'endorsedByMe', ${endorsedByMe}`))}
     ) AS json
-    FROM users u LEFT JOIN profiles pr ON pr.user_id = u.id
-    WHERE u.id = ${profileRefSqlOf(kind, p)} AND u.status = 'ACTIVE'`;
+    FROM ${users} ${u} LEFT JOIN ${profiles} ${pr} ON ${pr.userId} = ${u.id}
+    WHERE ${u.id} = ${profileRefSqlOf(kind, p)} AND ${u.status} = 'ACTIVE'`;
   },
 );
 

@@ -121,7 +121,7 @@ export async function updateMyProfile(
         .where(
           and(
             eq(endorsements.ownerId, userId),
-            sql`${endorsements.skillId} IN (SELECT id FROM skills WHERE user_id = ${userId} AND ${leaving})`,
+            sql`${endorsements.skillId} IN (SELECT ${skills.id} FROM ${skills} WHERE ${skills.userId} = ${userId} AND ${leaving})`,
           ),
         ),
       db.delete(skills).where(and(eq(skills.userId, userId), leaving)),
