@@ -130,6 +130,9 @@ export async function ensureScale(scale, { fresh = false, indexUpTo = 100_000, l
   const busyBefore = machineBusyMs();
   const childBefore = childrenCpuMs();
   let rowsWritten = null;
+  // The seed builds the search index itself (scripts/search-rebuild.mjs, one "<type>: N indexed (d1) in
+  // S s" line per type); it is recorded so ensureSearchIndex does not build it a second time.
+  const indexed = new Map();
   const code = await new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -144,6 +147,8 @@ export async function ensureScale(scale, { fresh = false, indexUpTo = 100_000, l
       for (const line of lines) {
         const done = /done: (\d+) rows/.exec(line);
         if (done) rowsWritten = Number(done[1]);
+        const index = /^(people|posts): (\d+) indexed \(d1\) in ([\d.]+)s/.exec(line.trim());
+        if (index) indexed.set(index[1], Number(index[3]));
         if (line.trim()) log(`    ${line.trim()}`);
       }
     });
@@ -166,6 +171,15 @@ export async function ensureScale(scale, { fresh = false, indexUpTo = 100_000, l
     rowsWritten,
     bytes: dirBytes(join(root, "v3", "d1")),
     loadedAt: new Date().toISOString(),
+    ...(indexed.has("people") && indexed.has("posts")
+      ? {
+          search: {
+            state: "built",
+            seconds: indexed.get("people") + indexed.get("posts"),
+            command: "the seed's own `node scripts/search-rebuild.mjs --engine d1`",
+          },
+        }
+      : {}),
   };
   writeFileSync(marker, JSON.stringify(info, null, 2)); // the load is recorded even if indexing fails
   await ensureSearchIndex(info, root, indexUpTo, log);
