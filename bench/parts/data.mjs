@@ -77,9 +77,10 @@ export async function searchDocs(root) {
 
 /**
  * Builds the search index with the project's own `npm run search:rebuild` (the seed writes rows directly,
- * not through the indexing queue), for scales up to `maxPosts` posts (`--index-up-to`): about 1,500 to
- * 1,800 documents a second here, so about 10 minutes at 1M. Updates `info.search` in place:
- * { state, seconds?, docs }.
+ * not through the indexing queue) when the seed has not built it already, for scales up to `maxPosts`
+ * posts (`--index-up-to`). The rate depends on the machine's load: about 1,500 to 1,800 documents a
+ * second on a quiet machine, about 340 at a load average of 10 on the 2 cores. Updates `info.search`
+ * in place: { state, seconds?, docs }.
  */
 async function ensureSearchIndex(info, root, maxPosts, log) {
   const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts ?? {};
