@@ -5,7 +5,8 @@
 //   npm run bench -- --quick                        short smoke run (10k posts, 1 run × 3 s, c=10)
 // Options: --scales 10k,100k,1M  --http-scale 100k  --runs 3  --seconds 10  --connections 1,10,50
 //          --members 300  --sockets 10,100,500,1000  --fresh (reseed)  --no-docs
-//          --routes post,feed-following (HTTP routes by key, bench/lib/routes.mjs; references always run)
+//          --routes post,feed-following (HTTP and scale routes by key, bench/lib/routes.mjs; references
+//                   always run)
 //          --index-up-to 1M (build the search index with `npm run search:rebuild` up to this scale)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -163,6 +164,7 @@ if (need("scale")) {
     warmupSeconds: opts.warmupSeconds,
     connections: conns,
     members: Math.min(opts.members, 100),
+    ...(a.routes ? { routes: list(a.routes) } : {}),
   };
   const r = await runScale({ ...settings, log });
   save("scale", r, settings);

@@ -100,10 +100,17 @@ export async function logIn(url, members, { parallel = 2 } = {}) {
   };
   const started = Date.now();
   await each(members.length, parallel, async (i) => {
-    const pair = await post(url, "/api/v1/auth/login", {
-      identifier: members[i].username,
-      password: DEMO_PASSWORD,
-    });
+    const body = { identifier: members[i].username, password: DEMO_PASSWORD };
+    // A login is safe to send again when the connection dropped before an answer (a kept-alive socket
+    // closed by the server under load); an HTTP error is not retried.
+    let pair;
+    for (let attempt = 1; !pair; attempt++) {
+      try {
+        pair = await post(url, "/api/v1/auth/login", body);
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof TypeError)) throw e;
+      }
+    }
     session.tokens[i] = pair.accessToken;
     session.refreshTokens[i] = pair.refreshToken;
   });

@@ -16,6 +16,41 @@ const POST_TERMS = [
   "مهار",
 ];
 const PEOPLE_TERMS = ["مهندس", "سارة", "Riyadh", "عمر", "Data", "مدير منتج", "London", "ليلى", "Eng"];
+// One kind of query per route, an Arabic and an English word each, to tell the search tiers apart.
+// Common: in a large share of the seeded documents (فريق is in 3 of the 8 Arabic post templates; مهندس and
+// Engineer in many job titles). Rare: the seed's posts come from 16 templates, so its rarest post words
+// are the poll options (ربما, depends: in about 1% of posts); a people search for the unique part of a
+// sampled member's username matches one profile. Misspelled: one edit from a seeded word and in no
+// document, so the words as typed find nothing and the search takes its correction tier (vocabulary
+// lookup, then the widened statement).
+const SEARCH_TERMS = {
+  posts: {
+    common: ["فريق", "hiring"],
+    rare: ["ربما", "depends"],
+    misspelled: ["الرياص", "workshp"],
+  },
+  people: {
+    common: ["مهندس", "Engineer"],
+    misspelled: ["القحطني", "Enginer"],
+  },
+};
+const searchPath = (type, q) => `/api/v1/search?type=${type}&q=${encodeURIComponent(q)}`;
+// Measured by the scale part (and by the HTTP part when asked for with --routes).
+const searchRoute = (type, kind, paths) => ({
+  key: `search-${type}-${kind}`,
+  label: `GET /api/v1/search?type=${type}&q= (${kind})`,
+  kind: "read",
+  auth: true,
+  optional: true,
+  onlyWhenAsked: true,
+  paths,
+});
+/** The unique part of a generated username (leo_gp9f811 → gp9f811): one profile matches it. */
+const usernameWords = (s) =>
+  s.members
+    .map((m) => m.username.split("_").pop())
+    .filter((w, i, all) => /\d/.test(w) && all.indexOf(w) === i)
+    .slice(0, 50);
 
 export const ROUTES = [
   { key: "hello", label: "GET /__bench/hello", kind: "reference", paths: () => ["/__bench/hello"] },
@@ -85,6 +120,14 @@ export const ROUTES = [
     optional: true,
     paths: () => PEOPLE_TERMS.map((q) => `/api/v1/search?type=people&q=${encodeURIComponent(q)}`),
   },
+  searchRoute("posts", "common", () => SEARCH_TERMS.posts.common.map((q) => searchPath("posts", q))),
+  searchRoute("posts", "rare", () => SEARCH_TERMS.posts.rare.map((q) => searchPath("posts", q))),
+  searchRoute("posts", "misspelled", () => SEARCH_TERMS.posts.misspelled.map((q) => searchPath("posts", q))),
+  searchRoute("people", "common", () => SEARCH_TERMS.people.common.map((q) => searchPath("people", q))),
+  searchRoute("people", "rare", (s) => usernameWords(s).map((q) => searchPath("people", q))),
+  searchRoute("people", "misspelled", () =>
+    SEARCH_TERMS.people.misspelled.map((q) => searchPath("people", q)),
+  ),
   {
     key: "create-post",
     label: "POST /api/v1/posts",
