@@ -3,15 +3,12 @@ CREATE TABLE `bookmarks` (
 	`user_id` text NOT NULL,
 	`target_type` text NOT NULL,
 	`target_id` text NOT NULL,
-	`post_id` text GENERATED ALWAYS AS (CASE WHEN target_type = 'POST' THEN target_id END) VIRTUAL,
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `bookmarks_unique` ON `bookmarks` (`user_id`,`target_type`,`target_id`);--> statement-breakpoint
 CREATE INDEX `bookmarks_user_idx` ON `bookmarks` (`user_id`,`id`);--> statement-breakpoint
 CREATE INDEX `bookmarks_target_idx` ON `bookmarks` (`target_type`,`target_id`);--> statement-breakpoint
-CREATE INDEX `bookmarks_user_post` ON `bookmarks` (`user_id`,`post_id`);--> statement-breakpoint
-CREATE INDEX `bookmarks_post_idx` ON `bookmarks` (`post_id`) WHERE post_id IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `comments` (
 	`id` text PRIMARY KEY NOT NULL,
 	`post_id` text NOT NULL,

@@ -16,7 +16,7 @@ async function countersMatchRows(postId: string) {
       'rows', json_array(${TYPES.map((t) => `(SELECT COUNT(*) FROM reactions WHERE target_type = 'POST' AND target_id = posts.id AND type = '${t}')`).join(", ")},
         (SELECT COUNT(*) FROM comments WHERE post_id = posts.id AND deleted_at IS NULL),
         (SELECT COUNT(*) FROM posts r WHERE r.repost_of_id = posts.id AND r.deleted_at IS NULL),
-        (SELECT COUNT(*) FROM bookmarks WHERE post_id = posts.id))) FROM posts WHERE id = ?`,
+        (SELECT COUNT(*) FROM bookmarks WHERE target_type = 'POST' AND target_id = posts.id))) FROM posts WHERE id = ?`,
     postId,
   );
   const { counters, rows } = JSON.parse(row) as { counters: number[]; rows: number[] };

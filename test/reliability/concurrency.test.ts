@@ -119,7 +119,7 @@ describe("counters equal rows under concurrency", () => {
     const post = await one(
       `SELECT comment_count AS c, (SELECT COUNT(*) FROM comments WHERE post_id = posts.id AND deleted_at IS NULL) AS cn,
         repost_count AS r, (SELECT COUNT(*) FROM posts x WHERE x.repost_of_id = posts.id AND x.deleted_at IS NULL) AS rn,
-        bookmark_count AS b, (SELECT COUNT(*) FROM bookmarks WHERE post_id = posts.id) AS bn
+        bookmark_count AS b, (SELECT COUNT(*) FROM bookmarks WHERE target_type = 'POST' AND target_id = posts.id) AS bn
        FROM posts WHERE id = ?`,
       p.id,
     );

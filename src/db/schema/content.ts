@@ -144,8 +144,7 @@ export const reactions = sqliteTable(
 
 /**
  * A member's private save of a target (core/targets.ts: a target that declares a bookmarks counter), as
- * (target_type, target_id) like reactions and follows. `post_id` is derived from them for the readers
- * that still look bookmarks of posts up by post (a post's `bookmarked` flag, purges).
+ * (target_type, target_id) like reactions and follows.
  */
 export const bookmarks = sqliteTable(
   "bookmarks",
@@ -154,17 +153,12 @@ export const bookmarks = sqliteTable(
     userId: text("user_id").notNull(),
     targetType: text("target_type", { enum: ["POST", "JOB", "ARTICLE"] }).notNull(),
     targetId: text("target_id").notNull(),
-    postId: text("post_id").generatedAlwaysAs(sql`CASE WHEN target_type = 'POST' THEN target_id END`, {
-      mode: "virtual",
-    }),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
     uniqueIndex("bookmarks_unique").on(t.userId, t.targetType, t.targetId),
     index("bookmarks_user_idx").on(t.userId, t.id),
     index("bookmarks_target_idx").on(t.targetType, t.targetId),
-    index("bookmarks_user_post").on(t.userId, t.postId),
-    index("bookmarks_post_idx").on(t.postId).where(sql`post_id IS NOT NULL`),
   ],
 );
 

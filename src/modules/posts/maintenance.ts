@@ -88,8 +88,8 @@ export function purgeContentOf(db: D1Database, doomed: string, cutoff: number): 
     sql`DELETE FROM ${pollVotes} WHERE ${pollVotes.userId} IN ${D}`,
     // Their bookmarks.
     sql`UPDATE ${posts} SET ${name(posts.bookmarkCount)} = ${posts.bookmarkCount} - (SELECT COUNT(*) FROM ${bookmarks} ${b}
-       WHERE ${b.postId} = ${posts.id} AND ${b.userId} IN ${D})
-     WHERE ${posts.id} IN (SELECT ${bookmarks.postId} FROM ${bookmarks} WHERE ${bookmarks.userId} IN ${D})`,
+       WHERE ${b.targetType} = 'POST' AND ${b.targetId} = ${posts.id} AND ${b.userId} IN ${D})
+     WHERE ${posts.id} IN (SELECT ${bookmarks.targetId} FROM ${bookmarks} WHERE ${bookmarks.userId} IN ${D} AND ${bookmarks.targetType} = 'POST')`,
     sql`DELETE FROM ${bookmarks} WHERE ${bookmarks.userId} IN ${D}`,
     // Their comments, and the replies under their top-level comments.
     sql`UPDATE ${posts} SET ${name(posts.commentCount)} = ${posts.commentCount} - (SELECT COUNT(*) FROM ${comments} ${c}
@@ -117,7 +117,7 @@ export function purgeContentOf(db: D1Database, doomed: string, cutoff: number): 
      WHERE (${hashtagUsage.hashtagId}, ${hashtagUsage.hour}) IN (SELECT ${ph.hashtagId}, ${hour(ph.createdAt)}
        FROM ${postHashtags} ${ph} WHERE ${ph.postId} IN ${DP})`,
     sql`DELETE FROM ${postHashtags} WHERE ${postHashtags.postId} IN ${DP}`,
-    sql`DELETE FROM ${bookmarks} WHERE ${bookmarks.postId} IN ${DP}`,
+    sql`DELETE FROM ${bookmarks} WHERE ${bookmarks.targetType} = 'POST' AND ${bookmarks.targetId} IN ${DP}`,
     sql`DELETE FROM ${reactions} WHERE ${reactions.targetType} = 'COMMENT'
       AND ${reactions.targetId} IN (SELECT ${c.id} FROM ${comments} ${c} WHERE ${c.postId} IN ${DP})`,
     sql`DELETE FROM ${mentions}

@@ -65,7 +65,7 @@ function fieldsJsonSql(viewerId: string | undefined, as: string): SQL {
   const personal = viewerId
     ? sql`'myReaction', (SELECT ${reactions.type} FROM ${reactions} WHERE ${reactions.targetType} = 'POST'
         AND ${reactions.targetId} = ${a.id} AND ${reactions.userId} = ${viewer}),
-      'bookmarked', EXISTS (SELECT 1 FROM ${bookmarks} WHERE ${bookmarks.userId} = ${viewer} AND ${bookmarks.postId} = ${a.id}),
+      'bookmarked', EXISTS (SELECT 1 FROM ${bookmarks} WHERE ${bookmarks.userId} = ${viewer} AND ${bookmarks.targetType} = 'POST' AND ${bookmarks.targetId} = ${a.id}),
       'reposted', EXISTS (SELECT 1 FROM ${posts} ${rp} WHERE ${rp.authorId} = ${viewer} AND ${rp.repostOfId} = ${a.id}
         AND ${rp.deletedAt} IS NULL),
       'myVote', CASE WHEN ${a.hasPoll} THEN (SELECT ${v.optionId} FROM ${polls} ${pl} JOIN ${pollVotes} ${v} ON ${v.pollId} = ${pl.id}

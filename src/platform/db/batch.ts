@@ -46,4 +46,3 @@ export const valueOrNull = (value: string | null | undefined): SQL =>
  * @deprecated Use `runBatch`. Kept only while src/modules/bookmarks/service.ts still calls it; delete it
  * when that module moves to `runBatch` (same arguments, same results).
  */
-export const runAll: (db: Db, items: AnyStatement[]) => Promise<unknown[]> = runBatch;
