@@ -1,9 +1,11 @@
+import { and, eq } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
+import { users } from "../../db/schema";
 import { DAY } from "../../platform/clock";
 import { AppError } from "../../platform/errors";
 import { queueIndex } from "../search";
 import { requireActiveUser } from "./account";
-import { type ClientInfo, checkMemberPassword, explainRefusal, notLockedSql } from "./lockout";
+import { type ClientInfo, checkMemberPassword, explainRefusal, notLocked } from "./lockout";
 import { revokeAllSessions } from "./sessions";
 
 export const ACCOUNT_PURGE_AFTER_MS = 30 * DAY;
@@ -21,11 +23,18 @@ export async function deleteAccount(
 ): Promise<void> {
   const user = await requireActiveUser(deps, userId);
   await checkMemberPassword(deps, user, password, client, "DELETE_ACCOUNT");
-  const deleted = await deps.env.DB.prepare(
-    `UPDATE users SET status = 'DELETED', deleted_at = ?3, updated_at = ?3
-    WHERE id = ?1 AND status = 'ACTIVE' AND password_hash = ?2 AND ${notLockedSql("users", "?3")}`,
-  )
-    .bind(userId, user.passwordHash, deps.now)
+  const { now } = deps;
+  const deleted = await deps.db
+    .update(users)
+    .set({ status: "DELETED", deletedAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(users.id, userId),
+        eq(users.status, "ACTIVE"),
+        eq(users.passwordHash, user.passwordHash),
+        notLocked(users.lockedUntil, now),
+      ),
+    )
     .run();
   if (deleted.meta.changes !== 1) await explainRefusal(deps, userId, new AppError("INVALID_CREDENTIALS"));
   deps.waitUntil(queueIndex(deps.env, "people", userId));

@@ -1,13 +1,15 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../../core/db";
 import type { Deps } from "../../core/deps";
 import { configuredIterations, hashPassword } from "../../core/identity/password";
 import { passwordResets, users } from "../../db/schema";
 import { MINUTE } from "../../platform/clock";
 import { randomToken, sha256Hex } from "../../platform/crypto";
+import { changed, runBatch } from "../../platform/db/batch";
 import { AppError } from "../../platform/errors";
 import { queueEmail } from "../email";
 import { emailLocale, requireActiveUser, weakPassword } from "./account";
-import { type ClientInfo, checkMemberPassword, explainRefusal, notLockedSql } from "./lockout";
+import { type ClientInfo, checkMemberPassword, explainRefusal, notLocked } from "./lockout";
 import { revokeAllSessions } from "./sessions";
 
 /** Forgotten-password links and password changes; both void every outstanding reset link. */
@@ -65,30 +67,38 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
     configuredIterations(deps.env.PASSWORD_PBKDF2_ITERATIONS),
   );
   const userId = found.user.id;
-  const d1 = deps.env.DB;
-  const [written] = await d1.batch([
-    d1
-      .prepare(
-        // Proving control of the email also lifts a lock.
-        `UPDATE users SET password_hash = ?2, failed_logins = 0, locked_until = NULL, updated_at = ?4
-        WHERE id = ?1 AND status = 'ACTIVE' AND EXISTS (SELECT 1 FROM password_resets r
-          WHERE r.token_hash = ?3 AND r.user_id = ?1 AND r.used_at IS NULL AND r.expires_at > ?4)`,
-      )
-      .bind(userId, passwordHash, hash, now),
-    voidResetTokens(d1, userId, passwordHash, now),
+  const [written] = await runBatch(db, [
+    db
+      // Proving control of the email also lifts a lock.
+      .update(users)
+      .set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now })
+      .where(
+        and(
+          eq(users.id, userId),
+          eq(users.status, "ACTIVE"),
+          sql`EXISTS (SELECT 1 FROM ${passwordResets} WHERE ${passwordResets.tokenHash} = ${hash}
+            AND ${passwordResets.userId} = ${userId} AND ${passwordResets.usedAt} IS NULL
+            AND ${passwordResets.expiresAt} > ${now})`,
+        ),
+      ),
+    voidResetTokens(db, userId, passwordHash, now),
   ]);
-  if (written!.meta.changes !== 1) throw new AppError("INVALID_RESET_TOKEN");
+  if (changed(written) !== 1) throw new AppError("INVALID_RESET_TOKEN");
   await revokeAllSessions(deps, userId, "PASSWORD_RESET");
 }
 
 /** Marks every unused reset token of the member used, if the member's hash is now `newHash`. */
-function voidResetTokens(d1: D1Database, userId: string, newHash: string, now: number) {
-  return d1
-    .prepare(
-      `UPDATE password_resets SET used_at = ?3 WHERE user_id = ?1 AND used_at IS NULL
-      AND EXISTS (SELECT 1 FROM users WHERE id = ?1 AND password_hash = ?2)`,
-    )
-    .bind(userId, newHash, now);
+function voidResetTokens(db: Db, userId: string, newHash: string, now: number) {
+  return db
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(passwordResets.userId, userId),
+        isNull(passwordResets.usedAt),
+        sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${userId} AND ${users.passwordHash} = ${newHash})`,
+      ),
+    );
 }
 
 /**
@@ -109,17 +119,22 @@ export async function changePassword(
   await checkMemberPassword(deps, user, currentPassword, client, "CHANGE_PASSWORD");
   weakPassword(newPassword, user);
   const passwordHash = await hashPassword(newPassword, iterations);
-  const d1 = deps.env.DB;
-  const [written] = await d1.batch([
-    d1
-      .prepare(
-        `UPDATE users SET password_hash = ?2, failed_logins = 0, locked_until = NULL, updated_at = ?4
-        WHERE id = ?1 AND status = 'ACTIVE' AND password_hash = ?3 AND ${notLockedSql("users", "?4")}`,
-      )
-      .bind(userId, passwordHash, user.passwordHash, deps.now),
-    voidResetTokens(d1, userId, passwordHash, deps.now),
+  const { db, now } = deps;
+  const [written] = await runBatch(db, [
+    db
+      .update(users)
+      .set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now })
+      .where(
+        and(
+          eq(users.id, userId),
+          eq(users.status, "ACTIVE"),
+          eq(users.passwordHash, user.passwordHash),
+          notLocked(users.lockedUntil, now),
+        ),
+      ),
+    voidResetTokens(db, userId, passwordHash, now),
   ]);
-  if (written!.meta.changes !== 1) await explainRefusal(deps, userId, new AppError("INVALID_CREDENTIALS"));
+  if (changed(written) !== 1) await explainRefusal(deps, userId, new AppError("INVALID_CREDENTIALS"));
   // Every other device signs in again; this one keeps working.
   await revokeAllSessions(deps, userId, "PASSWORD_CHANGED", sessionId);
 }

@@ -1,4 +1,4 @@
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
 import { configuredIterations, hashPassword } from "../../core/identity/password";
 import { emailVerifications, profiles, userPreferences, users } from "../../db/schema";
@@ -120,13 +120,18 @@ export async function verifyEmail(deps: Deps, email: string, code: string) {
   });
   // An address that is already verified answers like an unknown one: the route must not tell who is registered.
   if (!user || user.emailVerifiedAt !== null) throw new AppError("INVALID_CODE");
-  const attempt = await deps.env.DB.prepare(
-    `UPDATE email_verifications SET attempts = attempts + 1
-    WHERE user_id = ?1 AND attempts < ?2 AND expires_at > ?3
-    RETURNING code_hash AS codeHash`,
-  )
-    .bind(user.id, VERIFICATION_MAX_ATTEMPTS, now)
-    .first<{ codeHash: string }>();
+  const attempt = await db
+    .update(emailVerifications)
+    .set({ attempts: sql`${emailVerifications.attempts} + 1` })
+    .where(
+      and(
+        eq(emailVerifications.userId, user.id),
+        lt(emailVerifications.attempts, VERIFICATION_MAX_ATTEMPTS),
+        gt(emailVerifications.expiresAt, now),
+      ),
+    )
+    .returning({ codeHash: emailVerifications.codeHash })
+    .get();
   if (!attempt || !timingSafeEqual(attempt.codeHash, await codeHash(user.id, code))) {
     throw new AppError("INVALID_CODE");
   }

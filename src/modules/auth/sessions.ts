@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Deps } from "../../core/deps";
 import { markSessionsRevoked } from "../../core/identity/auth";
 import {
@@ -12,17 +13,12 @@ import { disconnectUser } from "../../core/live";
 import { loginHistory, refreshTokens, sessions, users } from "../../db/schema";
 import { DAY, isoAt } from "../../platform/clock";
 import { randomToken, sha256Hex } from "../../platform/crypto";
+import { changed, runBatch } from "../../platform/db/batch";
+import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { toUser, type UserRow } from "./account";
-import {
-  type ClientInfo,
-  countFailure,
-  explainRefusal,
-  isLocked,
-  lockedError,
-  notLockedSql,
-} from "./lockout";
+import { type ClientInfo, countFailure, explainRefusal, isLocked, lockedError, notLocked } from "./lockout";
 
 /** Sign-in, refresh-token rotation and sessions (listing and revoking them). */
 export const REFRESH_TTL_MS = 7 * DAY;
@@ -35,39 +31,31 @@ export const LOGIN_HISTORY_TTL_MS = 90 * DAY;
  * the other statements follow the session. `rehash` replaces a hash made with fewer iterations.
  */
 async function createSession(deps: Deps, user: UserRow, client: ClientInfo, rehash: string | null) {
-  const { now } = deps;
-  const db = deps.env.DB;
+  const { db, now } = deps;
   const sessionId = newId(now);
   const refreshToken = randomToken(32);
   const userAgent = client.userAgent?.slice(0, 300) ?? null;
-  const sessionMade = "EXISTS (SELECT 1 FROM sessions WHERE id = ?2)";
-  const [made] = await db.batch([
-    db
-      .prepare(
-        `INSERT INTO sessions (id, user_id, user_agent, ip, created_at, last_used_at, expires_at)
-        SELECT ?2, ?1, ?3, ?4, ?5, ?5, ?6 FROM users u
-        WHERE u.id = ?1 AND u.status = 'ACTIVE' AND ${notLockedSql("u", "?5")}`,
-      )
-      .bind(user.id, sessionId, userAgent, client.ip, now, now + REFRESH_TTL_MS),
-    db
-      .prepare(
-        `INSERT INTO refresh_tokens (token_hash, session_id, created_at) SELECT ?1, ?2, ?3 WHERE ${sessionMade}`,
-      )
-      .bind(await sha256Hex(refreshToken), sessionId, now),
-    db
-      .prepare(
-        `INSERT INTO login_history (id, user_id, success, reason, ip, user_agent, created_at)
-        SELECT ?1, ?3, 1, NULL, ?4, ?5, ?6 WHERE ${sessionMade}`,
-      )
-      .bind(newId(now), sessionId, user.id, client.ip, userAgent, now),
-    db
-      .prepare(
-        `UPDATE users SET failed_logins = 0, locked_until = NULL, password_hash = COALESCE(?3, password_hash)
-        WHERE id = ?1 AND ${sessionMade} AND (failed_logins <> 0 OR locked_until IS NOT NULL OR ?3 IS NOT NULL)`,
-      )
-      .bind(user.id, sessionId, rehash),
+  const sessionMade = sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.id} = ${sessionId})`;
+  const u = alias(users, "u");
+  const [made] = await runBatch(db, [
+    db.run(sql`INSERT INTO ${sessions} (${name(sessions.id)}, ${name(sessions.userId)}, ${name(sessions.userAgent)},
+        ${name(sessions.ip)}, ${name(sessions.createdAt)}, ${name(sessions.lastUsedAt)}, ${name(sessions.expiresAt)})
+      SELECT ${sessionId}, ${user.id}, ${userAgent}, ${client.ip}, ${now}, ${now}, ${now + REFRESH_TTL_MS}
+      FROM ${users} ${u}
+      WHERE ${u.id} = ${user.id} AND ${u.status} = 'ACTIVE' AND ${notLocked(u.lockedUntil, now)}`),
+    db.run(sql`INSERT INTO ${refreshTokens} (${name(refreshTokens.tokenHash)}, ${name(refreshTokens.sessionId)},
+        ${name(refreshTokens.createdAt)})
+      SELECT ${await sha256Hex(refreshToken)}, ${sessionId}, ${now} WHERE ${sessionMade}`),
+    db.run(sql`INSERT INTO ${loginHistory} (${name(loginHistory.id)}, ${name(loginHistory.userId)},
+        ${name(loginHistory.success)}, ${name(loginHistory.reason)}, ${name(loginHistory.ip)},
+        ${name(loginHistory.userAgent)}, ${name(loginHistory.createdAt)})
+      SELECT ${newId(now)}, ${user.id}, 1, NULL, ${client.ip}, ${userAgent}, ${now} WHERE ${sessionMade}`),
+    db.run(sql`UPDATE ${users} SET ${name(users.failedLogins)} = 0, ${name(users.lockedUntil)} = NULL,
+        ${name(users.passwordHash)} = COALESCE(${rehash}, ${users.passwordHash})
+      WHERE ${users.id} = ${user.id} AND ${sessionMade}
+        AND (${users.failedLogins} <> 0 OR ${users.lockedUntil} IS NOT NULL OR ${rehash} IS NOT NULL)`),
   ]);
-  if (made!.meta.changes !== 1) {
+  if (changed(made) !== 1) {
     await recordFailure(deps, user.id, "LOCKED", client);
     await explainRefusal(deps, user.id, new AppError("INVALID_CREDENTIALS"));
   }
