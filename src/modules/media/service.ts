@@ -18,8 +18,8 @@ export async function getMedia(deps: Deps, viewerId: string, id: string): Promis
   const [row] = await deps.db
     .select({
       ...getTableColumns(media),
-      visible: sql<number>`${mediaVisibleTo(viewerId, "media")}`,
-      isPublic: sql<number>`${mediaPublicSql("media")}`,
+      visible: sql<number>`${mediaVisibleTo(viewerId, media)}`,
+      isPublic: sql<number>`${mediaPublicSql(media)}`,
     })
     .from(media)
     .where(eq(media.id, id))
