@@ -127,6 +127,14 @@ describe("notification routes", () => {
       const res = await get(`/api/v1/notifications${query}`, { token: owner.token });
       expect(res.status, query).toBe(400);
     }
+    // A well-formed cursor whose fields are missing or of the wrong type is refused, not read as a position.
+    const b64 = (v: unknown) =>
+      btoa(JSON.stringify(v)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    for (const cursor of [b64({ u: "soon", id: "x" }), b64({ u: 1, id: 2 }), b64({ id: "x" })]) {
+      const res = await get(`/api/v1/notifications?cursor=${cursor}`, { token: owner.token });
+      expect(res.status, cursor).toBe(400);
+      expect(res.body.error.code).toBe("INVALID_CURSOR");
+    }
     const long = "x".repeat(65);
     expect((await post(`/api/v1/notifications/${long}/read`, undefined, { token: owner.token })).status).toBe(
       400,

@@ -1,6 +1,10 @@
+import { type Column, eq, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Deps } from "../../core/deps";
 import { configuredIterations, verifyPassword } from "../../core/identity/password";
+import { loginHistory, users } from "../../db/schema";
 import { MINUTE } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 
@@ -26,9 +30,9 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
-/** SQL: the `users` row named `alias` is not locked at the time bound to the parameter `nowParam`. */
-export const notLockedSql = (alias: string, nowParam: string) =>
-  `(${alias}.locked_until IS NULL OR ${alias}.locked_until <= ${nowParam})`;
+/** SQL: the `users` row whose `locked_until` column is `lockedUntil` is not locked at `now`. */
+export const notLocked = (lockedUntil: Column, now: number): SQL =>
+  sql`(${lockedUntil} IS NULL OR ${lockedUntil} <= ${now})`;
 
 export function isLocked(user: { lockedUntil: number | null }, now: number): boolean {
   return user.lockedUntil !== null && user.lockedUntil > now;
@@ -53,34 +57,32 @@ export async function countFailure(
   via: string | null,
 ): Promise<never> {
   const db = deps.env.DB;
+  const { now } = deps;
   const suffix = via ? `:${via}` : "";
+  const locked = sql`NOT ${notLocked(users.lockedUntil, now)}`;
+  const lockingNow = sql`${users.failedLogins} + 1 >= ${LOCKOUT_THRESHOLD}`;
+  const u = alias(users, "u");
   const [counted] = await db.batch<{ lockedUntil: number | null }>([
-    db
-      .prepare(
-        `UPDATE users SET
-          failed_logins = CASE WHEN NOT ${notLockedSql("users", "?2")} THEN failed_logins
-            WHEN failed_logins + 1 >= ?3 THEN 0 ELSE failed_logins + 1 END,
-          locked_until = CASE WHEN NOT ${notLockedSql("users", "?2")} THEN locked_until
-            WHEN failed_logins + 1 >= ?3 THEN ?2 + ?4 ELSE NULL END
-        WHERE id = ?1
-        RETURNING locked_until AS lockedUntil`,
-      )
-      .bind(userId, deps.now, LOCKOUT_THRESHOLD, LOCKOUT_MS),
-    db
-      .prepare(
-        `INSERT INTO login_history (id, user_id, success, reason, ip, user_agent, created_at)
-        SELECT ?1, ?2, 0, CASE WHEN ${notLockedSql("u", "?6")} THEN ?3 ELSE ?4 END, ?5, ?7, ?6
-        FROM users u WHERE u.id = ?2`,
-      )
-      .bind(
-        newId(deps.now),
-        userId,
-        `BAD_PASSWORD${suffix}`,
-        `LOCKED_NOW${suffix}`,
-        client.ip,
-        deps.now,
-        client.userAgent?.slice(0, 300) ?? null,
-      ),
+    statement(
+      db,
+      sql`UPDATE ${users} SET
+        ${name(users.failedLogins)} = CASE WHEN ${locked} THEN ${users.failedLogins}
+          WHEN ${lockingNow} THEN 0 ELSE ${users.failedLogins} + 1 END,
+        ${name(users.lockedUntil)} = CASE WHEN ${locked} THEN ${users.lockedUntil}
+          WHEN ${lockingNow} THEN ${now} + ${LOCKOUT_MS} ELSE NULL END
+      WHERE ${users.id} = ${userId}
+      RETURNING ${name(users.lockedUntil)} AS lockedUntil`,
+    ),
+    statement(
+      db,
+      sql`INSERT INTO ${loginHistory} (${name(loginHistory.id)}, ${name(loginHistory.userId)},
+        ${name(loginHistory.success)}, ${name(loginHistory.reason)}, ${name(loginHistory.ip)},
+        ${name(loginHistory.userAgent)}, ${name(loginHistory.createdAt)})
+      SELECT ${newId(now)}, ${userId}, 0,
+        CASE WHEN ${notLocked(u.lockedUntil, now)} THEN ${`BAD_PASSWORD${suffix}`} ELSE ${`LOCKED_NOW${suffix}`} END,
+        ${client.ip}, ${client.userAgent?.slice(0, 300) ?? null}, ${now}
+      FROM ${users} ${u} WHERE ${u.id} = ${userId}`,
+    ),
   ]);
   const lockedUntil = counted?.results[0]?.lockedUntil ?? null;
   if (lockedUntil !== null && lockedUntil > deps.now) throw lockedError(lockedUntil, deps.now);
@@ -108,9 +110,11 @@ export async function checkMemberPassword(
 
 /** After a guarded write changed nothing: the lock (if one was taken meanwhile) or `otherwise`. */
 export async function explainRefusal(deps: Deps, userId: string, otherwise: AppError): Promise<never> {
-  const row = await deps.env.DB.prepare("SELECT locked_until AS lockedUntil FROM users WHERE id = ?")
-    .bind(userId)
-    .first<{ lockedUntil: number | null }>();
+  const row = await deps.db
+    .select({ lockedUntil: users.lockedUntil })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
   if (row && isLocked(row, deps.now)) throw lockedError(row.lockedUntil!, deps.now);
   throw otherwise;
 }

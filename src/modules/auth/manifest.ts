@@ -1,8 +1,12 @@
+import { sql } from "drizzle-orm";
 import { defineModule } from "../../core/module";
+import { emailVerifications, loginHistory, passwordResets, refreshTokens, sessions } from "../../db/schema";
 import { DAY } from "../../platform/clock";
+import { statement } from "../../platform/db/statements";
 import { authErrors } from "./errors";
 import { authRateLimits } from "./rate-limits";
 import { authRoutes } from "./routes";
+import { LOGIN_HISTORY_TTL_MS } from "./sessions";
 
 /** Accounts, sessions, email verification and password reset. */
 export const authModule = defineModule({
@@ -22,20 +26,29 @@ export const authModule = defineModule({
     {
       name: "purge-login-history",
       statements: (db, now) => [
-        db.prepare("DELETE FROM login_history WHERE created_at < ?").bind(now - 90 * DAY),
+        statement(
+          db,
+          sql`DELETE FROM ${loginHistory} WHERE ${loginHistory.createdAt} < ${now - LOGIN_HISTORY_TTL_MS}`,
+        ),
       ],
     },
     {
       name: "purge-expired-credentials",
       statements: (db, now) => [
-        db.prepare("DELETE FROM password_resets WHERE expires_at < ?").bind(now - DAY),
-        db.prepare("DELETE FROM email_verifications WHERE expires_at < ?").bind(now - DAY),
-        db
-          .prepare(
-            "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE expires_at < ? OR revoked_at < ?)",
-          )
-          .bind(now - DAY, now - DAY),
-        db.prepare("DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?").bind(now - DAY, now - DAY),
+        statement(db, sql`DELETE FROM ${passwordResets} WHERE ${passwordResets.expiresAt} < ${now - DAY}`),
+        statement(
+          db,
+          sql`DELETE FROM ${emailVerifications} WHERE ${emailVerifications.expiresAt} < ${now - DAY}`,
+        ),
+        statement(
+          db,
+          sql`DELETE FROM ${refreshTokens} WHERE ${refreshTokens.sessionId} IN (SELECT ${sessions.id} FROM ${sessions}
+            WHERE ${sessions.expiresAt} < ${now - DAY} OR ${sessions.revokedAt} < ${now - DAY})`,
+        ),
+        statement(
+          db,
+          sql`DELETE FROM ${sessions} WHERE ${sessions.expiresAt} < ${now - DAY} OR ${sessions.revokedAt} < ${now - DAY}`,
+        ),
       ],
     },
   ],

@@ -1,3 +1,6 @@
+import { sql } from "drizzle-orm";
+import { emailOutbox } from "../../db/schema";
+import { name, statement } from "../../platform/db/statements";
 import type { Bindings } from "../../platform/env";
 import { newId } from "../../platform/ids";
 import { PermanentError } from "../../platform/queue";
@@ -32,21 +35,14 @@ export function senderOf(env: Pick<Bindings, "EMAIL_FROM">): { email: string; na
 
 /** The outbox row for a message (an INSERT the caller runs, so it commits with the queue receipt). */
 export function outboxInsert(db: D1Database, mail: OutgoingEmail, now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO email_outbox (id, to_email, template, subject, text, html, data, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      newId(now),
-      mail.to,
-      mail.template,
-      mail.subject,
-      mail.text,
-      mail.html,
-      JSON.stringify(mail.data),
-      now,
-    );
+  const o = emailOutbox;
+  return statement(
+    db,
+    sql`INSERT INTO ${o} (${name(o.id)}, ${name(o.toEmail)}, ${name(o.template)}, ${name(o.subject)},
+        ${name(o.text)}, ${name(o.html)}, ${name(o.data)}, ${name(o.createdAt)})
+      VALUES (${newId(now)}, ${mail.to}, ${mail.template}, ${mail.subject}, ${mail.text}, ${mail.html},
+        ${JSON.stringify(mail.data)}, ${now})`,
+  );
 }
 
 export async function sendWithSendGrid(

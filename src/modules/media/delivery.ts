@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { media } from "../../db/schema/media";
 import { CompiledSql } from "../../platform/db/compiled";
 import type { AppEnv } from "../../platform/env";
 import { AppError, notFound } from "../../platform/errors";
@@ -25,10 +27,12 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 /** Public media of posts: shared caches may keep them this long after the post stops being PUBLIC. */
 export const PUBLIC_ATTACHED_CACHE = "public, max-age=3600";
 
+const m = alias(media, "m");
+
 /** Whether the media an attached object belongs to is public (one indexed lookup, compiled once). */
 const publicObject = new CompiledSql<{ id: string; key: string }>(
-  (_viewer, p) => sql`SELECT ${mediaPublicSql("m")} AS public FROM media m
-    WHERE m.id = ${p.id} AND ${p.key} IN (m.variant_key, m.thumbnail_key, m.original_key)`,
+  (_viewer, p) => sql`SELECT ${mediaPublicSql(m)} AS public FROM ${media} ${m}
+    WHERE ${m.id} = ${p.id} AND ${p.key} IN (${m.variantKey}, ${m.thumbnailKey}, ${m.originalKey})`,
 );
 
 interface Delivery {

@@ -1,4 +1,8 @@
+import { sql } from "drizzle-orm";
+import { users } from "../../db/schema";
+import { media, mediaUploads } from "../../db/schema/media";
 import { DAY } from "../../platform/clock";
+import { statement } from "../../platform/db/statements";
 import type { Bindings } from "../../platform/env";
 import { logError } from "../../platform/log";
 import { deleteFromStream, streamConfig } from "./stream";
@@ -25,16 +29,18 @@ export async function purgeMedia(env: Bindings, now: number): Promise<{ media: n
   const stream = streamConfig(env);
   let purged = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const { results } = await env.DB.prepare(
-      `SELECT id, original_key, variant_key, thumbnail_key, stream_uid FROM media
-         WHERE owner_id IN (SELECT id FROM users WHERE status = 'DELETED' AND deleted_at < ?1)
+    const columns = sql`${media.id} AS id, ${media.originalKey} AS original_key, ${media.variantKey} AS variant_key,
+      ${media.thumbnailKey} AS thumbnail_key, ${media.streamUid} AS stream_uid`;
+    const { results } = await statement(
+      env.DB,
+      sql`SELECT ${columns} FROM ${media}
+         WHERE ${media.ownerId} IN (SELECT ${users.id} FROM ${users}
+           WHERE ${users.status} = 'DELETED' AND ${users.deletedAt} < ${now - 30 * DAY})
        UNION ALL
-       SELECT id, original_key, variant_key, thumbnail_key, stream_uid FROM media
-         WHERE status = 'PROCESSING' AND created_at < ?2
+       SELECT ${columns} FROM ${media}
+         WHERE ${media.status} = 'PROCESSING' AND ${media.createdAt} < ${now - DAY}
        LIMIT ${ROUND}`,
-    )
-      .bind(now - 30 * DAY, now - DAY)
-      .all<Doomed>();
+    ).all<Doomed>();
     if (results.length === 0) break;
     const keys = results
       .flatMap((r) => [r.original_key, r.variant_key, r.thumbnail_key])
@@ -52,14 +58,18 @@ export async function purgeMedia(env: Bindings, now: number): Promise<{ media: n
       );
     }
     const ids = JSON.stringify(results.map((r) => r.id));
-    await env.DB.prepare("DELETE FROM media WHERE id IN (SELECT value FROM json_each(?))").bind(ids).run();
+    await statement(
+      env.DB,
+      sql`DELETE FROM ${media} WHERE ${media.id} IN (SELECT value FROM json_each(${ids}))`,
+    ).run();
     purged += results.length;
     if (results.length < ROUND) break;
   }
 
-  await env.DB.prepare("DELETE FROM media_uploads WHERE expires_at < ?")
-    .bind(now - DAY)
-    .run();
+  await statement(
+    env.DB,
+    sql`DELETE FROM ${mediaUploads} WHERE ${mediaUploads.expiresAt} < ${now - DAY}`,
+  ).run();
 
   return { media: purged, rawObjects: await sweepRawOrphans(env, now) };
 }
@@ -70,11 +80,10 @@ export async function sweepRawOrphans(env: Bindings, now: number): Promise<numbe
   const stale = listed.objects.filter((o) => o.uploaded.getTime() < now - DAY).map((o) => o.key);
   if (stale.length === 0) return 0;
   const ids = stale.map((k) => k.slice(4).replace(/\.[a-z0-9]+$/, ""));
-  const { results } = await env.DB.prepare(
-    "SELECT id FROM media WHERE id IN (SELECT value FROM json_each(?))",
-  )
-    .bind(JSON.stringify(ids))
-    .all<{ id: string }>();
+  const { results } = await statement(
+    env.DB,
+    sql`SELECT ${media.id} AS id FROM ${media} WHERE ${media.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  ).all<{ id: string }>();
   const live = new Set(results.map((r) => r.id));
   const orphans = stale.filter((_, i) => !live.has(ids[i]!));
   if (orphans.length > 0) await env.MEDIA.delete(orphans);

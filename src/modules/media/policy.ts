@@ -1,6 +1,24 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { activeUserSql, blockedEitherWaySql } from "../../core/access/members";
 import { postVisibleTo, viewerRef } from "../../core/access/posts";
+import { conversationMembers, conversations, messageAttachments, postMedia, posts } from "../../db/schema";
+
+/** The columns of a media row (the table or an alias) the rule reads. */
+export interface MediaRef {
+  id: SQLiteColumn;
+  ownerId: SQLiteColumn;
+  kind: SQLiteColumn;
+  status: SQLiteColumn;
+}
+
+// Names no outer query uses, so a correlated column always means the media row.
+const pm = alias(postMedia, "mv_pm");
+const p = alias(posts, "mv_p");
+const cm = alias(conversationMembers, "mv_cm");
+const c = alias(conversations, "mv_c");
+const ma = alias(messageAttachments, "mv_ma");
+const am = alias(conversationMembers, "mv_am");
 
 /**
  * Who may see a media item: the one rule for media, used by GET /api/v1/media/{id} (metadata and URLs)
@@ -20,31 +38,30 @@ import { postVisibleTo, viewerRef } from "../../core/access/posts";
  * "Public" is this rule for an anonymous viewer: an avatar, a banner, or media of a live PUBLIC post of an
  * active member. Only public objects are served by their plain URL; the rest need a signed URL.
  *
- * `alias` is the SQL name of the `media` row being tested (a trusted identifier, never user input).
+ * `row` is the `media` row being tested: the table itself or an alias of it.
  */
-export function mediaVisibleTo(viewerId: string | undefined, alias = "m"): SQL {
-  const col = (name: string) => sql.raw(`${alias}.${name}`);
-  const owner = col("owner_id");
+export function mediaVisibleTo(viewerId: string | undefined, row: MediaRef): SQL {
+  const owner = row.ownerId;
   const onPost = (viewer: string | undefined) =>
-    sql`EXISTS (SELECT 1 FROM post_media mv_pm JOIN posts mv_p ON mv_p.id = mv_pm.post_id
-      WHERE mv_pm.media_id = ${col("id")} AND ${postVisibleTo(viewer, "mv_p")})`;
-  const publicByDesign = sql`${col("kind")} IN ('AVATAR', 'BANNER')`;
+    sql`EXISTS (SELECT 1 FROM ${postMedia} ${pm} JOIN ${posts} ${p} ON ${p.id} = ${pm.postId}
+      WHERE ${pm.mediaId} = ${row.id} AND ${postVisibleTo(viewer, "mv_p")})`;
+  const publicByDesign = sql`${row.kind} IN ('AVATAR', 'BANNER')`;
   if (!viewerId) {
-    return sql`(${col("status")} = 'READY' AND ${activeUserSql(owner)} AND (${publicByDesign} OR ${onPost(undefined)}))`;
+    return sql`(${row.status} = 'READY' AND ${activeUserSql(owner)} AND (${publicByDesign} OR ${onPost(undefined)}))`;
   }
   const v = viewerRef(viewerId);
-  const groupPicture = sql`EXISTS (SELECT 1 FROM conversation_members mv_cm
-    JOIN conversations mv_c ON mv_c.id = mv_cm.conversation_id
-    WHERE mv_cm.user_id = ${v} AND mv_c.avatar_media_id = ${col("id")})`;
-  const chatAttachment = sql`EXISTS (SELECT 1 FROM message_attachments mv_ma
-    JOIN conversation_members mv_am ON mv_am.conversation_id = mv_ma.conversation_id AND mv_am.user_id = ${v}
-    WHERE mv_ma.media_id = ${col("id")} AND mv_am.joined_at <= mv_ma.created_at)`;
-  return sql`(${owner} = ${v} OR (${col("status")} = 'READY' AND ${activeUserSql(owner)}
+  const groupPicture = sql`EXISTS (SELECT 1 FROM ${conversationMembers} ${cm}
+    JOIN ${conversations} ${c} ON ${c.id} = ${cm.conversationId}
+    WHERE ${cm.userId} = ${v} AND ${c.avatarMediaId} = ${row.id})`;
+  const chatAttachment = sql`EXISTS (SELECT 1 FROM ${messageAttachments} ${ma}
+    JOIN ${conversationMembers} ${am} ON ${am.conversationId} = ${ma.conversationId} AND ${am.userId} = ${v}
+    WHERE ${ma.mediaId} = ${row.id} AND ${am.joinedAt} <= ${ma.createdAt})`;
+  return sql`(${owner} = ${v} OR (${row.status} = 'READY' AND ${activeUserSql(owner)}
     AND NOT ${blockedEitherWaySql(v, owner)}
     AND (${publicByDesign} OR ${onPost(viewerId)} OR ${groupPicture} OR ${chatAttachment})))`;
 }
 
-/** SQL boolean: the media row `alias` is public (its plain URL is served to anyone). */
-export function mediaPublicSql(alias = "m"): SQL {
-  return mediaVisibleTo(undefined, alias);
+/** SQL boolean: the media row `row` is public (its plain URL is served to anyone). */
+export function mediaPublicSql(row: MediaRef): SQL {
+  return mediaVisibleTo(undefined, row);
 }

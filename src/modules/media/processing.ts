@@ -189,9 +189,9 @@ function profileImageStatement(deps: Deps, row: MediaRow, url: string) {
     .where(
       and(
         eq(profiles.userId, row.ownerId),
-        sql`EXISTS (SELECT 1 FROM media WHERE id = ${row.id} AND status = 'READY')`,
-        sql`NOT EXISTS (SELECT 1 FROM media WHERE owner_id = ${row.ownerId} AND kind = ${row.kind}
-          AND status = 'READY' AND id > ${row.id})`,
+        sql`EXISTS (SELECT 1 FROM ${media} WHERE ${media.id} = ${row.id} AND ${media.status} = 'READY')`,
+        sql`NOT EXISTS (SELECT 1 FROM ${media} WHERE ${media.ownerId} = ${row.ownerId} AND ${media.kind} = ${row.kind}
+          AND ${media.status} = 'READY' AND ${media.id} > ${row.id})`,
       ),
     );
 }

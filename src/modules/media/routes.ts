@@ -12,6 +12,7 @@ import {
   UploadTicketSchema,
 } from "./schemas";
 import * as mediaService from "./service";
+import * as uploads from "./uploads";
 
 const tags = ["Media"];
 
@@ -34,7 +35,7 @@ export const mediaRoutes = createRouter()
       },
     }),
     async (c) => {
-      const view = await mediaService.uploadMultipart(depsOf(c), currentUser(c), c.req.raw);
+      const view = await uploads.uploadMultipart(depsOf(c), currentUser(c), c.req.raw);
       return c.json(view, 201);
     },
   )
@@ -51,7 +52,7 @@ export const mediaRoutes = createRouter()
       responses: { 201: json(UploadTicketSchema, "Created"), ...errors(400, 401, 403, 413, 415, 429) },
     }),
     async (c) => {
-      const ticket = await mediaService.createUploadTicket(depsOf(c), currentUser(c), c.req.valid("json"));
+      const ticket = await uploads.createUploadTicket(depsOf(c), currentUser(c), c.req.valid("json"));
       return c.json(ticket, 201);
     },
   )
@@ -68,7 +69,7 @@ export const mediaRoutes = createRouter()
       },
     }),
     async (c) => {
-      const view = await mediaService.completeSignedUpload(
+      const view = await uploads.completeSignedUpload(
         depsOf(c),
         c.req.valid("param").id,
         c.req.valid("query"),
@@ -112,4 +113,4 @@ export const mediaRoutes = createRouter()
   );
 
 export { deliveryRoutes } from "./delivery";
-export { STREAMED_UPLOAD_PATH } from "./service";
+export { STREAMED_UPLOAD_PATH } from "./uploads";

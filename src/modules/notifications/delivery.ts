@@ -1,13 +1,17 @@
 import { z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
+import { and, gt, lte, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { createDb } from "../../core/db";
+import { notificationPreferences, notifications, pushSubscriptions, users } from "../../db/schema";
 import { MINUTE } from "../../platform/clock";
+import { name } from "../../platform/db/statements";
 import type { Bindings } from "../../platform/env";
 import type { Locale } from "../../platform/i18n";
 import { enqueue, type Outcome } from "../../platform/queue";
 import { queueEmail } from "../email";
 import { type PushResult, type StoredSubscription, sendPush } from "../push";
 import { channelsFor, parseChannels, quietOf } from "./preferences";
-import { type NotificationRow, rowColumns, toNotification } from "./queries";
+import { type NotificationRow, n, rowColumns, toNotification } from "./queries";
 import { quietDelayMs } from "./time";
 import { PENDING_EMAIL, PENDING_PUSH, statement } from "./types";
 import { type UnsubscribeScope, unsubscribeUrl } from "./unsubscribe";
@@ -32,6 +36,9 @@ const CHANNEL_BITS = { push: PENDING_PUSH, email: PENDING_EMAIL } as const;
 const PUSH_TTL_SECONDS = 24 * 60 * 60;
 /** Sweep only what is overdue by this much, so jobs still in flight are left alone. */
 const SWEEP_GRACE_MS = 2 * MINUTE;
+
+const u = alias(users, "u");
+const p = alias(notificationPreferences, "p");
 
 function jobKey(job: DeliverJob, deliverAt: number): string {
   return `deliver:${job.notificationId}:${job.channel}:${deliverAt}`;
@@ -89,23 +96,31 @@ export async function deliver(env: Bindings, job: DeliverJob, now: number): Prom
   const [rowResult, recipientResult, subsResult] = await db.batch([
     statement(
       db,
-      sql`SELECT ${rowColumns(job.userId)} FROM notifications n WHERE n.id = ${job.notificationId} AND n.user_id = ${job.userId}`,
+      sql`SELECT ${rowColumns(job.userId)} FROM ${notifications} ${n}
+        WHERE ${n.id} = ${job.notificationId} AND ${n.userId} = ${job.userId}`,
     ),
-    db
-      .prepare(
-        `SELECT u.status, u.locale, u.email, u.display_name AS name, u.email_verified_at AS verified, p.channels,
-          p.quiet_start AS quietStart, p.quiet_end AS quietEnd, p.time_zone AS timeZone
-        FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id WHERE u.id = ?`,
-      )
-      .bind(job.userId),
-    db
-      .prepare("SELECT id, endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = ? AND ? = 'push'")
-      .bind(job.userId, job.channel),
+    statement(
+      db,
+      sql`SELECT ${u.status} AS status, ${u.locale} AS locale, ${u.email} AS email, ${u.displayName} AS name,
+          ${u.emailVerifiedAt} AS verified, ${p.channels} AS channels, ${p.quietStart} AS quietStart,
+          ${p.quietEnd} AS quietEnd, ${p.timeZone} AS timeZone
+        FROM ${users} ${u} LEFT JOIN ${notificationPreferences} ${p} ON ${p.userId} = ${u.id} WHERE ${u.id} = ${job.userId}`,
+    ),
+    statement(
+      db,
+      sql`SELECT ${pushSubscriptions.id} AS id, ${pushSubscriptions.endpoint} AS endpoint,
+          ${pushSubscriptions.p256dh} AS p256dh, ${pushSubscriptions.auth} AS auth
+        FROM ${pushSubscriptions} WHERE ${pushSubscriptions.userId} = ${job.userId} AND ${job.channel} = 'push'`,
+    ),
   ]);
   const row = rowResult?.results[0] as NotificationRow | undefined;
   const user = recipientResult?.results[0] as Recipient | undefined;
   if (!row || (row.pending & bit) === 0) return {};
-  const done = db.prepare("UPDATE notifications SET pending = pending & ~? WHERE id = ?").bind(bit, row.id);
+  const done = statement(
+    db,
+    sql`UPDATE ${notifications} SET ${name(notifications.pending)} = ${notifications.pending} & ~${bit}
+      WHERE ${notifications.id} = ${row.id}`,
+  );
 
   // Nothing to send any more: read meanwhile, account gone, every actor hidden, or the channel turned off.
   if (
@@ -121,7 +136,12 @@ export async function deliver(env: Bindings, job: DeliverJob, now: number): Prom
   if (wait > 0) {
     const due = now + wait;
     return {
-      writes: [db.prepare("UPDATE notifications SET deliver_at = ? WHERE id = ?").bind(due, row.id)],
+      writes: [
+        statement(
+          db,
+          sql`UPDATE ${notifications} SET ${name(notifications.deliverAt)} = ${due} WHERE ${notifications.id} = ${row.id}`,
+        ),
+      ],
       after: () => queueDelivery(env, job, due, now),
     };
   }
@@ -173,10 +193,16 @@ export async function deliver(env: Bindings, job: DeliverJob, now: number): Prom
   const writes = [done];
   subs.forEach((s, i) => {
     if (results[i] === "gone")
-      writes.push(db.prepare("DELETE FROM push_subscriptions WHERE id = ?").bind(s.id));
+      writes.push(
+        statement(db, sql`DELETE FROM ${pushSubscriptions} WHERE ${pushSubscriptions.id} = ${s.id}`),
+      );
     if (results[i] === "ok") {
       writes.push(
-        db.prepare("UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?").bind(now, s.id),
+        statement(
+          db,
+          sql`UPDATE ${pushSubscriptions} SET ${name(pushSubscriptions.lastSuccessAt)} = ${now}
+            WHERE ${pushSubscriptions.id} = ${s.id}`,
+        ),
       );
     }
   });
@@ -185,12 +211,17 @@ export async function deliver(env: Bindings, job: DeliverJob, now: number): Prom
 
 /** Cron: re-queues deliveries still pending past their time. Answers how many jobs were queued. */
 export async function sweepPendingDeliveries(env: Bindings, now: number): Promise<number> {
-  const { results } = await env.DB.prepare(
-    `SELECT id, user_id AS userId, pending, deliver_at AS deliverAt FROM notifications
-      WHERE pending > 0 AND deliver_at <= ? ORDER BY deliver_at LIMIT 500`,
-  )
-    .bind(now - SWEEP_GRACE_MS)
-    .all<{ id: string; userId: string; pending: number; deliverAt: number }>();
+  const results = await createDb(env.DB)
+    .select({
+      id: notifications.id,
+      userId: notifications.userId,
+      pending: notifications.pending,
+      deliverAt: sql<number>`${notifications.deliverAt}`,
+    })
+    .from(notifications)
+    .where(and(gt(notifications.pending, 0), lte(notifications.deliverAt, now - SWEEP_GRACE_MS)))
+    .orderBy(notifications.deliverAt)
+    .limit(500);
   await Promise.all(results.map((r) => scheduleDeliveries(env, r.userId, r.id, r.pending, r.deliverAt, now)));
   return results.length;
 }

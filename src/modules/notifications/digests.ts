@@ -1,9 +1,12 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { createDb } from "../../core/db";
+import { notificationPreferences, notifications, users } from "../../db/schema";
 import { DAY } from "../../platform/clock";
 import type { Bindings } from "../../platform/env";
 import { queueEmail } from "../email";
 import { quietOf } from "./preferences";
-import { type NotificationRow, rowColumns, shownSql, toNotification } from "./queries";
+import { type NotificationRow, n, rowColumns, shownSql, toNotification } from "./queries";
 import { localTime, quietDelayMs } from "./time";
 import { statement } from "./types";
 import { unsubscribeUrl } from "./unsubscribe";
@@ -21,6 +24,9 @@ const ITEMS = 10;
 const PAGE = 200;
 const CHUNK = 25;
 
+const u = alias(users, "u");
+const p = alias(notificationPreferences, "p");
+
 interface Candidate {
   id: string;
   email: string;
@@ -34,9 +40,9 @@ interface Candidate {
 
 /** The time zones (among members' and the default) where it is now the digest hour; weekly ones too. */
 async function dueZones(env: Bindings, now: number) {
-  const { results } = await env.DB.prepare(
-    "SELECT DISTINCT time_zone AS tz FROM notification_preferences",
-  ).all<{ tz: string }>();
+  const results = await createDb(env.DB)
+    .selectDistinct({ tz: notificationPreferences.timeZone })
+    .from(notificationPreferences);
   const zones = new Set(["UTC", ...results.map((r) => r.tz)]);
   const daily: string[] = [];
   const weekly: string[] = [];
@@ -60,18 +66,21 @@ export async function runDigests(env: Bindings, now: number): Promise<{ sent: nu
   let sent = 0;
   let after = "";
   for (;;) {
-    const { results: candidates } = await env.DB.prepare(
-      `SELECT u.id, u.email, u.display_name AS name, u.locale, COALESCE(p.digest, 'WEEKLY') AS digest,
-        COALESCE(p.time_zone, 'UTC') AS timeZone, p.quiet_start AS quietStart, p.quiet_end AS quietEnd
-      FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id
-      WHERE u.id IN (SELECT DISTINCT user_id FROM notifications WHERE updated_at >= ?1 AND read_at IS NULL AND visible = 1)
-        AND u.id > ?2 AND u.status = 'ACTIVE' AND u.email_verified_at IS NOT NULL
-        AND ((COALESCE(p.digest, 'WEEKLY') = 'DAILY' AND COALESCE(p.time_zone, 'UTC') IN (SELECT value FROM json_each(?3)))
-          OR (COALESCE(p.digest, 'WEEKLY') = 'WEEKLY' AND COALESCE(p.time_zone, 'UTC') IN (SELECT value FROM json_each(?4))))
-      ORDER BY u.id LIMIT ?5`,
-    )
-      .bind(now - 7 * DAY, after, JSON.stringify(daily), JSON.stringify(weekly), PAGE)
-      .all<Candidate>();
+    const digest = sql`COALESCE(${p.digest}, 'WEEKLY')`;
+    const zone = sql`COALESCE(${p.timeZone}, 'UTC')`;
+    const { results: candidates } = await statement(
+      env.DB,
+      sql`SELECT ${u.id} AS id, ${u.email} AS email, ${u.displayName} AS name, ${u.locale} AS locale,
+        ${digest} AS digest, ${zone} AS timeZone, ${p.quietStart} AS quietStart, ${p.quietEnd} AS quietEnd
+      FROM ${users} ${u} LEFT JOIN ${notificationPreferences} ${p} ON ${p.userId} = ${u.id}
+      WHERE ${u.id} IN (SELECT DISTINCT ${notifications.userId} FROM ${notifications}
+          WHERE ${notifications.updatedAt} >= ${now - 7 * DAY} AND ${notifications.readAt} IS NULL
+          AND ${notifications.visible} = 1)
+        AND ${u.id} > ${after} AND ${u.status} = 'ACTIVE' AND ${u.emailVerifiedAt} IS NOT NULL
+        AND ((${digest} = 'DAILY' AND ${zone} IN (SELECT value FROM json_each(${JSON.stringify(daily)})))
+          OR (${digest} = 'WEEKLY' AND ${zone} IN (SELECT value FROM json_each(${JSON.stringify(weekly)}))))
+      ORDER BY ${u.id} LIMIT ${PAGE}`,
+    ).all<Candidate>();
     for (let i = 0; i < candidates.length; i += CHUNK) {
       sent += await sendChunk(env, candidates.slice(i, i + CHUNK), now);
     }
@@ -85,12 +94,13 @@ async function sendChunk(env: Bindings, members: Candidate[], now: number): Prom
   const db = env.DB;
   const statements = members.flatMap((m) => {
     const since = now - (m.digest === "DAILY" ? DAY : 7 * DAY);
-    const where = sql`n.user_id = ${m.id} AND n.read_at IS NULL AND n.updated_at >= ${since} AND ${shownSql(m.id)}`;
+    const where = sql`${n.userId} = ${m.id} AND ${n.readAt} IS NULL AND ${n.updatedAt} >= ${since} AND ${shownSql(m.id)}`;
     return [
-      statement(db, sql`SELECT COUNT(*) AS count FROM notifications n WHERE ${where}`),
+      statement(db, sql`SELECT COUNT(*) AS count FROM ${notifications} ${n} WHERE ${where}`),
       statement(
         db,
-        sql`SELECT ${rowColumns(m.id)} FROM notifications n WHERE ${where} ORDER BY n.updated_at DESC, n.id DESC LIMIT ${ITEMS}`,
+        sql`SELECT ${rowColumns(m.id)} FROM ${notifications} ${n} WHERE ${where}
+          ORDER BY ${n.updatedAt} DESC, ${n.id} DESC LIMIT ${ITEMS}`,
       ),
     ];
   });

@@ -1,7 +1,18 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { blockedEitherWaySql } from "../../core/access/members";
 import type { DomainEvent } from "../../core/events";
 import { pushToUser } from "../../core/live";
+import {
+  conversationMembers,
+  notificationActors,
+  notificationPreferences,
+  notifications,
+  presence,
+  pushSubscriptions,
+  users,
+} from "../../db/schema";
+import { name } from "../../platform/db/statements";
 import type { Bindings } from "../../platform/env";
 import type { Locale } from "../../platform/i18n";
 import { newId } from "../../platform/ids";
@@ -9,7 +20,7 @@ import { logError } from "../../platform/log";
 import type { Outcome } from "../../platform/queue";
 import { scheduleDeliveries } from "./delivery";
 import { channelsFor, parseChannels, quietOf } from "./preferences";
-import { type NotificationRow, rowColumns, toNotification, unreadCountSql } from "./queries";
+import { columnList, type NotificationRow, n, rowColumns, toNotification, unreadCountSql } from "./queries";
 import { quietDelayMs } from "./time";
 import { AGGREGATION_WINDOW_MS, aggregationOf, PENDING_EMAIL, PENDING_PUSH, statement } from "./types";
 
@@ -54,16 +65,24 @@ export async function fanOut(
   const system = event.type === "system";
   const conversationId = event.target?.type === "conversation" ? event.target.id : null;
   const db = env.DB;
+  const u = alias(users, "u");
+  const p = alias(notificationPreferences, "p");
   const ctx = await statement(
     db,
-    sql`SELECT u.status, u.locale, u.email_verified_at AS verified, p.channels, p.quiet_start AS quietStart,
-      p.quiet_end AS quietEnd, p.time_zone AS timeZone,
-      (SELECT status FROM users WHERE id = ${actor}) AS actorStatus,
+    sql`SELECT ${u.status} AS status, ${u.locale} AS locale, ${u.emailVerifiedAt} AS verified, ${p.channels} AS channels,
+      ${p.quietStart} AS quietStart, ${p.quietEnd} AS quietEnd, ${p.timeZone} AS timeZone,
+      (SELECT ${users.status} FROM ${users} WHERE ${users.id} = ${actor}) AS actorStatus,
       ${blockedEitherWaySql(recipient, actor)} AS blocked,
-      ${conversationId ? sql`(SELECT muted_until FROM conversation_members WHERE conversation_id = ${conversationId} AND user_id = ${recipient})` : sql`NULL`} AS mutedUntil,
-      (SELECT status = 'online' AND updated_at >= ${event.at} FROM presence WHERE user_id = ${recipient}) AS cameOnline,
-      EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = ${recipient}) AS hasPush
-    FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id WHERE u.id = ${recipient}`,
+      ${
+        conversationId
+          ? sql`(SELECT ${conversationMembers.mutedUntil} FROM ${conversationMembers}
+              WHERE ${conversationMembers.conversationId} = ${conversationId} AND ${conversationMembers.userId} = ${recipient})`
+          : sql`NULL`
+      } AS mutedUntil,
+      (SELECT ${presence.status} = 'online' AND ${presence.updatedAt} >= ${event.at} FROM ${presence}
+        WHERE ${presence.userId} = ${recipient}) AS cameOnline,
+      EXISTS (SELECT 1 FROM ${pushSubscriptions} WHERE ${pushSubscriptions.userId} = ${recipient}) AS hasPush
+    FROM ${users} ${u} LEFT JOIN ${notificationPreferences} ${p} ON ${p.userId} = ${u.id} WHERE ${u.id} = ${recipient}`,
   ).first<Context>();
   if (ctx?.status !== "ACTIVE") return {};
   if (!system && (ctx.actorStatus !== "ACTIVE" || ctx.blocked === 1)) return {};
@@ -91,32 +110,55 @@ export async function fanOut(
   const writes = [
     statement(
       db,
-      sql`UPDATE notifications SET agg_key = NULL
-        WHERE user_id = ${recipient} AND agg_key = ${agg.key} AND created_at <= ${now - AGGREGATION_WINDOW_MS}`,
+      sql`UPDATE ${notifications} SET ${name(notifications.aggKey)} = NULL
+        WHERE ${notifications.userId} = ${recipient} AND ${notifications.aggKey} = ${agg.key}
+          AND ${notifications.createdAt} <= ${now - AGGREGATION_WINDOW_MS}`,
     ),
     statement(
       db,
-      sql`INSERT INTO notifications (id, user_id, type, agg_key, target_type, target_id, data, event_count, visible,
-          pending, deliver_at, created_at, updated_at)
+      sql`INSERT INTO ${notifications} (${columnList(
+        notifications.id,
+        notifications.userId,
+        notifications.type,
+        notifications.aggKey,
+        notifications.targetType,
+        notifications.targetId,
+        notifications.data,
+        notifications.eventCount,
+        notifications.visible,
+        notifications.pending,
+        notifications.deliverAt,
+        notifications.createdAt,
+        notifications.updatedAt,
+      )})
         VALUES (${id}, ${recipient}, ${event.type}, ${agg.key}, ${agg.target?.type ?? null}, ${agg.target?.id ?? null},
           ${JSON.stringify(data)}, 1, ${channels.inApp ? 1 : 0}, ${pending}, ${deliverAt}, ${now}, ${now})
-        ON CONFLICT (user_id, agg_key) DO UPDATE SET event_count = event_count + 1, data = excluded.data,
-          visible = excluded.visible, updated_at = MAX(updated_at, excluded.updated_at)`,
+        ON CONFLICT (${columnList(notifications.userId, notifications.aggKey)}) DO UPDATE SET
+          ${name(notifications.eventCount)} = ${notifications.eventCount} + 1,
+          ${name(notifications.data)} = excluded.${name(notifications.data)},
+          ${name(notifications.visible)} = excluded.${name(notifications.visible)},
+          ${name(notifications.updatedAt)} = MAX(${notifications.updatedAt}, excluded.${name(notifications.updatedAt)})`,
     ),
     ...(system
       ? []
       : [
           statement(
             db,
-            sql`INSERT INTO notification_actors (notification_id, actor_id, at)
-              SELECT id, ${actor}, ${now} FROM notifications WHERE user_id = ${recipient} AND agg_key = ${agg.key}
-              ON CONFLICT (notification_id, actor_id) DO UPDATE SET at = MAX(at, excluded.at)`,
+            sql`INSERT INTO ${notificationActors} (${columnList(
+              notificationActors.notificationId,
+              notificationActors.actorId,
+              notificationActors.at,
+            )})
+              SELECT ${notifications.id}, ${actor}, ${now} FROM ${notifications}
+              WHERE ${notifications.userId} = ${recipient} AND ${notifications.aggKey} = ${agg.key}
+              ON CONFLICT (${columnList(notificationActors.notificationId, notificationActors.actorId)}) DO UPDATE SET
+                ${name(notificationActors.at)} = MAX(${notificationActors.at}, excluded.${name(notificationActors.at)})`,
           ),
         ]),
     statement(
       db,
       sql`SELECT ${rowColumns(recipient)}, ${unreadCountSql(recipient)} AS unreadCount
-        FROM notifications n WHERE n.user_id = ${recipient} AND n.agg_key = ${agg.key}`,
+        FROM ${notifications} ${n} WHERE ${n.userId} = ${recipient} AND ${n.aggKey} = ${agg.key}`,
     ),
   ];
   return {

@@ -1,5 +1,13 @@
+import { type SQL, sql } from "drizzle-orm";
 import type { MaintenanceTask } from "../../core/module";
+import {
+  notificationActors,
+  notificationPreferences,
+  notifications,
+  pushSubscriptions,
+} from "../../db/schema";
 import { DAY } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
 import type { Bindings } from "../../platform/env";
 import { logError, logInfo } from "../../platform/log";
 import { sweepPendingDeliveries } from "./delivery";
@@ -13,31 +21,41 @@ const GIVE_UP_MS = 3 * DAY;
 export const purgeNotificationsTask: MaintenanceTask = {
   name: "purge-notifications",
   statements: (db, now) => [
-    db
-      .prepare(
-        "DELETE FROM notification_actors WHERE notification_id IN (SELECT id FROM notifications WHERE updated_at < ?)",
-      )
-      .bind(now - RETENTION_MS),
-    db.prepare("DELETE FROM notifications WHERE updated_at < ?").bind(now - RETENTION_MS),
-    db
-      .prepare("UPDATE notifications SET pending = 0 WHERE pending > 0 AND deliver_at < ?")
-      .bind(now - GIVE_UP_MS),
+    statement(
+      db,
+      sql`DELETE FROM ${notificationActors} WHERE ${notificationActors.notificationId} IN
+        (SELECT ${notifications.id} FROM ${notifications} WHERE ${notifications.updatedAt} < ${now - RETENTION_MS})`,
+    ),
+    statement(db, sql`DELETE FROM ${notifications} WHERE ${notifications.updatedAt} < ${now - RETENTION_MS}`),
+    statement(
+      db,
+      sql`UPDATE ${notifications} SET ${name(notifications.pending)} = 0
+        WHERE ${notifications.pending} > 0 AND ${notifications.deliverAt} < ${now - GIVE_UP_MS}`,
+    ),
   ],
 };
 
+/**
+ * The purge's `doomed` subquery (text with one `?` for the cutoff) as drizzle SQL, the cutoff bound in
+ * place of its `?`.
+ */
+function doomedSql(doomed: string, cutoff: number): SQL {
+  const parts = doomed.split("?");
+  if (parts.length !== 2) throw new Error("purge: the doomed subquery must have exactly one parameter");
+  return sql`${sql.raw(parts[0]!)}${cutoff}${sql.raw(parts[1]!)}`;
+}
+
 /** Rows of accounts deleted for good (`doomed` is a subquery with one `?` bound to `cutoff`). */
 export function purgeNotificationsOf(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
+  const gone = doomedSql(doomed, cutoff);
   return [
-    db
-      .prepare(
-        `DELETE FROM notification_actors WHERE notification_id IN (SELECT id FROM notifications WHERE user_id IN (${doomed}))`,
-      )
-      .bind(cutoff),
-    db.prepare(`DELETE FROM notification_actors WHERE actor_id IN (${doomed})`).bind(cutoff),
-    db.prepare(`DELETE FROM notifications WHERE user_id IN (${doomed})`).bind(cutoff),
-    db.prepare(`DELETE FROM notification_preferences WHERE user_id IN (${doomed})`).bind(cutoff),
-    db.prepare(`DELETE FROM push_subscriptions WHERE user_id IN (${doomed})`).bind(cutoff),
-  ];
+    sql`DELETE FROM ${notificationActors} WHERE ${notificationActors.notificationId} IN
+      (SELECT ${notifications.id} FROM ${notifications} WHERE ${notifications.userId} IN (${gone}))`,
+    sql`DELETE FROM ${notificationActors} WHERE ${notificationActors.actorId} IN (${gone})`,
+    sql`DELETE FROM ${notifications} WHERE ${notifications.userId} IN (${gone})`,
+    sql`DELETE FROM ${notificationPreferences} WHERE ${notificationPreferences.userId} IN (${gone})`,
+    sql`DELETE FROM ${pushSubscriptions} WHERE ${pushSubscriptions.userId} IN (${gone})`,
+  ].map((query) => statement(db, query));
 }
 
 /** The cron's notification work that is not plain SQL: overdue deliveries and the email digests. */

@@ -1,7 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Deps } from "../../core/deps";
 import { notificationType, notificationTypeNames } from "../../core/notifications";
+import { notificationPreferences, users } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
 import { notFound } from "../../platform/errors";
 import { orNull } from "../../platform/openapi";
 import { formatHhMm, isValidTimeZone, parseHhMm, type QuietHours } from "./time";
@@ -116,11 +120,21 @@ export function toPreferences(row: PrefsRow | null) {
   };
 }
 
-const SELECT_PREFS = `SELECT p.channels, p.quiet_start AS quietStart, p.quiet_end AS quietEnd, p.time_zone AS timeZone,
-  p.digest, p.updated_at AS updatedAt FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id WHERE u.id = ?`;
+const u = alias(users, "u");
+const p = alias(notificationPreferences, "p");
+
+/** A member's stored preferences (all null without a row; no row at all for an unknown member). */
+function selectPrefs(db: D1Database, userId: string) {
+  return statement(
+    db,
+    sql`SELECT ${p.channels} AS channels, ${p.quietStart} AS quietStart, ${p.quietEnd} AS quietEnd,
+      ${p.timeZone} AS timeZone, ${p.digest} AS digest, ${p.updatedAt} AS updatedAt
+    FROM ${users} ${u} LEFT JOIN ${notificationPreferences} ${p} ON ${p.userId} = ${u.id} WHERE ${u.id} = ${userId}`,
+  );
+}
 
 export async function getPreferences(deps: Deps, userId: string) {
-  const row = await deps.env.DB.prepare(SELECT_PREFS).bind(userId).first<PrefsRow>();
+  const row = await selectPrefs(deps.env.DB, userId).first<PrefsRow>();
   if (!row) throw notFound();
   return toPreferences(row);
 }
@@ -137,32 +151,29 @@ export function preferencesUpsert(db: D1Database, userId: string, patch: Prefere
   const setQuiet = patch.quietHours !== undefined ? 1 : 0;
   const start = patch.quietHours ? parseHhMm(patch.quietHours.start) : null;
   const end = patch.quietHours ? parseHhMm(patch.quietHours.end) : null;
-  return db
-    .prepare(
-      `INSERT INTO notification_preferences (user_id, channels, quiet_start, quiet_end, time_zone, digest, updated_at)
-      VALUES (?1, json_patch('{}', ?2), ?3, ?4, COALESCE(?5, '${DEFAULT_TIME_ZONE}'), COALESCE(?6, '${DEFAULT_DIGEST}'), ?7)
-      ON CONFLICT (user_id) DO UPDATE SET channels = json_patch(channels, ?2),
-        quiet_start = CASE WHEN ?8 = 1 THEN ?3 ELSE quiet_start END,
-        quiet_end = CASE WHEN ?8 = 1 THEN ?4 ELSE quiet_end END,
-        time_zone = COALESCE(?5, time_zone), digest = COALESCE(?6, digest), updated_at = ?7`,
-    )
-    .bind(
-      userId,
-      JSON.stringify(channels),
-      start,
-      end,
-      patch.timeZone ?? null,
-      patch.digest ?? null,
-      now,
-      setQuiet,
-    );
+  const changes = JSON.stringify(channels);
+  const timeZone = patch.timeZone ?? null;
+  const digest = patch.digest ?? null;
+  const t = notificationPreferences;
+  return statement(
+    db,
+    sql`INSERT INTO ${t} (${name(t.userId)}, ${name(t.channels)}, ${name(t.quietStart)}, ${name(t.quietEnd)},
+        ${name(t.timeZone)}, ${name(t.digest)}, ${name(t.updatedAt)})
+      VALUES (${userId}, json_patch('{}', ${changes}), ${start}, ${end}, COALESCE(${timeZone}, ${DEFAULT_TIME_ZONE}),
+        COALESCE(${digest}, ${DEFAULT_DIGEST}), ${now})
+      ON CONFLICT (${name(t.userId)}) DO UPDATE SET ${name(t.channels)} = json_patch(${t.channels}, ${changes}),
+        ${name(t.quietStart)} = CASE WHEN ${setQuiet} = 1 THEN ${start} ELSE ${t.quietStart} END,
+        ${name(t.quietEnd)} = CASE WHEN ${setQuiet} = 1 THEN ${end} ELSE ${t.quietEnd} END,
+        ${name(t.timeZone)} = COALESCE(${timeZone}, ${t.timeZone}), ${name(t.digest)} = COALESCE(${digest}, ${t.digest}),
+        ${name(t.updatedAt)} = ${now}`,
+  );
 }
 
 export async function updatePreferences(deps: Deps, userId: string, patch: PreferencesPatch) {
   const db = deps.env.DB;
   const [, read] = await db.batch<PrefsRow>([
     preferencesUpsert(db, userId, patch, deps.now),
-    db.prepare(SELECT_PREFS).bind(userId),
+    selectPrefs(db, userId),
   ]);
   const row = read?.results[0];
   if (!row) throw notFound();

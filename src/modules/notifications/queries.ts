@@ -1,7 +1,10 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type Column, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { activeUserSql, notBlocked } from "../../core/access/members";
 import { type UserCard, userCardJsonSql } from "../../core/cards";
+import { comments, notificationActors, notifications, posts } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
+import { name } from "../../platform/db/statements";
 import type { Locale } from "../../platform/i18n";
 import { linkOf, renderText } from "./render";
 import { SHOWN_ACTORS } from "./types";
@@ -12,30 +15,48 @@ import { SHOWN_ACTORS } from "./types";
  * hidden, or whose post/comment was deleted, is not shown at all (nor counted as unread).
  */
 function actorVisible(ownerId: string): SQL {
-  return sql`${activeUserSql(sql`a.actor_id`)} AND ${notBlocked(ownerId, sql`a.actor_id`)}`;
+  return sql`${activeUserSql(a.actorId)} AND ${notBlocked(ownerId, a.actorId)}`;
 }
 
-/** SQL boolean: the notification row `alias` is shown to its owner. */
-export function shownSql(ownerId: string, alias = "n"): SQL {
-  const n = sql.raw(alias);
-  return sql`${n}.visible = 1
-    AND (${n}.type = 'system' OR EXISTS (SELECT 1 FROM notification_actors a WHERE a.notification_id = ${n}.id AND ${actorVisible(ownerId)}))
-    AND (COALESCE(${n}.target_type, '') != 'post' OR EXISTS (SELECT 1 FROM posts tp WHERE tp.id = ${n}.target_id AND tp.deleted_at IS NULL))
-    AND (COALESCE(${n}.target_type, '') != 'comment' OR EXISTS (SELECT 1 FROM comments tc WHERE tc.id = ${n}.target_id AND tc.deleted_at IS NULL))`;
+/** Bare column names for INSERT column lists and ON CONFLICT targets. */
+export function columnList(...columns: Column[]): SQL {
+  return sql.join(columns.map(name), sql`, `);
 }
 
-/** The columns of a notification row as its owner sees it (alias `n`). */
+/** A notification row as its owner reads it: `FROM ${notifications} ${n}`. */
+export const n = alias(notifications, "n");
+/** The copy of notifications that unread counts read (inside queries over `n`). */
+const nu = alias(notifications, "nu");
+/** The actors of a notification (inside queries over `n`). */
+const a = alias(notificationActors, "a");
+const tp = alias(posts, "tp");
+const tc = alias(comments, "tc");
+
+/** SQL boolean: the notification row `row` is shown to its owner. */
+export function shownSql(ownerId: string, row: typeof n | typeof nu = n): SQL {
+  return sql`${row.visible} = 1
+    AND (${row.type} = 'system' OR EXISTS (SELECT 1 FROM ${notificationActors} ${a}
+      WHERE ${a.notificationId} = ${row.id} AND ${actorVisible(ownerId)}))
+    AND (COALESCE(${row.targetType}, '') != 'post' OR EXISTS (SELECT 1 FROM ${posts} ${tp}
+      WHERE ${tp.id} = ${row.targetId} AND ${tp.deletedAt} IS NULL))
+    AND (COALESCE(${row.targetType}, '') != 'comment' OR EXISTS (SELECT 1 FROM ${comments} ${tc}
+      WHERE ${tc.id} = ${row.targetId} AND ${tc.deletedAt} IS NULL))`;
+}
+
+/** The columns of a notification row as its owner sees it (the row is `n`). */
 export function rowColumns(ownerId: string): SQL {
-  return sql`n.id, n.type, n.target_type AS targetType, n.target_id AS targetId, n.data, n.event_count AS eventCount,
-    n.visible, n.pending, n.deliver_at AS deliverAt, n.read_at AS readAt, n.created_at AS createdAt, n.updated_at AS updatedAt,
-    (SELECT COUNT(*) FROM notification_actors a WHERE a.notification_id = n.id AND ${actorVisible(ownerId)}) AS actorCount,
-    (SELECT json_group_array(json(card)) FROM (SELECT ${userCardJsonSql(sql`a.actor_id`)} AS card FROM notification_actors a
-      WHERE a.notification_id = n.id AND ${actorVisible(ownerId)} ORDER BY a.at DESC LIMIT ${SHOWN_ACTORS})) AS actors`;
+  return sql`${n.id} AS id, ${n.type} AS type, ${n.targetType} AS targetType, ${n.targetId} AS targetId,
+    ${n.data} AS data, ${n.eventCount} AS eventCount, ${n.visible} AS visible, ${n.pending} AS pending,
+    ${n.deliverAt} AS deliverAt, ${n.readAt} AS readAt, ${n.createdAt} AS createdAt, ${n.updatedAt} AS updatedAt,
+    (SELECT COUNT(*) FROM ${notificationActors} ${a} WHERE ${a.notificationId} = ${n.id} AND ${actorVisible(ownerId)}) AS actorCount,
+    (SELECT json_group_array(json(card)) FROM (SELECT ${userCardJsonSql(a.actorId)} AS card FROM ${notificationActors} ${a}
+      WHERE ${a.notificationId} = ${n.id} AND ${actorVisible(ownerId)} ORDER BY ${a.at} DESC LIMIT ${SHOWN_ACTORS})) AS actors`;
 }
 
 /** SQL expression: the owner's unread count. */
 export function unreadCountSql(ownerId: string): SQL {
-  return sql`(SELECT COUNT(*) FROM notifications nu WHERE nu.user_id = ${ownerId} AND nu.read_at IS NULL AND ${shownSql(ownerId, "nu")})`;
+  return sql`(SELECT COUNT(*) FROM ${notifications} ${nu}
+    WHERE ${nu.userId} = ${ownerId} AND ${nu.readAt} IS NULL AND ${shownSql(ownerId, nu)})`;
 }
 
 export interface NotificationRow {

@@ -1,10 +1,12 @@
-import { sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
 import { pushToUser } from "../../core/live";
+import { notificationActors, notifications } from "../../db/schema";
+import { keyset } from "../../platform/db/keyset";
+import { name } from "../../platform/db/statements";
 import { notFound } from "../../platform/errors";
 import { logError } from "../../platform/log";
-import { decodeCursor, toPage } from "../../platform/pagination";
-import { type NotificationRow, rowColumns, shownSql, toNotification, unreadCountSql } from "./queries";
+import { type NotificationRow, n, rowColumns, shownSql, toNotification, unreadCountSql } from "./queries";
 import { statement } from "./types";
 
 /**
@@ -12,21 +14,25 @@ import { statement } from "./types";
  * notification moves up when it gains an actor); the cursor carries (updatedAt, id) of the last row.
  * Read state changes are pushed to the member's other devices as `notification.read`.
  */
+const newestActivity = keyset("desc", {
+  u: { column: n.updatedAt, type: "number", of: (r: NotificationRow) => r.updatedAt },
+  id: { column: n.id, type: "string", of: (r: NotificationRow) => r.id },
+});
+
 export async function listNotifications(
   deps: Deps,
   userId: string,
   query: { cursor?: string | undefined; limit: number; unread?: boolean | undefined },
 ) {
-  const cursor = decodeCursor(query.cursor, ["u", "id"] as const);
   const rows = await statement(
     deps.env.DB,
-    sql`SELECT ${rowColumns(userId)} FROM notifications n
-      WHERE n.user_id = ${userId} AND ${shownSql(userId)}
-      ${query.unread ? sql`AND n.read_at IS NULL` : sql``}
-      ${cursor ? sql`AND (n.updated_at < ${Number(cursor.u)} OR (n.updated_at = ${Number(cursor.u)} AND n.id < ${String(cursor.id)}))` : sql``}
-      ORDER BY n.updated_at DESC, n.id DESC LIMIT ${query.limit + 1}`,
+    sql`SELECT ${rowColumns(userId)} FROM ${notifications} ${n}
+      WHERE ${n.userId} = ${userId} AND ${shownSql(userId)}
+      ${query.unread ? sql`AND ${n.readAt} IS NULL` : sql``}
+      AND ${newestActivity.after(query.cursor)}
+      ORDER BY ${newestActivity.orderBy} LIMIT ${query.limit + 1}`,
   ).all<NotificationRow>();
-  const page = toPage(rows.results, query.limit, (last) => ({ u: last.updatedAt, id: last.id }));
+  const page = newestActivity.page(rows.results, query.limit);
   return { data: page.data.map((r) => toNotification(r, deps.locale)), nextCursor: page.nextCursor };
 }
 
@@ -49,14 +55,16 @@ function announceRead(deps: Deps, userId: string, ids: string[] | null, count: n
 export async function markRead(deps: Deps, userId: string, id: string) {
   const db = deps.env.DB;
   const [, read, count] = await db.batch([
-    db
-      .prepare(
-        "UPDATE notifications SET read_at = COALESCE(read_at, ?1), agg_key = NULL WHERE id = ?2 AND user_id = ?3",
-      )
-      .bind(deps.now, id, userId),
     statement(
       db,
-      sql`SELECT ${rowColumns(userId)} FROM notifications n WHERE n.id = ${id} AND n.user_id = ${userId} AND ${shownSql(userId)}`,
+      sql`UPDATE ${notifications} SET ${name(notifications.readAt)} = COALESCE(${notifications.readAt}, ${deps.now}),
+        ${name(notifications.aggKey)} = NULL
+      WHERE ${notifications.id} = ${id} AND ${notifications.userId} = ${userId}`,
+    ),
+    statement(
+      db,
+      sql`SELECT ${rowColumns(userId)} FROM ${notifications} ${n}
+        WHERE ${n.id} = ${id} AND ${n.userId} = ${userId} AND ${shownSql(userId)}`,
     ),
     statement(db, sql`SELECT ${unreadCountSql(userId)} AS count`),
   ]);
@@ -68,10 +76,10 @@ export async function markRead(deps: Deps, userId: string, id: string) {
 }
 
 export async function markAllRead(deps: Deps, userId: string) {
-  const result = await deps.env.DB.prepare(
-    "UPDATE notifications SET read_at = ?1, agg_key = NULL WHERE user_id = ?2 AND read_at IS NULL",
-  )
-    .bind(deps.now, userId)
+  const result = await deps.db
+    .update(notifications)
+    .set({ readAt: deps.now, aggKey: null })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
     .run();
   announceRead(deps, userId, null, 0);
   return { updated: result.meta.changes ?? 0, unreadCount: 0 };
@@ -80,13 +88,17 @@ export async function markAllRead(deps: Deps, userId: string) {
 export async function deleteNotification(deps: Deps, userId: string, id: string): Promise<void> {
   const db = deps.env.DB;
   const [deleted, , count] = await db.batch([
-    db.prepare("DELETE FROM notifications WHERE id = ?1 AND user_id = ?2 RETURNING id").bind(id, userId),
+    statement(
+      db,
+      sql`DELETE FROM ${notifications} WHERE ${notifications.id} = ${id} AND ${notifications.userId} = ${userId}
+        RETURNING ${name(notifications.id)}`,
+    ),
     // Only the actors of a row that no longer exists (so another member's notification is never touched).
-    db
-      .prepare(
-        "DELETE FROM notification_actors WHERE notification_id = ?1 AND NOT EXISTS (SELECT 1 FROM notifications WHERE id = ?1)",
-      )
-      .bind(id),
+    statement(
+      db,
+      sql`DELETE FROM ${notificationActors} WHERE ${notificationActors.notificationId} = ${id}
+        AND NOT EXISTS (SELECT 1 FROM ${notifications} WHERE ${notifications.id} = ${id})`,
+    ),
     statement(db, sql`SELECT ${unreadCountSql(userId)} AS count`),
   ]);
   if ((deleted?.results.length ?? 0) === 0) throw notFound();

@@ -1,5 +1,7 @@
+import { and, eq, ne } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
 import { type NotificationTypeName, notificationTypeNames } from "../../core/notifications";
+import { users } from "../../db/schema";
 import { hmacSign, timingSafeEqual } from "../../platform/crypto";
 import { base64url, fromBase64url, fromUtf8, utf8 } from "../../platform/encoding";
 import type { Bindings } from "../../platform/env";
@@ -61,10 +63,11 @@ export async function verifyUnsubscribeToken(
 export async function unsubscribe(deps: Deps, token: string) {
   const { userId, scope } = await verifyUnsubscribeToken(deps.env, token);
   const db = deps.env.DB;
-  const user = await db
-    .prepare("SELECT 1 FROM users WHERE id = ? AND status != 'DELETED'")
-    .bind(userId)
-    .first();
+  const user = await deps.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), ne(users.status, "DELETED")))
+    .get();
   if (!user) throw new AppError("NOT_FOUND");
   const patch = scope === "digest" ? { digest: "OFF" as const } : { channels: { [scope]: { email: false } } };
   await preferencesUpsert(db, userId, patch, deps.now).run();

@@ -1,6 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import { and, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Deps } from "../../core/deps";
+import { pushSubscriptions } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
 import { fromBase64url, utf8 } from "../../platform/encoding";
 import type { Bindings } from "../../platform/env";
 import { AppError } from "../../platform/errors";
@@ -93,23 +97,27 @@ export async function registerSubscription(deps: Deps, userId: string, input: Pu
   }
   const db = deps.env.DB;
   const id = newId(deps.now);
+  const s = pushSubscriptions;
+  const newest = alias(pushSubscriptions, "newest");
   // One batch (one transaction): the upsert, which touches only the caller's own row, and the eviction
   // of the caller's oldest subscriptions beyond the cap, so no interleaving leaves more than the cap.
   const [upserted] = await db.batch<{ id: string; createdAt: number }>([
-    db
-      .prepare(
-        `INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-        ON CONFLICT (endpoint) DO UPDATE SET p256dh = ?4, auth = ?5 WHERE push_subscriptions.user_id = ?2
-        RETURNING id, created_at AS createdAt`,
-      )
-      .bind(id, userId, input.endpoint, input.keys.p256dh, input.keys.auth, deps.now),
+    statement(
+      db,
+      sql`INSERT INTO ${s} (${name(s.id)}, ${name(s.userId)}, ${name(s.endpoint)}, ${name(s.p256dh)}, ${name(s.auth)},
+          ${name(s.createdAt)})
+        VALUES (${id}, ${userId}, ${input.endpoint}, ${input.keys.p256dh}, ${input.keys.auth}, ${deps.now})
+        ON CONFLICT (${name(s.endpoint)}) DO UPDATE SET ${name(s.p256dh)} = ${input.keys.p256dh},
+          ${name(s.auth)} = ${input.keys.auth} WHERE ${s.userId} = ${userId}
+        RETURNING ${name(s.id)} AS id, ${name(s.createdAt)} AS createdAt`,
+    ),
     // Keep the newest subscriptions of a member (old browsers never unregister).
-    db
-      .prepare(
-        `DELETE FROM push_subscriptions WHERE user_id = ?1 AND id NOT IN
-          (SELECT id FROM push_subscriptions WHERE user_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2)`,
-      )
-      .bind(userId, MAX_SUBSCRIPTIONS_PER_USER),
+    statement(
+      db,
+      sql`DELETE FROM ${s} WHERE ${s.userId} = ${userId} AND ${s.id} NOT IN
+        (SELECT ${newest.id} FROM ${s} ${newest} WHERE ${newest.userId} = ${userId}
+          ORDER BY ${newest.createdAt} DESC, ${newest.id} DESC LIMIT ${MAX_SUBSCRIPTIONS_PER_USER})`,
+    ),
   ]);
   const row = upserted!.results[0];
   if (!row) throw new AppError("PUSH_ENDPOINT_TAKEN");
@@ -121,9 +129,9 @@ export async function registerSubscription(deps: Deps, userId: string, input: Pu
 
 /** Idempotent: removing an endpoint you do not have (or that is someone else's) changes nothing. */
 export async function unregisterSubscription(deps: Deps, userId: string, endpoint: string): Promise<void> {
-  await deps.env.DB.prepare("DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id = ?")
-    .bind(endpoint, userId)
-    .run();
+  await deps.db
+    .delete(pushSubscriptions)
+    .where(and(eq(pushSubscriptions.endpoint, endpoint), eq(pushSubscriptions.userId, userId)));
 }
 
 export interface StoredSubscription {
