@@ -13,6 +13,7 @@ import {
   waitForMedia,
   webp,
 } from "../support/media";
+import { drainQueues } from "../support/queues";
 import { createUser } from "../support/users";
 
 async function imageInfo(bytes: Uint8Array) {
@@ -124,6 +125,8 @@ describe("image processing through the Images binding", () => {
       expect(contains(variant, "Exif")).toBe(false);
       expect(contains(variant, "EXIF")).toBe(false);
     }
+    // The original goes after the row is READY, in the same queue message: wait for it to finish.
+    await drainQueues();
     const raw = await env.MEDIA.list({ prefix: `raw/${res.body.id}` });
     expect(raw.objects).toHaveLength(0);
   });

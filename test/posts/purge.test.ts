@@ -71,6 +71,8 @@ describe("purging a deleted account's content", () => {
     const quoted = await get(`/api/v1/posts/${quote.repostId}`);
     expect(quoted.status).toBe(200);
     expect(quoted.body.repostOf).toBeNull();
-    expect(await scalar("SELECT COUNT(*) FROM bookmarks WHERE target_type = 'POST' AND target_id = ?", q.id)).toBe(0);
+    expect(
+      await scalar("SELECT COUNT(*) FROM bookmarks WHERE target_type = 'POST' AND target_id = ?", q.id),
+    ).toBe(0);
   });
 });

@@ -1,4 +1,7 @@
+import { sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
+import { users } from "../../db/schema";
+import { statement } from "../../platform/db/statements";
 import type { AppEnv, Bindings } from "../../platform/env";
 import { AppError } from "../../platform/errors";
 import type { Actor, Role } from "./actor";
@@ -74,9 +77,10 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = currentUser(c);
     if (!roles.includes(user.role)) throw new AppError("FORBIDDEN");
-    const row = await c.env.DB.prepare("SELECT role FROM users WHERE id = ?1 AND status = 'ACTIVE'")
-      .bind(user.id)
-      .first<{ role: string }>();
+    const row = await statement(
+      c.env.DB,
+      sql`SELECT ${users.role} AS role FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.status} = 'ACTIVE'`,
+    ).first<{ role: string }>();
     if (!row || !roles.includes(row.role as Role)) throw new AppError("FORBIDDEN");
     await next();
   };
