@@ -56,7 +56,8 @@ declare module "../../platform/env" {
  * - Every reader gets what `maySee` (src/modules/conversations/rules.ts) admits, rendered as they see it
  *   (quoted message, reactions, mentions): in answers, live events, history and resume alike.
  */
-interface Actor {
+/** Who calls the room and when (the service passes the member id and its clock reading). */
+export interface Caller {
   id: string;
   now: number;
 }
@@ -153,7 +154,7 @@ export class ChatRoom extends DurableObject<Bindings> {
 
   async send(
     conversationId: string,
-    actor: Actor,
+    actor: Caller,
     input: SendInput,
     origin?: string,
   ): Promise<RoomResult<{ message: Message; duplicate: boolean }>> {
@@ -230,7 +231,7 @@ export class ChatRoom extends DurableObject<Bindings> {
 
   async edit(
     conversationId: string,
-    actor: Actor,
+    actor: Caller,
     seq: number,
     text: string,
     origin?: string,
@@ -263,7 +264,7 @@ export class ChatRoom extends DurableObject<Bindings> {
 
   async remove(
     conversationId: string,
-    actor: Actor,
+    actor: Caller,
     seq: number,
     scope: "me" | "everyone",
     origin?: string,
@@ -312,7 +313,7 @@ export class ChatRoom extends DurableObject<Bindings> {
 
   async react(
     conversationId: string,
-    actor: Actor,
+    actor: Caller,
     seq: number,
     emoji: string | null,
     origin?: string,
@@ -340,7 +341,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   }
 
   /** Marks everything up to `seq` read by the actor (written to D1 before answering); members see a receipt. */
-  async read(conversationId: string, actor: Actor, seq: number): Promise<RoomResult<{ readSeq: number }>> {
+  async read(conversationId: string, actor: Caller, seq: number): Promise<RoomResult<{ readSeq: number }>> {
     const st = await this.ready(conversationId);
     const me = st?.members.get(actor.id);
     if (!st || !me) return fail("NOT_FOUND");
@@ -360,7 +361,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   }
 
   /** Typing indicators: forwarded at most every TYPING_THROTTLE_MS, stopped by the room after TYPING_TTL_MS. */
-  async typing(conversationId: string, actor: Actor, on: boolean): Promise<void> {
+  async typing(conversationId: string, actor: Caller, on: boolean): Promise<void> {
     const st = await this.ready(conversationId);
     if (!st?.members.has(actor.id)) return;
     if (st.type === "DIRECT" && !(await this.directTypingAllowed(st, actor.id))) return;
@@ -383,7 +384,7 @@ export class ChatRoom extends DurableObject<Bindings> {
 
   async history(
     conversationId: string,
-    actor: Actor,
+    actor: Caller,
     q: HistoryQuery,
   ): Promise<RoomResult<{ data: Message[]; hasMore: boolean; lastSeq: number }>> {
     const viewer = await this.viewer(conversationId, actor.id);

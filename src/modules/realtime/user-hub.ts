@@ -1,11 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Context } from "hono";
 import { createDb, type Db } from "../../core/db";
 import type { Deps } from "../../core/deps";
-import { authenticate } from "../../core/identity/auth";
+import { verifySession } from "../../core/identity/auth";
 import type { HubFrame, MemberHub } from "../../core/live";
 import { systemClock } from "../../platform/clock";
-import type { AppEnv, Bindings } from "../../platform/env";
+import type { Bindings } from "../../platform/env";
 import { AppError, type ErrorCode, type ErrorDetail, errorMessage } from "../../platform/errors";
 import type { Locale } from "../../platform/i18n";
 import {
@@ -278,8 +277,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
         return this.send(ws, { type: "pong", ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
       case "auth": {
         // The same verification as an HTTP request (signature, expiry, revoked session), for a fresh token.
-        const fake = { env: this.env, var: { clock: systemClock } } as unknown as Context<AppEnv>;
-        const fresh = await authenticate(fake, frame.token);
+        const fresh = await verifySession(this.env, systemClock, frame.token);
         if (fresh.id !== info.userId) throw new AppError("INVALID_TOKEN");
         info.exp = tokenExpiry(frame.token) ?? now;
         info.emailVerified = fresh.emailVerified;
