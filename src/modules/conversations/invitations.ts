@@ -8,10 +8,10 @@ import { ID_PATTERN } from "../../platform/ids";
 import { decodeCursor, toPage } from "../../platform/pagination";
 import { events } from "./events";
 import { applyChange, memberIds, tellMembers } from "./members";
+import { pendingInvitationSql } from "./membership-store";
 import { type ConversationDetail, getConversation } from "./read";
 import { GROUP_MAX_MEMBERS, INVITATION_TTL_MS, INVITATIONS_PER_DAY } from "./rules";
 import type { ConversationInvitation } from "./schemas";
-import { pendingInvitationSql } from "./store";
 
 /**
  * Group invitations: who may be put into a group without asking them (`groupEntry` in ./rules.ts).

@@ -5,9 +5,9 @@ import { pushToUsers } from "../../core/live";
 import { AppError } from "../../platform/errors";
 import { ID_PATTERN } from "../../platform/ids";
 import { events } from "./events";
+import type { MembershipChange } from "./membership-store";
 import { roomOf, unwrap } from "./room";
 import type { Role } from "./rules";
-import type { MembershipChange } from "./store";
 
 /** Membership checks and telling members about changes, shared by conversation and invitation services. */
 interface MyMembership {
