@@ -1,11 +1,22 @@
+import { sql } from "drizzle-orm";
+import { activeUserSql, blockedEitherWaySql, connectedSql } from "../../core/access/members";
 import { type BlockPair, isActiveStatus } from "../../core/access/twins";
+import {
+  blocks,
+  conversationMembers,
+  conversations,
+  messageAttachments,
+  profiles,
+  users,
+} from "../../db/schema";
+import { name, statement } from "../../platform/db/statements";
 import { ID_PATTERN } from "../../platform/ids";
 import type { AllowMessages, ConversationType, PairFacts, Role } from "./rules";
 import type { Attachment } from "./schemas";
 
 /**
- * The D1 reads and writes the chat room needs (raw prepared statements: the room runs them on its hot
- * path and batches them), next to the service that owns the tables; the statements of group membership and
+ * The D1 reads and writes the chat room needs (D1 statements built with `statement`, so the room can
+ * batch them), next to the service that owns the tables; the statements of group membership and
  * invitations are in ./membership-store.ts.
  */
 
@@ -32,23 +43,26 @@ export interface RoomSnapshot {
 }
 
 export async function loadRoom(db: D1Database, conversationId: string): Promise<RoomSnapshot | null> {
-  const [conv, members, blocks] = await db.batch([
-    db.prepare("SELECT type FROM conversations WHERE id = ?").bind(conversationId),
-    db
-      .prepare(
-        `SELECT m.user_id AS userId, m.role, m.joined_seq AS joinedSeq, u.username, u.status,
-          m.muted_until AS mutedUntil, m.last_read_seq AS readSeq, m.last_delivered_seq AS deliveredSeq
-        FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ?`,
-      )
-      .bind(conversationId),
-    db
-      .prepare(
-        `SELECT b.blocker_id AS a, b.blocked_id AS b FROM conversation_members m
-          JOIN blocks b ON b.blocker_id = m.user_id WHERE m.conversation_id = ?1
-        UNION SELECT b.blocker_id, b.blocked_id FROM conversation_members m
-          JOIN blocks b ON b.blocked_id = m.user_id WHERE m.conversation_id = ?1`,
-      )
-      .bind(conversationId),
+  const m = conversationMembers;
+  const [conv, members, found] = await db.batch([
+    statement(
+      db,
+      sql`SELECT ${conversations.type} AS type FROM ${conversations} WHERE ${conversations.id} = ${conversationId}`,
+    ),
+    statement(
+      db,
+      sql`SELECT ${m.userId} AS userId, ${m.role} AS role, ${m.joinedSeq} AS joinedSeq, ${users.username} AS username,
+          ${users.status} AS status, ${m.mutedUntil} AS mutedUntil, ${m.lastReadSeq} AS readSeq,
+          ${m.lastDeliveredSeq} AS deliveredSeq
+        FROM ${m} JOIN ${users} ON ${users.id} = ${m.userId} WHERE ${m.conversationId} = ${conversationId}`,
+    ),
+    statement(
+      db,
+      sql`SELECT ${blocks.blockerId} AS a, ${blocks.blockedId} AS b FROM ${m}
+          JOIN ${blocks} ON ${blocks.blockerId} = ${m.userId} WHERE ${m.conversationId} = ${conversationId}
+        UNION SELECT ${blocks.blockerId}, ${blocks.blockedId} FROM ${m}
+          JOIN ${blocks} ON ${blocks.blockedId} = ${m.userId} WHERE ${m.conversationId} = ${conversationId}`,
+    ),
   ]);
   const type = (conv?.results[0] as { type: ConversationType } | undefined)?.type;
   if (!type) return null;
@@ -56,23 +70,20 @@ export async function loadRoom(db: D1Database, conversationId: string): Promise<
     type,
     // The room keeps the account status as the twin of `activeUserSql` (src/core/access/twins.ts).
     members: ((members?.results ?? []) as (Omit<RoomMember, "active"> & { status: string })[]).map(
-      ({ status, ...m }) => ({ ...m, active: isActiveStatus(status) }),
+      ({ status, ...member }) => ({ ...member, active: isActiveStatus(status) }),
     ),
-    blocks: ((blocks?.results ?? []) as { a: string; b: string }[]).map((r): BlockPair => [r.a, r.b]),
+    blocks: ((found?.results ?? []) as { a: string; b: string }[]).map((r): BlockPair => [r.a, r.b]),
   };
 }
 
 /** Everything that decides whether `senderId` may message `recipientId`, in one query. */
 export async function pairFacts(db: D1Database, senderId: string, recipientId: string): Promise<PairFacts> {
-  const row = await db
-    .prepare(
-      `SELECT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ?1 AND blocked_id = ?2) OR (blocker_id = ?2 AND blocked_id = ?1)) AS blocked,
-        EXISTS (SELECT 1 FROM users WHERE id = ?2 AND status = 'ACTIVE') AS active,
-        COALESCE((SELECT allow_messages FROM profiles WHERE user_id = ?2), 'EVERYONE') AS allows,
-        EXISTS (SELECT 1 FROM connections WHERE user_id = ?1 AND other_id = ?2) AS connected`,
-    )
-    .bind(senderId, recipientId)
-    .first<{ blocked: number; active: number; allows: AllowMessages; connected: number }>();
+  const row = await statement(
+    db,
+    sql`SELECT ${blockedEitherWaySql(senderId, recipientId)} AS blocked, ${activeUserSql(recipientId)} AS active,
+        COALESCE((SELECT ${profiles.allowMessages} FROM ${profiles} WHERE ${profiles.userId} = ${recipientId}), 'EVERYONE') AS allows,
+        ${connectedSql(senderId, recipientId)} AS connected`,
+  ).first<{ blocked: number; active: number; allows: AllowMessages; connected: number }>();
   return {
     blocked: row?.blocked === 1,
     recipientActive: row?.active === 1,
@@ -83,12 +94,11 @@ export async function pairFacts(db: D1Database, senderId: string, recipientId: s
 
 /** Members who blocked `viewerId` or whom `viewerId` blocked. */
 export async function blockedAround(db: D1Database, viewerId: string): Promise<Set<string>> {
-  const { results } = await db
-    .prepare(
-      "SELECT blocked_id AS id FROM blocks WHERE blocker_id = ?1 UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?1",
-    )
-    .bind(viewerId)
-    .all<{ id: string }>();
+  const { results } = await statement(
+    db,
+    sql`SELECT ${blocks.blockedId} AS id FROM ${blocks} WHERE ${blocks.blockerId} = ${viewerId}
+      UNION SELECT ${blocks.blockerId} FROM ${blocks} WHERE ${blocks.blockedId} = ${viewerId}`,
+  ).all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }
 
@@ -103,13 +113,12 @@ export async function membershipsAmong(
 ): Promise<Set<string>> {
   const ids = conversationIds.filter((id) => ID_PATTERN.test(id));
   if (ids.length === 0) return new Set();
-  const { results } = await db
-    .prepare(
-      `SELECT conversation_id AS id FROM conversation_members
-        WHERE user_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2))`,
-    )
-    .bind(userId, JSON.stringify(ids))
-    .all<{ id: string }>();
+  const m = conversationMembers;
+  const { results } = await statement(
+    db,
+    sql`SELECT ${m.conversationId} AS id FROM ${m}
+      WHERE ${m.userId} = ${userId} AND ${m.conversationId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  ).all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }
 
@@ -155,11 +164,12 @@ export function forgetAttachments(
   conversationId: string,
   mediaIds: string[],
 ): D1PreparedStatement {
-  return db
-    .prepare(
-      "DELETE FROM message_attachments WHERE conversation_id = ?1 AND media_id IN (SELECT value FROM json_each(?2))",
-    )
-    .bind(conversationId, JSON.stringify(mediaIds));
+  const a = messageAttachments;
+  return statement(
+    db,
+    sql`DELETE FROM ${a} WHERE ${a.conversationId} = ${conversationId}
+      AND ${a.mediaId} IN (SELECT value FROM json_each(${JSON.stringify(mediaIds)}))`,
+  );
 }
 
 /** What the room writes back to D1 after messages were stored: the list summary and receipt positions. */
@@ -219,11 +229,12 @@ export function readStatement(
   seq: number,
   count: number,
 ): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE conversation_members SET last_read_seq = max(last_read_seq, ?3), read_count = max(read_count, ?4),
-        last_delivered_seq = max(last_delivered_seq, ?3)
-      WHERE conversation_id = ?1 AND user_id = ?2`,
-    )
-    .bind(conversationId, userId, seq, count);
+  const m = conversationMembers;
+  return statement(
+    db,
+    sql`UPDATE ${m} SET ${name(m.lastReadSeq)} = max(${m.lastReadSeq}, ${seq}),
+        ${name(m.readCount)} = max(${m.readCount}, ${count}),
+        ${name(m.lastDeliveredSeq)} = max(${m.lastDeliveredSeq}, ${seq})
+      WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = ${userId}`,
+  );
 }
