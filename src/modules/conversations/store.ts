@@ -189,34 +189,29 @@ export function summaryStatements(
   conversationId: string,
   s: RoomSummary,
 ): D1PreparedStatement[] {
+  const c = conversations;
+  const m = conversationMembers;
+  const lastAt = s.last?.at ?? null;
   const out: D1PreparedStatement[] = [
-    db
-      .prepare(
-        `UPDATE conversations SET last_seq = max(last_seq, ?2), message_count = max(message_count, ?3),
-          last_message_seq = ?4, last_message_sender_id = ?5, last_message_preview = ?6, last_message_at = ?7,
-          last_activity_at = max(last_activity_at, COALESCE(?7, 0)), updated_at = ?8
-        WHERE id = ?1`,
-      )
-      .bind(
-        conversationId,
-        s.lastSeq,
-        s.messageCount,
-        s.last?.seq ?? null,
-        s.last?.senderId ?? null,
-        s.last?.preview ?? null,
-        s.last?.at ?? null,
-        s.now,
-      ),
+    statement(
+      db,
+      sql`UPDATE ${c} SET ${name(c.lastSeq)} = max(${c.lastSeq}, ${s.lastSeq}),
+          ${name(c.messageCount)} = max(${c.messageCount}, ${s.messageCount}),
+          ${name(c.lastMessageSeq)} = ${s.last?.seq ?? null}, ${name(c.lastMessageSenderId)} = ${s.last?.senderId ?? null},
+          ${name(c.lastMessagePreview)} = ${s.last?.preview ?? null}, ${name(c.lastMessageAt)} = ${lastAt},
+          ${name(c.lastActivityAt)} = max(${c.lastActivityAt}, COALESCE(${lastAt}, 0)), ${name(c.updatedAt)} = ${s.now}
+        WHERE ${c.id} = ${conversationId}`,
+    ),
   ];
   for (const r of s.reads) out.push(readStatement(db, conversationId, r.userId, r.seq, r.count));
   for (const d of s.delivered) {
     out.push(
-      db
-        .prepare(
-          `UPDATE conversation_members SET last_delivered_seq = ?2
-          WHERE conversation_id = ?1 AND user_id IN (SELECT value FROM json_each(?3)) AND last_delivered_seq < ?2`,
-        )
-        .bind(conversationId, d.seq, JSON.stringify(d.userIds)),
+      statement(
+        db,
+        sql`UPDATE ${m} SET ${name(m.lastDeliveredSeq)} = ${d.seq}
+          WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} IN (SELECT value FROM json_each(${JSON.stringify(d.userIds)}))
+            AND ${m.lastDeliveredSeq} < ${d.seq}`,
+      ),
     );
   }
   return out;
