@@ -5,6 +5,7 @@ import {
   blocks,
   conversationMembers,
   conversations,
+  media,
   messageAttachments,
   profiles,
   users,
@@ -139,19 +140,26 @@ export async function recordAttachments(
 ): Promise<Attachment[] | null> {
   if (ids.length === 0) return [];
   const wanted = JSON.stringify(ids);
-  const own = `FROM media WHERE id IN (SELECT value FROM json_each(?1)) AND owner_id = ?2 AND status = 'READY'
-    AND kind IN (${ATTACHABLE.map((k) => `'${k}'`).join(", ")})`;
+  const a = messageAttachments;
+  const kinds = sql.join(
+    ATTACHABLE.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const own = sql`FROM ${media} WHERE ${media.id} IN (SELECT value FROM json_each(${wanted}))
+    AND ${media.ownerId} = ${senderId} AND ${media.status} = 'READY' AND ${media.kind} IN (${kinds})`;
   const [, read] = await db.batch([
-    db
-      .prepare(
-        `INSERT INTO message_attachments (conversation_id, media_id, sender_id, created_at)
-          SELECT ?3, id, owner_id, ?4 ${own} AND (SELECT COUNT(*) ${own}) = json_array_length(?1)
-          ON CONFLICT (conversation_id, media_id) DO NOTHING`,
-      )
-      .bind(wanted, senderId, conversationId, now),
-    db
-      .prepare(`SELECT id, kind, mime_type AS mimeType, size, width, height, alt_text AS altText ${own}`)
-      .bind(wanted, senderId),
+    statement(
+      db,
+      sql`INSERT INTO ${a} (${name(a.conversationId)}, ${name(a.mediaId)}, ${name(a.senderId)}, ${name(a.createdAt)})
+        SELECT ${conversationId}, ${media.id}, ${media.ownerId}, ${now} ${own}
+          AND (SELECT COUNT(*) ${own}) = json_array_length(${wanted})
+        ON CONFLICT (${name(a.conversationId)}, ${name(a.mediaId)}) DO NOTHING`,
+    ),
+    statement(
+      db,
+      sql`SELECT ${media.id} AS id, ${media.kind} AS kind, ${media.mimeType} AS mimeType, ${media.size} AS size,
+        ${media.width} AS width, ${media.height} AS height, ${media.altText} AS altText ${own}`,
+    ),
   ]);
   const byId = new Map(((read?.results ?? []) as Attachment[]).map((m) => [m.id, m]));
   const ordered = ids.map((id) => byId.get(id));
