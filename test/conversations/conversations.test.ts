@@ -196,6 +196,17 @@ describe("GET /api/v1/conversations", () => {
     expect(pin.body.conversation.pinned).toBe(true);
     await patch(`/api/v1/conversations/${cy}/settings`, { archived: true }, { token: me!.token });
     expect((await list(me!)).body.data.map((c: any) => c.id)).toEqual([cx, cz]);
+    // Paging crosses from the pinned conversations to the others without skipping or repeating one.
+    const first = await list(me!, "?limit=1");
+    expect(first.body.data.map((c: any) => c.id)).toEqual([cx]);
+    const second = await list(me!, `?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.data.map((c: any) => c.id)).toEqual([cz]);
+    expect(second.body.nextCursor).toBeNull();
+    const wrongType = btoa(JSON.stringify({ p: "1", t: 0, id: cx }))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+    expect((await list(me!, `?cursor=${wrongType}`)).body.error.code).toBe("INVALID_CURSOR");
     const archived = await list(me!, "?archived=true");
     expect(archived.body.data.map((c: any) => c.id)).toEqual([cy]);
     expect(archived.body.data[0].archived).toBe(true);

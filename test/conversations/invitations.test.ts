@@ -239,3 +239,22 @@ describe("the invitation quota", () => {
     expect(added.body.conversation.memberCount).toBe(3);
   });
 });
+
+describe("the invitations list", () => {
+  it("pages newest first with a cursor, each invitation once", async () => {
+    const [invitee, admin, other] = await createUsers(3);
+    for (const name of ["أ", "ب", "ج"]) {
+      expect((await create(admin!, [invitee!.id, other!.id], name)).status).toBe(201);
+    }
+    const all = (await invitationsOf(invitee!)).map((i) => i.conversationId);
+    expect(all.length).toBe(3);
+    const url = "/api/v1/conversations/invitations?limit=2";
+    const page1 = await get(url, { token: invitee!.token });
+    expect(page1.body.data.map((i: any) => i.conversationId)).toEqual(all.slice(0, 2));
+    const page2 = await get(`${url}&cursor=${page1.body.nextCursor}`, { token: invitee!.token });
+    expect(page2.body.data.map((i: any) => i.conversationId)).toEqual(all.slice(2));
+    expect(page2.body.nextCursor).toBeNull();
+    const bad = await get(`${url}&cursor=bm90LWEtY3Vyc29y`, { token: invitee!.token });
+    expect(bad.body.error.code).toBe("INVALID_CURSOR");
+  });
+});

@@ -267,3 +267,27 @@ describe("membership as a member is told it", () => {
     expect(await sBlocker.next("conversation.updated")).toMatchObject({ change: "details", actorId: null });
   });
 });
+
+describe("a block hides a former member too", () => {
+  it("keeps the messages and reactions of a member who left hidden from the member they blocked", async () => {
+    const [admin, blocker, blocked] = await createUsers(3);
+    const id = await groupConversation(admin!, [blocker!, blocked!]);
+    const left = await sendHttp(blocker!, id, "from the one who blocks, before leaving");
+    const kept = await sendHttp(admin!, id, "from the admin");
+    expect(
+      (await put(`${base(id)}/messages/${kept.seq}/reaction`, { emoji: "👍" }, { token: blocker!.token }))
+        .status,
+    ).toBe(200);
+    await block(blocker!, blocked!);
+    expect((await post(`${base(id)}/leave`, undefined, { token: blocker!.token })).status).toBe(204);
+
+    const seen = (await history(blocked!, id)).data;
+    expect(seen.map((m: { seq: number }) => m.seq)).toEqual([kept.seq]);
+    expect(JSON.stringify(seen)).not.toContain(blocker!.id);
+    const replayed = await replayFor(blocked!, id);
+    expect(replayed.map((e) => e.message.seq)).not.toContain(left.seq);
+    expect(JSON.stringify(replayed)).not.toContain(blocker!.id);
+    // The admin, who blocked nobody, still sees both.
+    expect((await history(admin!, id)).data.map((m: { seq: number }) => m.seq)).toEqual([left.seq, kept.seq]);
+  });
+});

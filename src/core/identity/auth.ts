@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { users } from "../../db/schema";
+import type { Clock } from "../../platform/clock";
 import { statement } from "../../platform/db/statements";
 import type { AppEnv, Bindings } from "../../platform/env";
 import { AppError } from "../../platform/errors";
@@ -39,11 +40,22 @@ async function isRevoked(env: Pick<Bindings, "KV">, sessionId: string, now: numb
   return revoked;
 }
 
-export async function authenticate(c: Context<AppEnv>, token: string): Promise<Actor> {
+type SessionEnv = Pick<Bindings, "KV" | "JWT_SECRET" | "JWT_SECRET_PREVIOUS" | "ENVIRONMENT">;
+
+/**
+ * The one check of an access token, with or without a request: signature and expiry at `clock`'s time,
+ * then the session revocation list. HTTP requests (`authenticate`) and sockets renewing their token in
+ * the UserHub both call it.
+ */
+export async function verifySession(env: SessionEnv, clock: Clock, token: string): Promise<Actor> {
   const now = Date.now();
-  const user = await verifyAccessToken(c.env, token, c.var.clock.now());
-  if (await isRevoked(c.env, user.sessionId, now)) throw new AppError("INVALID_TOKEN");
+  const user = await verifyAccessToken(env, token, clock.now());
+  if (await isRevoked(env, user.sessionId, now)) throw new AppError("INVALID_TOKEN");
   return user;
+}
+
+export function authenticate(c: Context<AppEnv>, token: string): Promise<Actor> {
+  return verifySession(c.env, c.var.clock, token);
 }
 
 /** Global: reads `Authorization: Bearer` when present. A bad or expired token is always a 401. */

@@ -1,17 +1,20 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { pushToUsers } from "../../core/live";
+import { conversationInvitations } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
+import { keyset } from "../../platform/db/keyset";
+import { statement } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { ID_PATTERN } from "../../platform/ids";
-import { decodeCursor, toPage } from "../../platform/pagination";
 import { events } from "./events";
 import { applyChange, memberIds, tellMembers } from "./members";
+import { pendingInvitationSql } from "./membership-store";
 import { type ConversationDetail, getConversation } from "./read";
 import { GROUP_MAX_MEMBERS, INVITATION_TTL_MS, INVITATIONS_PER_DAY } from "./rules";
 import type { ConversationInvitation } from "./schemas";
-import { pendingInvitationSql } from "./store";
 
 /**
  * Group invitations: who may be put into a group without asking them (`groupEntry` in ./rules.ts).
@@ -32,12 +35,11 @@ export async function assertInvitationQuota(
   path: string,
 ): Promise<void> {
   if (count === 0) return;
-  const row = await deps.env.DB.prepare(
-    `SELECT count(*) AS sent, min(created_at) AS oldest FROM conversation_invitations
-      WHERE invited_by = ?1 AND created_at > ?2`,
-  )
-    .bind(inviterId, deps.now - DAY_MS)
-    .first<{ sent: number; oldest: number | null }>();
+  const ci = conversationInvitations;
+  const row = await deps.db.get<{ sent: number; oldest: number | null }>(
+    sql`SELECT count(*) AS sent, min(${ci.createdAt}) AS oldest FROM ${ci}
+      WHERE ${ci.invitedBy} = ${inviterId} AND ${ci.createdAt} > ${deps.now - DAY_MS}`,
+  );
   const sent = row?.sent ?? 0;
   if (sent + count <= INVITATIONS_PER_DAY) return;
   const retryAt = Math.max(deps.now + 1000, (row?.oldest ?? deps.now) + DAY_MS);
@@ -66,11 +68,12 @@ export function announceInvitations(
 
 /** Withdraws a pending invitation (an admin removing someone who is invited, not a member). */
 export async function revokeInvitation(deps: Deps, conversationId: string, userId: string): Promise<boolean> {
-  const res = await deps.env.DB.prepare(
-    "DELETE FROM conversation_invitations WHERE conversation_id = ?1 AND user_id = ?2 AND status = 'PENDING'",
-  )
-    .bind(conversationId, userId)
-    .run();
+  const ci = conversationInvitations;
+  const res = await statement(
+    deps.env.DB,
+    sql`DELETE FROM ${ci} WHERE ${ci.conversationId} = ${conversationId} AND ${ci.userId} = ${userId}
+      AND ${ci.status} = 'PENDING'`,
+  ).run();
   return (res.meta.changes ?? 0) > 0;
 }
 
@@ -83,24 +86,28 @@ interface InvitationRow {
   updatedAt: number;
 }
 
+/** The invitations list's order: newest answer first (`i` is the query's copy of the table). */
+const listed = alias(conversationInvitations, "i");
+const newestInvitations = keyset("desc", {
+  t: { column: listed.updatedAt, type: "number", of: (r: InvitationRow) => r.updatedAt },
+  id: { column: listed.conversationId, type: "string", of: (r: InvitationRow) => r.conversationId },
+});
+
 /** The member's pending invitations, newest first. */
 export async function listInvitations(
   deps: Deps,
   userId: string,
   query: { cursor?: string | undefined; limit: number },
 ): Promise<{ data: ConversationInvitation[]; nextCursor: string | null }> {
-  const after = decodeCursor(query.cursor, ["t", "id"] as const);
-  const cursor = after
-    ? sql`(i.updated_at < ${after.t} OR (i.updated_at = ${after.t} AND i.conversation_id < ${after.id}))`
-    : sql`1 = 1`;
   const rows = await deps.db.all<InvitationRow>(
     sql`SELECT i.conversation_id AS conversationId, c.name, c.avatar_media_id AS avatarMediaId,
         ${userCardJsonSql(sql`i.invited_by`)} AS invitedBy, i.created_at AS invitedAt, i.updated_at AS updatedAt
       FROM conversation_invitations i JOIN conversations c ON c.id = i.conversation_id
-      WHERE i.user_id = ${userId} AND ${sql.raw(pendingInvitationSql("i", String(Math.trunc(deps.now))))} AND ${cursor}
-      ORDER BY i.updated_at DESC, i.conversation_id DESC LIMIT ${query.limit + 1}`,
+      WHERE i.user_id = ${userId} AND ${sql.raw(pendingInvitationSql("i", String(Math.trunc(deps.now))))}
+        AND ${newestInvitations.after(query.cursor)}
+      ORDER BY ${newestInvitations.orderBy} LIMIT ${query.limit + 1}`,
   );
-  const page = toPage(rows, query.limit, (r) => ({ t: r.updatedAt, id: r.conversationId }));
+  const page = newestInvitations.page(rows, query.limit);
   return {
     data: page.data.map((r) => ({
       conversationId: r.conversationId,

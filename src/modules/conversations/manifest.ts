@@ -1,6 +1,7 @@
 import { defineModule } from "../../core/module";
 import { conversationErrors } from "./errors";
 import { purgeMessagingOf } from "./maintenance";
+import { messageRoutes } from "./message-routes";
 import { conversationNotifications } from "./notifications";
 import { conversationRateLimits } from "./rate-limits";
 import { conversationRoutes } from "./routes";
@@ -10,7 +11,10 @@ import { conversationTargets } from "./targets";
 /** 1:1 and group conversations; the messages live in each conversation's ChatRoom Durable Object. */
 export const conversationsModule = defineModule({
   name: "conversations",
-  routes: [{ path: "/api/v1/conversations", router: conversationRoutes }],
+  routes: [
+    { path: "/api/v1/conversations", router: conversationRoutes },
+    { path: "/api/v1/conversations", router: messageRoutes },
+  ],
   errors: conversationErrors,
   rateLimits: conversationRateLimits,
   notifications: conversationNotifications,

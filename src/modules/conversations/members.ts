@@ -1,13 +1,15 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { activeUserSql, notBlocked } from "../../core/access/members";
+import { type BlockPair, hiddenByBlocks } from "../../core/access/twins";
 import type { Deps } from "../../core/deps";
 import { pushToUsers } from "../../core/live";
+import { blocks, conversationMembers } from "../../db/schema";
 import { AppError } from "../../platform/errors";
 import { ID_PATTERN } from "../../platform/ids";
 import { events } from "./events";
+import type { MembershipChange } from "./membership-store";
 import { roomOf, unwrap } from "./room";
 import type { Role } from "./rules";
-import type { MembershipChange } from "./store";
 
 /** Membership checks and telling members about changes, shared by conversation and invitation services. */
 interface MyMembership {
@@ -45,12 +47,11 @@ export async function requireGroupAdmin(
 }
 
 export async function memberIds(deps: Deps, conversationId: string): Promise<string[]> {
-  const { results } = await deps.env.DB.prepare(
-    "SELECT user_id AS id FROM conversation_members WHERE conversation_id = ?",
-  )
-    .bind(conversationId)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
+  const rows = await deps.db
+    .select({ id: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, conversationId));
+  return rows.map((r) => r.id);
 }
 
 export function notify(deps: Deps, userIds: string[], event: Parameters<typeof pushToUsers>[2]): void {
@@ -75,24 +76,15 @@ export function tellMembers(
 ): void {
   const involved = [...new Set([actorId, ...userIds])];
   const tell = async () => {
-    const { results } = await deps.env.DB.prepare(
-      `SELECT blocker_id AS a, blocked_id AS b FROM blocks
-        WHERE (blocker_id IN (SELECT value FROM json_each(?1)) AND blocked_id IN (SELECT value FROM json_each(?2)))
-           OR (blocker_id IN (SELECT value FROM json_each(?2)) AND blocked_id IN (SELECT value FROM json_each(?1)))`,
-    )
-      .bind(JSON.stringify(recipients), JSON.stringify(involved))
-      .all<{ a: string; b: string }>();
-    const hiddenFrom = new Map<string, Set<string>>();
-    for (const { a, b } of results) {
-      for (const [reader, other] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        const set = hiddenFrom.get(reader);
-        if (set) set.add(other);
-        else hiddenFrom.set(reader, new Set([other]));
-      }
-    }
+    // Blocks either way between a recipient and someone involved (the twin of blockedEitherWaySql).
+    const pairs = await deps.db.all<{ a: string; b: string }>(
+      sql`SELECT ${blocks.blockerId} AS a, ${blocks.blockedId} AS b FROM ${blocks}
+        WHERE (${blocks.blockerId} IN (SELECT value FROM json_each(${JSON.stringify(recipients)}))
+            AND ${blocks.blockedId} IN (SELECT value FROM json_each(${JSON.stringify(involved)})))
+          OR (${blocks.blockerId} IN (SELECT value FROM json_each(${JSON.stringify(involved)}))
+            AND ${blocks.blockedId} IN (SELECT value FROM json_each(${JSON.stringify(recipients)})))`,
+    );
+    const hiddenFrom = hiddenByBlocks(pairs.map((r): BlockPair => [r.a, r.b]));
     // Recipients who may know the same thing get the same event (serialized once per distinct view).
     const byView = new Map<string, { event: ReturnType<typeof events.conversationUpdated>; to: string[] }>();
     for (const reader of new Set(recipients)) {

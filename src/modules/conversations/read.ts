@@ -1,12 +1,14 @@
 import type { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { activeUserSql, notBlocked } from "../../core/access/members";
 import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
+import { conversationMembers, conversations } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
+import { keyset } from "../../platform/db/keyset";
 import { AppError } from "../../platform/errors";
 import { ID_PATTERN } from "../../platform/ids";
-import { decodeCursor, toPage } from "../../platform/pagination";
 import { isMuted, MUTED_FOREVER, type Role } from "./rules";
 import type { Conversation, ConversationDetailSchema } from "./schemas";
 
@@ -95,24 +97,28 @@ function toConversation(r: SummaryRow, now: number): Conversation {
   };
 }
 
+/** The list's order: pinned first, then latest activity (`m` and `c` are the summary query's copies). */
+const listedMember = alias(conversationMembers, "m");
+const listedConversation = alias(conversations, "c");
+const listOrder = keyset("desc", {
+  p: { column: listedMember.pinned, type: "number", of: (r: SummaryRow) => r.pinned },
+  t: { column: listedConversation.lastActivityAt, type: "number", of: (r: SummaryRow) => r.lastActivityAt },
+  id: { column: listedConversation.id, type: "string", of: (r: SummaryRow) => r.id },
+});
+
 export async function listConversations(
   deps: Deps,
   userId: string,
   query: { cursor?: string | undefined; limit: number; archived: boolean },
 ) {
-  const after = decodeCursor(query.cursor, ["p", "t", "id"] as const);
-  const cursor = after
-    ? sql`(m.pinned < ${after.p} OR (m.pinned = ${after.p} AND (c.last_activity_at < ${after.t}
-        OR (c.last_activity_at = ${after.t} AND c.id < ${after.id}))))`
-    : sql`1 = 1`;
   const rows = await deps.db.all<SummaryRow>(
     sql`${summarySql(
       userId,
       sql`m.archived = ${query.archived ? 1 : 0} AND (c.type = 'GROUP' OR c.message_count > 0 OR c.created_by = ${userId})
-        AND ${cursor}`,
-    )} ORDER BY m.pinned DESC, c.last_activity_at DESC, c.id DESC LIMIT ${query.limit + 1}`,
+        AND ${listOrder.after(query.cursor)}`,
+    )} ORDER BY ${listOrder.orderBy} LIMIT ${query.limit + 1}`,
   );
-  const page = toPage(rows, query.limit, (r) => ({ p: r.pinned, t: r.lastActivityAt, id: r.id }));
+  const page = listOrder.page(rows, query.limit);
   return { data: page.data.map((r) => toConversation(r, deps.now)), nextCursor: page.nextCursor };
 }
 

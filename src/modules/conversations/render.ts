@@ -1,5 +1,5 @@
 import { isoAt } from "../../platform/clock";
-import { preview, seesMember, type Viewer } from "./rules";
+import { type MessageFacts, preview, seesMember, type Viewer } from "./rules";
 import type { Attachment, Message } from "./schemas";
 
 /** A message as the chat room stores it (its SQLite row). */
@@ -21,6 +21,11 @@ export interface ReactionRow {
   message_seq: number;
   user_id: string;
   emoji: string;
+}
+
+/** The facts the edit and delete rules (./rules.ts) read of a stored message. */
+export function messageFacts(row: Pick<MessageRow, "sender_id" | "created_at" | "deleted_at">): MessageFacts {
+  return { senderId: row.sender_id, createdAt: row.created_at, deletedAt: row.deleted_at };
 }
 
 export type ReplyTarget = Pick<MessageRow, "seq" | "sender_id" | "text" | "edited_at" | "deleted_at">;

@@ -7,6 +7,7 @@ import { newId } from "../../platform/ids";
 import { events } from "./events";
 import { announceInvitations, assertInvitationQuota, revokeInvitation } from "./invitations";
 import { applyChange, memberIds, membershipOf, notify, requireGroupAdmin, tellMembers } from "./members";
+import { candidateFacts, invitationStatements, pendingInvitationSql } from "./membership-store";
 import type { Sender } from "./messages";
 import { type ConversationDetail, getConversation } from "./read";
 import { roomOf } from "./room";
@@ -17,7 +18,7 @@ import type {
   SettingsInput,
   UpdateConversationInput,
 } from "./schemas";
-import { candidateFacts, invitationStatements, pairFacts, pendingInvitationSql } from "./store";
+import { pairFacts } from "./store";
 
 /**
  * Conversations and their membership (D1). Messages go through the chat room (./messages.ts); every

@@ -1,19 +1,24 @@
-import { ID_PATTERN } from "../../platform/ids";
+import { sql } from "drizzle-orm";
+import { activeUserSql, blockedEitherWaySql, connectedSql } from "../../core/access/members";
+import { type BlockPair, isActiveStatus } from "../../core/access/twins";
 import {
-  type AllowMessages,
-  type ConversationType,
-  GROUP_MAX_MEMBERS,
-  INVITATION_TTL_MS,
-  INVITATIONS_PER_DAY,
-  type PairFacts,
-  type Role,
-} from "./rules";
+  blocks,
+  conversationMembers,
+  conversations,
+  media,
+  messageAttachments,
+  profiles,
+  users,
+} from "../../db/schema";
+import { name, statement } from "../../platform/db/statements";
+import { ID_PATTERN } from "../../platform/ids";
+import type { AllowMessages, ConversationType, PairFacts, Role } from "./rules";
 import type { Attachment } from "./schemas";
 
 /**
- * The D1 reads and writes the chat room needs (raw prepared statements: the room runs them on its hot
- * path and batches them). Everything that touches messaging tables in D1 from inside a Durable Object is
- * here, next to the service that owns the tables.
+ * The D1 reads and writes the chat room needs (D1 statements built with `statement`, so the room can
+ * batch them), next to the service that owns the tables; the statements of group membership and
+ * invitations are in ./membership-store.ts.
  */
 
 export interface RoomMember {
@@ -30,52 +35,56 @@ export interface RoomMember {
 export interface RoomSnapshot {
   type: ConversationType;
   members: RoomMember[];
-  /** Block pairs among the members, either direction, as [blocker, blocked]. */
-  blocks: [string, string][];
+  /**
+   * Every block with a member on either side, as [blocker, blocked]: the other side may be a former
+   * member, whose messages stay in the log and stay hidden from the member (a block hides both sides
+   * everywhere).
+   */
+  blocks: BlockPair[];
 }
 
 export async function loadRoom(db: D1Database, conversationId: string): Promise<RoomSnapshot | null> {
-  const [conv, members, blocks] = await db.batch([
-    db.prepare("SELECT type FROM conversations WHERE id = ?").bind(conversationId),
-    db
-      .prepare(
-        `SELECT m.user_id AS userId, m.role, m.joined_seq AS joinedSeq, u.username, u.status = 'ACTIVE' AS active,
-          m.muted_until AS mutedUntil, m.last_read_seq AS readSeq, m.last_delivered_seq AS deliveredSeq
-        FROM conversation_members m JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ?`,
-      )
-      .bind(conversationId),
-    db
-      .prepare(
-        `SELECT b.blocker_id AS a, b.blocked_id AS b FROM conversation_members m
-          JOIN blocks b ON b.blocker_id = m.user_id
-          JOIN conversation_members o ON o.conversation_id = m.conversation_id AND o.user_id = b.blocked_id
-        WHERE m.conversation_id = ?`,
-      )
-      .bind(conversationId),
+  const m = conversationMembers;
+  const [conv, members, found] = await db.batch([
+    statement(
+      db,
+      sql`SELECT ${conversations.type} AS type FROM ${conversations} WHERE ${conversations.id} = ${conversationId}`,
+    ),
+    statement(
+      db,
+      sql`SELECT ${m.userId} AS userId, ${m.role} AS role, ${m.joinedSeq} AS joinedSeq, ${users.username} AS username,
+          ${users.status} AS status, ${m.mutedUntil} AS mutedUntil, ${m.lastReadSeq} AS readSeq,
+          ${m.lastDeliveredSeq} AS deliveredSeq
+        FROM ${m} JOIN ${users} ON ${users.id} = ${m.userId} WHERE ${m.conversationId} = ${conversationId}`,
+    ),
+    statement(
+      db,
+      sql`SELECT ${blocks.blockerId} AS a, ${blocks.blockedId} AS b FROM ${m}
+          JOIN ${blocks} ON ${blocks.blockerId} = ${m.userId} WHERE ${m.conversationId} = ${conversationId}
+        UNION SELECT ${blocks.blockerId}, ${blocks.blockedId} FROM ${m}
+          JOIN ${blocks} ON ${blocks.blockedId} = ${m.userId} WHERE ${m.conversationId} = ${conversationId}`,
+    ),
   ]);
   const type = (conv?.results[0] as { type: ConversationType } | undefined)?.type;
   if (!type) return null;
   return {
     type,
-    members: ((members?.results ?? []) as (Omit<RoomMember, "active"> & { active: number })[]).map((m) => ({
-      ...m,
-      active: m.active === 1,
-    })),
-    blocks: ((blocks?.results ?? []) as { a: string; b: string }[]).map((r) => [r.a, r.b]),
+    // The room keeps the account status as the twin of `activeUserSql` (src/core/access/twins.ts).
+    members: ((members?.results ?? []) as (Omit<RoomMember, "active"> & { status: string })[]).map(
+      ({ status, ...member }) => ({ ...member, active: isActiveStatus(status) }),
+    ),
+    blocks: ((found?.results ?? []) as { a: string; b: string }[]).map((r): BlockPair => [r.a, r.b]),
   };
 }
 
 /** Everything that decides whether `senderId` may message `recipientId`, in one query. */
 export async function pairFacts(db: D1Database, senderId: string, recipientId: string): Promise<PairFacts> {
-  const row = await db
-    .prepare(
-      `SELECT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ?1 AND blocked_id = ?2) OR (blocker_id = ?2 AND blocked_id = ?1)) AS blocked,
-        EXISTS (SELECT 1 FROM users WHERE id = ?2 AND status = 'ACTIVE') AS active,
-        COALESCE((SELECT allow_messages FROM profiles WHERE user_id = ?2), 'EVERYONE') AS allows,
-        EXISTS (SELECT 1 FROM connections WHERE user_id = ?1 AND other_id = ?2) AS connected`,
-    )
-    .bind(senderId, recipientId)
-    .first<{ blocked: number; active: number; allows: AllowMessages; connected: number }>();
+  const row = await statement(
+    db,
+    sql`SELECT ${blockedEitherWaySql(senderId, recipientId)} AS blocked, ${activeUserSql(recipientId)} AS active,
+        COALESCE((SELECT ${profiles.allowMessages} FROM ${profiles} WHERE ${profiles.userId} = ${recipientId}), 'EVERYONE') AS allows,
+        ${connectedSql(senderId, recipientId)} AS connected`,
+  ).first<{ blocked: number; active: number; allows: AllowMessages; connected: number }>();
   return {
     blocked: row?.blocked === 1,
     recipientActive: row?.active === 1,
@@ -86,12 +95,11 @@ export async function pairFacts(db: D1Database, senderId: string, recipientId: s
 
 /** Members who blocked `viewerId` or whom `viewerId` blocked. */
 export async function blockedAround(db: D1Database, viewerId: string): Promise<Set<string>> {
-  const { results } = await db
-    .prepare(
-      "SELECT blocked_id AS id FROM blocks WHERE blocker_id = ?1 UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?1",
-    )
-    .bind(viewerId)
-    .all<{ id: string }>();
+  const { results } = await statement(
+    db,
+    sql`SELECT ${blocks.blockedId} AS id FROM ${blocks} WHERE ${blocks.blockerId} = ${viewerId}
+      UNION SELECT ${blocks.blockerId} FROM ${blocks} WHERE ${blocks.blockedId} = ${viewerId}`,
+  ).all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }
 
@@ -106,13 +114,12 @@ export async function membershipsAmong(
 ): Promise<Set<string>> {
   const ids = conversationIds.filter((id) => ID_PATTERN.test(id));
   if (ids.length === 0) return new Set();
-  const { results } = await db
-    .prepare(
-      `SELECT conversation_id AS id FROM conversation_members
-        WHERE user_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2))`,
-    )
-    .bind(userId, JSON.stringify(ids))
-    .all<{ id: string }>();
+  const m = conversationMembers;
+  const { results } = await statement(
+    db,
+    sql`SELECT ${m.conversationId} AS id FROM ${m}
+      WHERE ${m.userId} = ${userId} AND ${m.conversationId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  ).all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }
 
@@ -133,19 +140,26 @@ export async function recordAttachments(
 ): Promise<Attachment[] | null> {
   if (ids.length === 0) return [];
   const wanted = JSON.stringify(ids);
-  const own = `FROM media WHERE id IN (SELECT value FROM json_each(?1)) AND owner_id = ?2 AND status = 'READY'
-    AND kind IN (${ATTACHABLE.map((k) => `'${k}'`).join(", ")})`;
+  const a = messageAttachments;
+  const kinds = sql.join(
+    ATTACHABLE.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const own = sql`FROM ${media} WHERE ${media.id} IN (SELECT value FROM json_each(${wanted}))
+    AND ${media.ownerId} = ${senderId} AND ${media.status} = 'READY' AND ${media.kind} IN (${kinds})`;
   const [, read] = await db.batch([
-    db
-      .prepare(
-        `INSERT INTO message_attachments (conversation_id, media_id, sender_id, created_at)
-          SELECT ?3, id, owner_id, ?4 ${own} AND (SELECT COUNT(*) ${own}) = json_array_length(?1)
-          ON CONFLICT (conversation_id, media_id) DO NOTHING`,
-      )
-      .bind(wanted, senderId, conversationId, now),
-    db
-      .prepare(`SELECT id, kind, mime_type AS mimeType, size, width, height, alt_text AS altText ${own}`)
-      .bind(wanted, senderId),
+    statement(
+      db,
+      sql`INSERT INTO ${a} (${name(a.conversationId)}, ${name(a.mediaId)}, ${name(a.senderId)}, ${name(a.createdAt)})
+        SELECT ${conversationId}, ${media.id}, ${media.ownerId}, ${now} ${own}
+          AND (SELECT COUNT(*) ${own}) = json_array_length(${wanted})
+        ON CONFLICT (${name(a.conversationId)}, ${name(a.mediaId)}) DO NOTHING`,
+    ),
+    statement(
+      db,
+      sql`SELECT ${media.id} AS id, ${media.kind} AS kind, ${media.mimeType} AS mimeType, ${media.size} AS size,
+        ${media.width} AS width, ${media.height} AS height, ${media.altText} AS altText ${own}`,
+    ),
   ]);
   const byId = new Map(((read?.results ?? []) as Attachment[]).map((m) => [m.id, m]));
   const ordered = ids.map((id) => byId.get(id));
@@ -158,151 +172,12 @@ export function forgetAttachments(
   conversationId: string,
   mediaIds: string[],
 ): D1PreparedStatement {
-  return db
-    .prepare(
-      "DELETE FROM message_attachments WHERE conversation_id = ?1 AND media_id IN (SELECT value FROM json_each(?2))",
-    )
-    .bind(conversationId, JSON.stringify(mediaIds));
-}
-
-/**
- * SQL condition: the invitation row `i` is pending and still valid at `now` (a parameter such as "?3"):
- * answered within INVITATION_TTL_MS, its inviter still a member of the group and active, and no block
- * between inviter and invitee either way. Every read and write of invitations goes through it.
- */
-export function pendingInvitationSql(i: string, now: string): string {
-  return `${i}.status = 'PENDING' AND ${i}.updated_at > ${now} - ${INVITATION_TTL_MS}
-    AND EXISTS (SELECT 1 FROM conversation_members inv_m WHERE inv_m.conversation_id = ${i}.conversation_id AND inv_m.user_id = ${i}.invited_by)
-    AND EXISTS (SELECT 1 FROM users inv_u WHERE inv_u.id = ${i}.invited_by AND inv_u.status = 'ACTIVE')
-    AND NOT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ${i}.user_id AND blocked_id = ${i}.invited_by)
-                                            OR (blocker_id = ${i}.invited_by AND blocked_id = ${i}.user_id))`;
-}
-
-/**
- * Statements inviting `userIds` to a group. An existing row is renewed only when it was accepted (the
- * member left since) or is older than the TTL: a pending invitation stays as it is, and a declined one is
- * silently not repeated. Each insert is guarded by the inviter's daily quota, so concurrent requests
- * cannot exceed it; the inviter's rows older than the TTL go in the same batch.
- */
-export function invitationStatements(
-  db: D1Database,
-  conversationId: string,
-  inviterId: string,
-  userIds: string[],
-  now: number,
-): D1PreparedStatement[] {
-  return [
-    db
-      .prepare("DELETE FROM conversation_invitations WHERE invited_by = ?1 AND created_at < ?2")
-      .bind(inviterId, now - INVITATION_TTL_MS),
-    ...userIds.map((userId) =>
-      db
-        .prepare(
-          `INSERT INTO conversation_invitations (conversation_id, user_id, invited_by, status, created_at, updated_at)
-          SELECT ?1, ?2, ?3, 'PENDING', ?4, ?4
-          WHERE (SELECT count(*) FROM conversation_invitations WHERE invited_by = ?3 AND created_at > ?4 - ?5) < ?6
-          ON CONFLICT (conversation_id, user_id) DO UPDATE SET invited_by = excluded.invited_by, status = 'PENDING',
-            created_at = excluded.created_at, updated_at = excluded.updated_at
-          WHERE conversation_invitations.status = 'ACCEPTED' OR conversation_invitations.updated_at <= ?4 - ?7`,
-        )
-        .bind(conversationId, userId, inviterId, now, 86_400_000, INVITATIONS_PER_DAY, INVITATION_TTL_MS),
-    ),
-  ];
-}
-
-export type MembershipChange =
-  | { op: "add"; userIds: string[]; now: number }
-  /** An invited member accepting: joins only while their invitation is pending and valid. */
-  | { op: "join"; userId: string; now: number }
-  | { op: "remove"; userId: string; now: number }
-  | { op: "role"; userId: string; role: Role; now: number };
-
-/**
- * Statements for a membership change. The room runs them while no message can be sequenced, so a new
- * member's history starts exactly after `seq` and their unread count starts at zero.
- */
-export function membershipStatements(
-  db: D1Database,
-  conversationId: string,
-  change: MembershipChange,
-  at: { seq: number; messageCount: number },
-): D1PreparedStatement[] {
-  const recount = db
-    .prepare(
-      "UPDATE conversations SET member_count = (SELECT count(*) FROM conversation_members WHERE conversation_id = ?1), updated_at = ?2 WHERE id = ?1",
-    )
-    .bind(conversationId, change.now);
-  switch (change.op) {
-    case "add":
-      return [
-        ...change.userIds.map((userId) =>
-          db
-            .prepare(
-              `INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, joined_seq, last_read_seq,
-                read_count, last_delivered_seq, archived, pinned)
-              SELECT ?1, ?2, 'MEMBER', ?3, ?4, ?4, ?5, ?4, 0, 0
-              WHERE (SELECT count(*) FROM conversation_members WHERE conversation_id = ?1) < ?6
-              ON CONFLICT DO NOTHING`,
-            )
-            .bind(conversationId, userId, change.now, at.seq, at.messageCount, GROUP_MAX_MEMBERS),
-        ),
-        // Added directly: an invitation they had is answered by it.
-        db
-          .prepare(
-            `UPDATE conversation_invitations SET status = 'ACCEPTED', updated_at = ?2
-            WHERE conversation_id = ?1 AND status = 'PENDING' AND user_id IN (SELECT value FROM json_each(?3))
-              AND EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = ?1 AND m.user_id = conversation_invitations.user_id)`,
-          )
-          .bind(conversationId, change.now, JSON.stringify(change.userIds)),
-        recount,
-      ];
-    case "join":
-      return [
-        db
-          .prepare(
-            `INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, joined_seq, last_read_seq,
-              read_count, last_delivered_seq, archived, pinned)
-            SELECT ?1, ?2, 'MEMBER', ?3, ?4, ?4, ?5, ?4, 0, 0
-            WHERE (SELECT count(*) FROM conversation_members WHERE conversation_id = ?1) < ?6
-              AND EXISTS (SELECT 1 FROM conversation_invitations i WHERE i.conversation_id = ?1 AND i.user_id = ?2
-                AND ${pendingInvitationSql("i", "?3")})
-            ON CONFLICT DO NOTHING`,
-          )
-          .bind(conversationId, change.userId, change.now, at.seq, at.messageCount, GROUP_MAX_MEMBERS),
-        db
-          .prepare(
-            `UPDATE conversation_invitations SET status = 'ACCEPTED', updated_at = ?3
-            WHERE conversation_id = ?1 AND user_id = ?2 AND status = 'PENDING'
-              AND EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?1 AND user_id = ?2)`,
-          )
-          .bind(conversationId, change.userId, change.now),
-        recount,
-      ];
-    case "remove":
-      return [
-        db
-          .prepare("DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?")
-          .bind(conversationId, change.userId),
-        // A group is never left without an admin: the longest-standing member takes over.
-        db
-          .prepare(
-            `UPDATE conversation_members SET role = 'ADMIN' WHERE conversation_id = ?1 AND user_id =
-              (SELECT user_id FROM conversation_members WHERE conversation_id = ?1 ORDER BY joined_at, user_id LIMIT 1)
-            AND NOT EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?1 AND role = 'ADMIN')`,
-          )
-          .bind(conversationId),
-        recount,
-      ];
-    case "role":
-      return [
-        db
-          .prepare(
-            `UPDATE conversation_members SET role = ?3 WHERE conversation_id = ?1 AND user_id = ?2
-              AND (?3 = 'ADMIN' OR EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?1 AND role = 'ADMIN' AND user_id != ?2))`,
-          )
-          .bind(conversationId, change.userId, change.role),
-      ];
-  }
+  const a = messageAttachments;
+  return statement(
+    db,
+    sql`DELETE FROM ${a} WHERE ${a.conversationId} = ${conversationId}
+      AND ${a.mediaId} IN (SELECT value FROM json_each(${JSON.stringify(mediaIds)}))`,
+  );
 }
 
 /** What the room writes back to D1 after messages were stored: the list summary and receipt positions. */
@@ -322,34 +197,29 @@ export function summaryStatements(
   conversationId: string,
   s: RoomSummary,
 ): D1PreparedStatement[] {
+  const c = conversations;
+  const m = conversationMembers;
+  const lastAt = s.last?.at ?? null;
   const out: D1PreparedStatement[] = [
-    db
-      .prepare(
-        `UPDATE conversations SET last_seq = max(last_seq, ?2), message_count = max(message_count, ?3),
-          last_message_seq = ?4, last_message_sender_id = ?5, last_message_preview = ?6, last_message_at = ?7,
-          last_activity_at = max(last_activity_at, COALESCE(?7, 0)), updated_at = ?8
-        WHERE id = ?1`,
-      )
-      .bind(
-        conversationId,
-        s.lastSeq,
-        s.messageCount,
-        s.last?.seq ?? null,
-        s.last?.senderId ?? null,
-        s.last?.preview ?? null,
-        s.last?.at ?? null,
-        s.now,
-      ),
+    statement(
+      db,
+      sql`UPDATE ${c} SET ${name(c.lastSeq)} = max(${c.lastSeq}, ${s.lastSeq}),
+          ${name(c.messageCount)} = max(${c.messageCount}, ${s.messageCount}),
+          ${name(c.lastMessageSeq)} = ${s.last?.seq ?? null}, ${name(c.lastMessageSenderId)} = ${s.last?.senderId ?? null},
+          ${name(c.lastMessagePreview)} = ${s.last?.preview ?? null}, ${name(c.lastMessageAt)} = ${lastAt},
+          ${name(c.lastActivityAt)} = max(${c.lastActivityAt}, COALESCE(${lastAt}, 0)), ${name(c.updatedAt)} = ${s.now}
+        WHERE ${c.id} = ${conversationId}`,
+    ),
   ];
   for (const r of s.reads) out.push(readStatement(db, conversationId, r.userId, r.seq, r.count));
   for (const d of s.delivered) {
     out.push(
-      db
-        .prepare(
-          `UPDATE conversation_members SET last_delivered_seq = ?2
-          WHERE conversation_id = ?1 AND user_id IN (SELECT value FROM json_each(?3)) AND last_delivered_seq < ?2`,
-        )
-        .bind(conversationId, d.seq, JSON.stringify(d.userIds)),
+      statement(
+        db,
+        sql`UPDATE ${m} SET ${name(m.lastDeliveredSeq)} = ${d.seq}
+          WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} IN (SELECT value FROM json_each(${JSON.stringify(d.userIds)}))
+            AND ${m.lastDeliveredSeq} < ${d.seq}`,
+      ),
     );
   }
   return out;
@@ -362,64 +232,12 @@ export function readStatement(
   seq: number,
   count: number,
 ): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE conversation_members SET last_read_seq = max(last_read_seq, ?3), read_count = max(read_count, ?4),
-        last_delivered_seq = max(last_delivered_seq, ?3)
-      WHERE conversation_id = ?1 AND user_id = ?2`,
-    )
-    .bind(conversationId, userId, seq, count);
-}
-
-export interface Candidate extends PairFacts {
-  userId: string;
-  member: boolean;
-  /** An invitation to this group still in force: pending (valid) or declined within the TTL. */
-  invitation: "PENDING" | "DECLINED" | null;
-}
-
-/** For adding members: what decides, per candidate, whether `actorId` may add them (one query). */
-export async function candidateFacts(
-  db: D1Database,
-  actorId: string,
-  userIds: string[],
-  conversationId: string | null,
-  now: number,
-): Promise<Map<string, Candidate>> {
-  const { results } = await db
-    .prepare(
-      `SELECT u.id AS userId, u.status = 'ACTIVE' AS active,
-        EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ?1 AND blocked_id = u.id) OR (blocker_id = u.id AND blocked_id = ?1)) AS blocked,
-        COALESCE(p.allow_messages, 'EVERYONE') AS allows,
-        EXISTS (SELECT 1 FROM connections WHERE user_id = ?1 AND other_id = u.id) AS connected,
-        EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?3 AND user_id = u.id) AS member,
-        (SELECT CASE WHEN ${pendingInvitationSql("i", "?4")} THEN 'PENDING'
-                     WHEN i.status = 'DECLINED' AND i.updated_at > ?4 - ${INVITATION_TTL_MS} THEN 'DECLINED' END
-          FROM conversation_invitations i WHERE i.conversation_id = ?3 AND i.user_id = u.id) AS invitation
-      FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (SELECT value FROM json_each(?2))`,
-    )
-    .bind(actorId, JSON.stringify(userIds), conversationId, now)
-    .all<{
-      userId: string;
-      active: number;
-      blocked: number;
-      allows: AllowMessages;
-      connected: number;
-      member: number;
-      invitation: "PENDING" | "DECLINED" | null;
-    }>();
-  return new Map(
-    results.map((r) => [
-      r.userId,
-      {
-        userId: r.userId,
-        blocked: r.blocked === 1,
-        recipientActive: r.active === 1,
-        recipientAllows: r.allows,
-        connected: r.connected === 1,
-        member: r.member === 1,
-        invitation: r.invitation ?? null,
-      },
-    ]),
+  const m = conversationMembers;
+  return statement(
+    db,
+    sql`UPDATE ${m} SET ${name(m.lastReadSeq)} = max(${m.lastReadSeq}, ${seq}),
+        ${name(m.readCount)} = max(${m.readCount}, ${count}),
+        ${name(m.lastDeliveredSeq)} = max(${m.lastDeliveredSeq}, ${seq})
+      WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = ${userId}`,
   );
 }

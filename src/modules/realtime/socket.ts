@@ -1,5 +1,6 @@
 import { fromBase64url, fromUtf8 } from "../../platform/encoding";
 import type { Locale } from "../../platform/i18n";
+import { logError } from "../../platform/log";
 
 /** What the upgrade route tells the member's hub about a socket it authenticated. */
 export interface SocketClaims {
@@ -33,4 +34,27 @@ export function offeredProtocols(header: string | undefined): string[] {
     .split(",")
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
+}
+
+/** Sends a text frame; a socket that is closing drops it. */
+export function sendRaw(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // The socket is closing; its close handler cleans up.
+  }
+}
+
+/** The `ref` of a client frame, when it has a usable one (errors echo it even for invalid frames). */
+export function refOf(data: unknown): string | undefined {
+  if (data && typeof data === "object" && "ref" in data) {
+    const ref = (data as { ref: unknown }).ref;
+    if (typeof ref === "string" && ref.length <= 64) return ref;
+  }
+  return undefined;
+}
+
+/** A hub's failure that no client frame answers for (logged, never thrown). */
+export function logHubError(msg: string, err: unknown): void {
+  logError(msg, { error: err instanceof Error ? err.message : String(err) });
 }

@@ -1,26 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Context } from "hono";
 import { createDb, type Db } from "../../core/db";
 import type { Deps } from "../../core/deps";
-import { authenticate } from "../../core/identity/auth";
 import type { HubFrame, MemberHub } from "../../core/live";
 import { systemClock } from "../../platform/clock";
-import type { AppEnv, Bindings } from "../../platform/env";
+import type { Bindings } from "../../platform/env";
 import { AppError, type ErrorCode, type ErrorDetail, errorMessage } from "../../platform/errors";
 import type { Locale } from "../../platform/i18n";
-import {
-  deleteMessage,
-  editMessage,
-  markRead,
-  membershipsAmong,
-  reactToMessage,
-  roomOf,
-  sendMessage,
-  setTyping,
-} from "../conversations";
+import { membershipsAmong, roomOf } from "../conversations";
+import { messageFrame, renewToken } from "./hub-frames";
 import { presenceSnapshot, publishPresence } from "./presence";
 import { ClientFrame, HEARTBEAT_MS, MAX_FRAME_BYTES, PROTOCOL, type PresenceStatus } from "./protocol";
-import { type SocketClaims, tokenExpiry } from "./socket";
+import { logHubError, refOf, type SocketClaims, sendRaw } from "./socket";
 
 /**
  * One hub per member (named by the member id): holds every WebSocket the member has open (devices, tabs)
@@ -96,7 +86,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
     this.presenceChanged(info.userId);
     void presenceSnapshot(this.env, info.userId)
       .then((users) => this.send(server, { type: "presence.snapshot", users }))
-      .catch((err) => logError("presence snapshot failed", err));
+      .catch((err) => logHubError("presence snapshot failed", err));
     return new Response(null, {
       status: 101,
       webSocket: client,
@@ -182,7 +172,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
       await this.handle(ws, info, frame, now);
     } catch (err) {
       if (err instanceof AppError) return this.fail(ws, ref, err.code, err.details);
-      logError("socket frame failed", err);
+      logHubError("socket frame failed", err);
       this.fail(ws, ref, "INTERNAL");
     }
   }
@@ -210,62 +200,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
   // ---------------------------------------------------------------- frames
 
   private async handle(ws: WebSocket, info: SocketInfo, frame: ClientFrame, now: number): Promise<void> {
-    const deps: Deps = {
-      db: this.db,
-      env: this.env,
-      now,
-      locale: info.locale,
-      waitUntil: (p) => void p.catch((err) => logError("background work failed", err)),
-    };
-    const user = { id: info.userId, emailVerified: info.emailVerified };
     switch (frame.type) {
-      case "send": {
-        const { type: _t, ref, conversationId, ...input } = frame;
-        const result = await sendMessage(deps, user, conversationId, input, info.id);
-        return this.ack(ws, ref, {
-          conversationId,
-          seq: result.message.seq,
-          duplicate: result.duplicate,
-          message: result.message,
-        });
-      }
-      case "edit": {
-        const result = await editMessage(deps, user, frame.conversationId, frame.seq, frame.text, info.id);
-        return this.ack(ws, frame.ref, {
-          conversationId: frame.conversationId,
-          seq: frame.seq,
-          message: result.message,
-        });
-      }
-      case "delete": {
-        const result = await deleteMessage(deps, user, frame.conversationId, frame.seq, frame.scope, info.id);
-        return this.ack(ws, frame.ref, {
-          conversationId: frame.conversationId,
-          seq: frame.seq,
-          message: result.message,
-        });
-      }
-      case "react": {
-        const result = await reactToMessage(
-          deps,
-          user,
-          frame.conversationId,
-          frame.seq,
-          frame.emoji,
-          info.id,
-        );
-        return this.ack(ws, frame.ref, {
-          conversationId: frame.conversationId,
-          seq: frame.seq,
-          message: result.message,
-        });
-      }
-      case "read": {
-        const result = await markRead(deps, user, frame.conversationId, frame.seq);
-        return this.ack(ws, frame.ref, { conversationId: frame.conversationId, readSeq: result.readSeq });
-      }
-      case "typing":
-        return setTyping(deps, user, frame.conversationId, frame.state);
       case "presence": {
         info.status = frame.status;
         ws.serializeAttachment(info);
@@ -277,14 +212,20 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
       case "ping":
         return this.send(ws, { type: "pong", ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
       case "auth": {
-        // The same verification as an HTTP request (signature, expiry, revoked session), for a fresh token.
-        const fake = { env: this.env, var: { clock: systemClock } } as unknown as Context<AppEnv>;
-        const fresh = await authenticate(fake, frame.token);
-        if (fresh.id !== info.userId) throw new AppError("INVALID_TOKEN");
-        info.exp = tokenExpiry(frame.token) ?? now;
-        info.emailVerified = fresh.emailVerified;
+        const expiresAt = await renewToken(this.env, info, frame.token, now);
         ws.serializeAttachment(info);
-        return this.ack(ws, frame.ref, { expiresAt: new Date(info.exp).toISOString() });
+        return this.ack(ws, frame.ref, { expiresAt: new Date(expiresAt).toISOString() });
+      }
+      default: {
+        const deps: Deps = {
+          db: this.db,
+          env: this.env,
+          now,
+          locale: info.locale,
+          waitUntil: (p) => void p.catch((err) => logHubError("background work failed", err)),
+        };
+        const answer = await messageFrame(deps, info, frame);
+        if (answer && frame.type !== "typing") this.ack(ws, frame.ref, answer);
       }
     }
   }
@@ -326,7 +267,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
       info.userId,
       entries.map(([id]) => id),
     ).catch((err) => {
-      logError("resume membership check failed", err);
+      logHubError("resume membership check failed", err);
       return null;
     });
     const results = await Promise.all(
@@ -352,7 +293,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
               failed = err.code;
               break;
             }
-            logError("replay failed", err);
+            logHubError("replay failed", err);
             if (attempt < REPLAY_ATTEMPTS) continue;
             // Dropping the held events would leave a gap: close, so the client reconnects and resumes.
             this.closed.add(ws);
@@ -406,7 +347,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
         this.ctx.storage.kv.put("presence", status);
         await publishPresence(this.env, userId, status, systemClock.now());
       })
-      .catch((err) => logError("presence publish failed", err));
+      .catch((err) => logHubError("presence publish failed", err));
   }
 
   private aggregate(): PresenceStatus {
@@ -448,26 +389,4 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
       ...(details && details.length > 0 ? { details } : {}),
     });
   }
-}
-
-function sendRaw(ws: WebSocket, text: string): void {
-  try {
-    ws.send(text);
-  } catch {
-    // The socket is closing; its close handler cleans up.
-  }
-}
-
-function refOf(data: unknown): string | undefined {
-  if (data && typeof data === "object" && "ref" in data) {
-    const ref = (data as { ref: unknown }).ref;
-    if (typeof ref === "string" && ref.length <= 64) return ref;
-  }
-  return undefined;
-}
-
-function logError(msg: string, err: unknown): void {
-  console.error(
-    JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err) }),
-  );
 }
