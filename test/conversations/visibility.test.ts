@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clientId, conversationOf, groupConversation, history, sendHttp } from "../support/conversations";
 import { block, connect } from "../support/graph";
 import { del, get, patch, post, put } from "../support/http";
+import { drainQueues } from "../support/queues";
 import { createUsers, type TestUser } from "../support/users";
 import { type Event, eventually, TestSocket } from "../support/ws";
 
@@ -147,6 +148,9 @@ describe("reply previews follow the reader's rights", () => {
     expect(
       (await del(`${base(id)}/messages/${gone.seq}?scope=everyone`, undefined, { token: a!.token })).status,
     ).toBe(204);
+    // The offline notices b got for those messages (sent while b had no socket) are delivered before b
+    // connects: this test is about the chat frames b receives from now on.
+    await drainQueues();
     const sb = await socket(b!);
     await reply(admin!, id, hiddenForB.seq, "re: hidden");
     await reply(admin!, id, gone.seq, "re: gone");
