@@ -19,14 +19,16 @@ export function purgeTask(modules: readonly ModuleManifest[] = registeredModules
     name: "purge-deleted-accounts",
     statements: (db, now) => {
       const cutoff = now - PURGE_AFTER_MS;
-      // Text with one `?` (the cutoff): the form every module's purge statements take (core/module.ts).
-      const doomed = "SELECT id FROM users WHERE status = 'DELETED' AND deleted_at < ?";
+      const doomed = sql`SELECT ${users.id} FROM ${users} WHERE ${users.status} = 'DELETED' AND ${users.deletedAt} < ${cutoff}`;
       const ordered = purgeOrder(modules);
       return [
-        ...ordered.flatMap((m) => m.purge?.statements?.(db, doomed, cutoff) ?? []),
+        ...ordered.flatMap((m) => m.purge?.statements?.(db, doomed) ?? []),
         ...ordered.flatMap((m) =>
           (m.purge?.memberColumns ?? []).map(([table, column]) =>
-            db.prepare(`DELETE FROM ${table} WHERE ${column} IN (${doomed})`).bind(cutoff),
+            statement(
+              db,
+              sql`DELETE FROM ${sql.identifier(table)} WHERE ${sql.identifier(column)} IN (${doomed})`,
+            ),
           ),
         ),
         statement(

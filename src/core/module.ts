@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { AnyStatement } from "../platform/db/batch";
 import type { AppEnv, Bindings } from "../platform/env";
@@ -40,13 +41,13 @@ export interface Job {
 
 /**
  * What the account purge does for a module, 30 days after a member deleted their account. `doomed` is an
- * SQL subquery selecting the purged ids, with one `?` bound to the cutoff.
+ * SQL subquery selecting the purged ids (its cutoff already bound).
  */
 export interface PurgeStep {
   /** Modules whose statements must run before this module's (e.g. content before the follows it counts). */
   after?: readonly string[];
   /** Statements run first, in module order: counters of the members who stay, rows found through others. */
-  statements?: (db: D1Database, doomed: string, cutoff: number) => D1PreparedStatement[];
+  statements?: (db: D1Database, doomed: SQL) => D1PreparedStatement[];
   /** Columns holding a member id: rows naming a purged member are deleted after every module's statements. */
   memberColumns?: readonly (readonly [table: string, column: string])[];
   /** Columns that may hold a member id but whose rows stay (or go another way), each with the reason. */

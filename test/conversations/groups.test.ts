@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { purgeMessagingOf } from "../../src/modules/conversations/maintenance";
 import { refreshAfterBlock } from "../../src/modules/conversations/service";
@@ -214,12 +215,12 @@ describe("group membership", () => {
   it("purges a deleted account's memberships, keeping an admin and exact counts", async () => {
     const [admin, first, second] = await createUsers(3);
     const id = await groupConversation(admin!, [first!, second!]);
-    const doomed = "SELECT id FROM users WHERE status = 'DELETED' AND deleted_at < ?";
     const cutoff = Date.now();
+    const doomed = sql`SELECT id FROM users WHERE status = 'DELETED' AND deleted_at < ${cutoff}`;
     await env.DB.prepare("UPDATE users SET status = 'DELETED', deleted_at = ? WHERE id = ?")
       .bind(cutoff - 1, admin!.id)
       .run();
-    await env.DB.batch(purgeMessagingOf(env.DB, doomed, cutoff));
+    await env.DB.batch(purgeMessagingOf(env.DB, doomed));
     const row = await env.DB.prepare(
       "SELECT member_count AS n, (SELECT count(*) FROM conversation_members WHERE conversation_id = ?1 AND role = 'ADMIN') AS admins FROM conversations WHERE id = ?1",
     )

@@ -4,14 +4,6 @@ import { blocks, connectionRequests, connections, follows, profiles } from "../.
 import { DAY } from "../../platform/clock";
 import { name, statement } from "../../platform/db/statements";
 
-/** The purge's `doomed` subquery (text with `?` for the cutoff) as SQL, each `?` bound to `cutoff`. */
-function doomedSql(doomed: string, cutoff: number): SQL {
-  return sql.join(
-    doomed.split("?").map((part) => sql.raw(part)),
-    sql`${cutoff}`,
-  );
-}
-
 /** How long finished requests (accepted, ignored, withdrawn, expired) are kept after they expire. */
 export const FINISHED_REQUEST_RETENTION_MS = 90 * DAY;
 
@@ -35,11 +27,11 @@ export function expireConnectionRequests(db: D1Database, now: number): D1Prepare
 }
 
 /**
- * Graph rows of purged accounts (`doomed` selects their ids with one `?` bound to the cutoff). The other
+ * Graph rows of purged accounts (`doomed` selects their ids ). The other
  * members' counters lose exactly the rows being deleted, in the same batch, before the rows go.
  */
-export function purgeGraphOf(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
-  const d = doomedSql(doomed, cutoff);
+export function purgeGraphOf(db: D1Database, doomed: SQL): D1PreparedStatement[] {
+  const d = doomed;
   const f = alias(follows, "f");
   const c = alias(connections, "c");
   const count = (column: SQLiteColumn) => sql`${name(column)} = ${name(column)}`;

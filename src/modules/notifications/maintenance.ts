@@ -35,19 +35,9 @@ export const purgeNotificationsTask: MaintenanceTask = {
   ],
 };
 
-/**
- * The purge's `doomed` subquery (text with one `?` for the cutoff) as drizzle SQL, the cutoff bound in
- * place of its `?`.
- */
-function doomedSql(doomed: string, cutoff: number): SQL {
-  const parts = doomed.split("?");
-  if (parts.length !== 2) throw new Error("purge: the doomed subquery must have exactly one parameter");
-  return sql`${sql.raw(parts[0]!)}${cutoff}${sql.raw(parts[1]!)}`;
-}
-
-/** Rows of accounts deleted for good (`doomed` is a subquery with one `?` bound to `cutoff`). */
-export function purgeNotificationsOf(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
-  const gone = doomedSql(doomed, cutoff);
+/** Rows of accounts deleted for good (`doomed` selects their ids). */
+export function purgeNotificationsOf(db: D1Database, doomed: SQL): D1PreparedStatement[] {
+  const gone = doomed;
   return [
     sql`DELETE FROM ${notificationActors} WHERE ${notificationActors.notificationId} IN
       (SELECT ${notifications.id} FROM ${notifications} WHERE ${notifications.userId} IN (${gone}))`,

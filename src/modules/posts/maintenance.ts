@@ -22,12 +22,6 @@ import { HOUR } from "../../platform/clock";
 import { name, statement } from "../../platform/db/statements";
 import { REACTION_COUNTERS } from "./read";
 
-/** The purge's `doomed` text as SQL, each of its `?` bound to `cutoff`. */
-function doomedSql(doomed: string, cutoff: number): SQL {
-  const [first, ...rest] = doomed.split("?");
-  return sql`(${sql.raw(first!)}${sql.join(rest.map((part) => sql`${cutoff}${sql.raw(part)}`))})`;
-}
-
 // Second copies of tables, for subqueries that read the same table as the statement they are in.
 const f = alias(follows, "f");
 const r = alias(reactions, "r");
@@ -42,13 +36,13 @@ const dc = alias(comments, "dc");
 const dcp = alias(comments, "dcp");
 
 /**
- * Content of purged accounts (`doomed` selects their ids with one `?` bound to the cutoff): their posts
+ * Content of purged accounts (`doomed` selects their ids ): their posts
  * with everything hanging off them, and their comments, reactions, reposts, votes, bookmarks and hashtag
  * follows on other members' content. Counters of what stays lose exactly the rows being deleted, in the
  * same batch, before the rows go. Must run before the graph purge deletes the doomed members' follows.
  */
-export function purgeContentOf(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
-  const D = doomedSql(doomed, cutoff);
+export function purgeContentOf(db: D1Database, doomed: SQL): D1PreparedStatement[] {
+  const D = sql`(${doomed})`;
   // Their posts, and their comments with the replies under their top-level comments.
   const DP = sql`(SELECT ${dp.id} FROM ${posts} ${dp} WHERE ${dp.authorId} IN ${D})`;
   const DC = sql`(SELECT ${dc.id} FROM ${comments} ${dc} WHERE ${dc.authorId} IN ${D}

@@ -5,21 +5,13 @@ import { endorsements, profiles, profileViews, skills } from "../../db/schema";
 import { DAY } from "../../platform/clock";
 import { name, statement } from "../../platform/db/statements";
 
-/** The purge's `doomed` subquery (text with `?` for the cutoff) as SQL, each `?` bound to `cutoff`. */
-function doomedSql(doomed: string, cutoff: number): SQL {
-  return sql.join(
-    doomed.split("?").map((part) => sql.raw(part)),
-    sql`${cutoff}`,
-  );
-}
-
 /**
  * Counters of the members who stay, before the rows of purged accounts go (`doomed` selects their ids
- * with one `?` bound to the cutoff): endorsement counts of skills they endorsed, view counts of profiles
+ * ): endorsement counts of skills they endorsed, view counts of profiles
  * they viewed.
  */
-export function purgeProfileCounters(db: D1Database, doomed: string, cutoff: number): D1PreparedStatement[] {
-  const d = doomedSql(doomed, cutoff);
+export function purgeProfileCounters(db: D1Database, doomed: SQL): D1PreparedStatement[] {
+  const d = doomed;
   const e = alias(endorsements, "e");
   const v = alias(profileViews, "v");
   return [
