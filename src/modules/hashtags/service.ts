@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { followsSql } from "../../core/access/members";
 import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { follows, hashtags, postHashtags, posts } from "../../db/schema";
@@ -33,10 +34,7 @@ export interface HashtagRow {
 
 /** SQL boolean: `viewerId` follows the hashtag `hashtagId` (false for anonymous readers). */
 export function followsTagSql(viewerId: string | undefined, hashtagId: SQLiteColumn): SQL {
-  return viewerId
-    ? sql`EXISTS (SELECT 1 FROM ${follows} WHERE ${follows.followerId} = ${viewerId}
-        AND ${follows.targetType} = 'HASHTAG' AND ${follows.targetId} = ${hashtagId})`
-    : sql`0`;
+  return viewerId ? followsSql("HASHTAG", viewerId, hashtagId) : sql`0`;
 }
 
 const h = alias(hashtags, "h");
