@@ -3,10 +3,10 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { pushToUsers } from "../../core/live";
-import { conversationInvitations } from "../../db/schema";
+import { conversationInvitations, conversations } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { keyset } from "../../platform/db/keyset";
-import { statement } from "../../platform/db/statements";
+import { name, statement } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { ID_PATTERN } from "../../platform/ids";
 import { events } from "./events";
@@ -86,7 +86,7 @@ interface InvitationRow {
   updatedAt: number;
 }
 
-/** The invitations list's order: newest answer first (`i` is the query's copy of the table). */
+/** The copy of the invitations table that this file's queries name `i`; the list orders by it, newest answer first. */
 const listed = alias(conversationInvitations, "i");
 const newestInvitations = keyset("desc", {
   t: { column: listed.updatedAt, type: "number", of: (r: InvitationRow) => r.updatedAt },
@@ -99,11 +99,13 @@ export async function listInvitations(
   userId: string,
   query: { cursor?: string | undefined; limit: number },
 ): Promise<{ data: ConversationInvitation[]; nextCursor: string | null }> {
+  const i = listed;
+  const c = conversations;
   const rows = await deps.db.all<InvitationRow>(
-    sql`SELECT i.conversation_id AS conversationId, c.name, c.avatar_media_id AS avatarMediaId,
-        ${userCardJsonSql(sql`i.invited_by`)} AS invitedBy, i.created_at AS invitedAt, i.updated_at AS updatedAt
-      FROM conversation_invitations i JOIN conversations c ON c.id = i.conversation_id
-      WHERE i.user_id = ${userId} AND ${sql.raw(pendingInvitationSql("i", String(Math.trunc(deps.now))))}
+    sql`SELECT ${i.conversationId} AS conversationId, ${c.name} AS name, ${c.avatarMediaId} AS avatarMediaId,
+        ${userCardJsonSql(i.invitedBy)} AS invitedBy, ${i.createdAt} AS invitedAt, ${i.updatedAt} AS updatedAt
+      FROM ${conversationInvitations} ${i} JOIN ${c} ON ${c.id} = ${i.conversationId}
+      WHERE ${i.userId} = ${userId} AND ${pendingInvitationSql(i, Math.trunc(deps.now))}
         AND ${newestInvitations.after(query.cursor)}
       ORDER BY ${newestInvitations.orderBy} LIMIT ${query.limit + 1}`,
   );
@@ -123,13 +125,12 @@ export async function listInvitations(
 
 async function pendingInvitation(deps: Deps, conversationId: string, userId: string): Promise<boolean> {
   if (!ID_PATTERN.test(conversationId)) return false;
-  const row = await deps.env.DB.prepare(
-    `SELECT 1 AS ok FROM conversation_invitations i
-      WHERE i.conversation_id = ?1 AND i.user_id = ?2 AND ${pendingInvitationSql("i", "?3")}`,
-  )
-    .bind(conversationId, userId, deps.now)
-    .first();
-  return row !== null;
+  const i = listed;
+  const row = await deps.db.get<{ ok: number }>(
+    sql`SELECT 1 AS ok FROM ${conversationInvitations} ${i}
+      WHERE ${i.conversationId} = ${conversationId} AND ${i.userId} = ${userId} AND ${pendingInvitationSql(i, deps.now)}`,
+  );
+  return row !== undefined;
 }
 
 /**
@@ -162,11 +163,11 @@ export async function acceptInvitation(
 /** Declining is silent: the inviter is not told, and the group cannot invite them again for 30 days. */
 export async function declineInvitation(deps: Deps, userId: string, conversationId: string): Promise<void> {
   if (!ID_PATTERN.test(conversationId)) throw new AppError("NOT_FOUND");
-  const res = await deps.env.DB.prepare(
-    `UPDATE conversation_invitations AS i SET status = 'DECLINED', updated_at = ?3
-      WHERE i.conversation_id = ?1 AND i.user_id = ?2 AND ${pendingInvitationSql("i", "?3")}`,
-  )
-    .bind(conversationId, userId, deps.now)
-    .run();
+  const ci = conversationInvitations;
+  const i = listed;
+  const res = await deps.db.run(
+    sql`UPDATE ${ci} AS ${i} SET ${name(ci.status)} = 'DECLINED', ${name(ci.updatedAt)} = ${deps.now}
+      WHERE ${i.conversationId} = ${conversationId} AND ${i.userId} = ${userId} AND ${pendingInvitationSql(i, deps.now)}`,
+  );
   if ((res.meta.changes ?? 0) === 0) throw new AppError("NOT_FOUND");
 }

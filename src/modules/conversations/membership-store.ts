@@ -1,3 +1,14 @@
+import { type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { activeUserSql, blockedEitherWaySql, connectedSql } from "../../core/access/members";
+import {
+  conversationInvitations,
+  conversationMembers,
+  conversations,
+  profiles,
+  users,
+} from "../../db/schema";
+import { name, statement } from "../../platform/db/statements";
 import {
   type AllowMessages,
   GROUP_MAX_MEMBERS,
@@ -12,18 +23,30 @@ import {
  * may be added, and the membership changes the chat room runs while it holds every message back.
  */
 
+/** An invitation row as a query names it: the table itself or a copy made with `alias()`. */
+export type InvitationRef = Record<
+  "conversationId" | "userId" | "invitedBy" | "status" | "updatedAt",
+  SQLiteColumn
+>;
+
+/** The inviter's membership, a copy of the table that never captures the query's own members. */
+const inviterMember = alias(conversationMembers, "inv_m");
+
 /**
- * SQL condition: the invitation row `i` is pending and still valid at `now` (a parameter such as "?3"):
- * answered within INVITATION_TTL_MS, its inviter still a member of the group and active, and no block
- * between inviter and invitee either way. Every read and write of invitations goes through it.
+ * SQL condition: the invitation row `i` is pending and still valid at `now`: answered within
+ * INVITATION_TTL_MS, its inviter still a member of the group and active, and no block between inviter and
+ * invitee either way. Every read and write of invitations goes through it.
  */
-export function pendingInvitationSql(i: string, now: string): string {
-  return `${i}.status = 'PENDING' AND ${i}.updated_at > ${now} - ${INVITATION_TTL_MS}
-    AND EXISTS (SELECT 1 FROM conversation_members inv_m WHERE inv_m.conversation_id = ${i}.conversation_id AND inv_m.user_id = ${i}.invited_by)
-    AND EXISTS (SELECT 1 FROM users inv_u WHERE inv_u.id = ${i}.invited_by AND inv_u.status = 'ACTIVE')
-    AND NOT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ${i}.user_id AND blocked_id = ${i}.invited_by)
-                                            OR (blocker_id = ${i}.invited_by AND blocked_id = ${i}.user_id))`;
+export function pendingInvitationSql(i: InvitationRef, now: number | SQL): SQL {
+  return sql`${i.status} = 'PENDING' AND ${i.updatedAt} > ${now} - ${INVITATION_TTL_MS}
+    AND EXISTS (SELECT 1 FROM ${conversationMembers} ${inviterMember}
+      WHERE ${inviterMember.conversationId} = ${i.conversationId} AND ${inviterMember.userId} = ${i.invitedBy})
+    AND ${activeUserSql(i.invitedBy)}
+    AND NOT ${blockedEitherWaySql(i.userId, i.invitedBy)}`;
 }
+
+/** The query's own copy of the invitations table, for statements that test a row with `pendingInvitationSql`. */
+const invitation = alias(conversationInvitations, "i");
 
 /**
  * Statements inviting `userIds` to a group. An existing row is renewed only when it was accepted (the
@@ -38,21 +61,25 @@ export function invitationStatements(
   userIds: string[],
   now: number,
 ): D1PreparedStatement[] {
+  const ci = conversationInvitations;
   return [
-    db
-      .prepare("DELETE FROM conversation_invitations WHERE invited_by = ?1 AND created_at < ?2")
-      .bind(inviterId, now - INVITATION_TTL_MS),
+    statement(
+      db,
+      sql`DELETE FROM ${ci} WHERE ${ci.invitedBy} = ${inviterId} AND ${ci.createdAt} < ${now - INVITATION_TTL_MS}`,
+    ),
     ...userIds.map((userId) =>
-      db
-        .prepare(
-          `INSERT INTO conversation_invitations (conversation_id, user_id, invited_by, status, created_at, updated_at)
-          SELECT ?1, ?2, ?3, 'PENDING', ?4, ?4
-          WHERE (SELECT count(*) FROM conversation_invitations WHERE invited_by = ?3 AND created_at > ?4 - ?5) < ?6
-          ON CONFLICT (conversation_id, user_id) DO UPDATE SET invited_by = excluded.invited_by, status = 'PENDING',
-            created_at = excluded.created_at, updated_at = excluded.updated_at
-          WHERE conversation_invitations.status = 'ACCEPTED' OR conversation_invitations.updated_at <= ?4 - ?7`,
-        )
-        .bind(conversationId, userId, inviterId, now, 86_400_000, INVITATIONS_PER_DAY, INVITATION_TTL_MS),
+      statement(
+        db,
+        sql`INSERT INTO ${ci} (${name(ci.conversationId)}, ${name(ci.userId)}, ${name(ci.invitedBy)}, ${name(ci.status)},
+            ${name(ci.createdAt)}, ${name(ci.updatedAt)})
+          SELECT ${conversationId}, ${userId}, ${inviterId}, 'PENDING', ${now}, ${now}
+          WHERE (SELECT count(*) FROM ${ci} WHERE ${ci.invitedBy} = ${inviterId} AND ${ci.createdAt} > ${now} - ${86_400_000})
+            < ${INVITATIONS_PER_DAY}
+          ON CONFLICT (${name(ci.conversationId)}, ${name(ci.userId)}) DO UPDATE SET
+            ${name(ci.invitedBy)} = excluded.${name(ci.invitedBy)}, ${name(ci.status)} = 'PENDING',
+            ${name(ci.createdAt)} = excluded.${name(ci.createdAt)}, ${name(ci.updatedAt)} = excluded.${name(ci.updatedAt)}
+          WHERE ${ci.status} = 'ACCEPTED' OR ${ci.updatedAt} <= ${now} - ${INVITATION_TTL_MS}`,
+      ),
     ),
   ];
 }
@@ -74,81 +101,93 @@ export function membershipStatements(
   change: MembershipChange,
   at: { seq: number; messageCount: number },
 ): D1PreparedStatement[] {
-  const recount = db
-    .prepare(
-      "UPDATE conversations SET member_count = (SELECT count(*) FROM conversation_members WHERE conversation_id = ?1), updated_at = ?2 WHERE id = ?1",
-    )
-    .bind(conversationId, change.now);
+  const c = conversations;
+  const m = conversationMembers;
+  const ci = conversationInvitations;
+  const i = invitation;
+  const recount = statement(
+    db,
+    sql`UPDATE ${c} SET ${name(c.memberCount)} = (SELECT count(*) FROM ${m} WHERE ${m.conversationId} = ${conversationId}),
+        ${name(c.updatedAt)} = ${change.now}
+      WHERE ${c.id} = ${conversationId}`,
+  );
+  /** A new member's row, guarded by the group's size limit (and `also`); an existing member stays as is. */
+  const insertMember = (userId: string, also: SQL) =>
+    statement(
+      db,
+      sql`INSERT INTO ${m} (${name(m.conversationId)}, ${name(m.userId)}, ${name(m.role)}, ${name(m.joinedAt)},
+          ${name(m.joinedSeq)}, ${name(m.lastReadSeq)}, ${name(m.readCount)}, ${name(m.lastDeliveredSeq)},
+          ${name(m.archived)}, ${name(m.pinned)})
+        SELECT ${conversationId}, ${userId}, 'MEMBER', ${change.now}, ${at.seq}, ${at.seq}, ${at.messageCount}, ${at.seq}, 0, 0
+        WHERE (SELECT count(*) FROM ${m} WHERE ${m.conversationId} = ${conversationId}) < ${GROUP_MAX_MEMBERS}${also}
+        ON CONFLICT DO NOTHING`,
+    );
   switch (change.op) {
-    case "add":
+    case "add": {
+      const added = alias(conversationMembers, "m");
       return [
-        ...change.userIds.map((userId) =>
-          db
-            .prepare(
-              `INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, joined_seq, last_read_seq,
-                read_count, last_delivered_seq, archived, pinned)
-              SELECT ?1, ?2, 'MEMBER', ?3, ?4, ?4, ?5, ?4, 0, 0
-              WHERE (SELECT count(*) FROM conversation_members WHERE conversation_id = ?1) < ?6
-              ON CONFLICT DO NOTHING`,
-            )
-            .bind(conversationId, userId, change.now, at.seq, at.messageCount, GROUP_MAX_MEMBERS),
-        ),
+        ...change.userIds.map((userId) => insertMember(userId, sql``)),
         // Added directly: an invitation they had is answered by it.
-        db
-          .prepare(
-            `UPDATE conversation_invitations SET status = 'ACCEPTED', updated_at = ?2
-            WHERE conversation_id = ?1 AND status = 'PENDING' AND user_id IN (SELECT value FROM json_each(?3))
-              AND EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = ?1 AND m.user_id = conversation_invitations.user_id)`,
-          )
-          .bind(conversationId, change.now, JSON.stringify(change.userIds)),
+        statement(
+          db,
+          sql`UPDATE ${ci} SET ${name(ci.status)} = 'ACCEPTED', ${name(ci.updatedAt)} = ${change.now}
+            WHERE ${ci.conversationId} = ${conversationId} AND ${ci.status} = 'PENDING'
+              AND ${ci.userId} IN (SELECT value FROM json_each(${JSON.stringify(change.userIds)}))
+              AND EXISTS (SELECT 1 FROM ${m} ${added} WHERE ${added.conversationId} = ${conversationId}
+                AND ${added.userId} = ${ci.userId})`,
+        ),
         recount,
       ];
+    }
     case "join":
       return [
-        db
-          .prepare(
-            `INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, joined_seq, last_read_seq,
-              read_count, last_delivered_seq, archived, pinned)
-            SELECT ?1, ?2, 'MEMBER', ?3, ?4, ?4, ?5, ?4, 0, 0
-            WHERE (SELECT count(*) FROM conversation_members WHERE conversation_id = ?1) < ?6
-              AND EXISTS (SELECT 1 FROM conversation_invitations i WHERE i.conversation_id = ?1 AND i.user_id = ?2
-                AND ${pendingInvitationSql("i", "?3")})
-            ON CONFLICT DO NOTHING`,
-          )
-          .bind(conversationId, change.userId, change.now, at.seq, at.messageCount, GROUP_MAX_MEMBERS),
-        db
-          .prepare(
-            `UPDATE conversation_invitations SET status = 'ACCEPTED', updated_at = ?3
-            WHERE conversation_id = ?1 AND user_id = ?2 AND status = 'PENDING'
-              AND EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?1 AND user_id = ?2)`,
-          )
-          .bind(conversationId, change.userId, change.now),
+        insertMember(
+          change.userId,
+          sql`
+          AND EXISTS (SELECT 1 FROM ${ci} ${i} WHERE ${i.conversationId} = ${conversationId} AND ${i.userId} = ${change.userId}
+            AND ${pendingInvitationSql(i, change.now)})`,
+        ),
+        statement(
+          db,
+          sql`UPDATE ${ci} SET ${name(ci.status)} = 'ACCEPTED', ${name(ci.updatedAt)} = ${change.now}
+            WHERE ${ci.conversationId} = ${conversationId} AND ${ci.userId} = ${change.userId} AND ${ci.status} = 'PENDING'
+              AND EXISTS (SELECT 1 FROM ${m} WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = ${change.userId})`,
+        ),
         recount,
       ];
-    case "remove":
+    case "remove": {
+      const eldest = alias(conversationMembers, "eldest");
+      const admins = alias(conversationMembers, "admins");
       return [
-        db
-          .prepare("DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?")
-          .bind(conversationId, change.userId),
+        statement(
+          db,
+          sql`DELETE FROM ${m} WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = ${change.userId}`,
+        ),
         // A group is never left without an admin: the longest-standing member takes over.
-        db
-          .prepare(
-            `UPDATE conversation_members SET role = 'ADMIN' WHERE conversation_id = ?1 AND user_id =
-              (SELECT user_id FROM conversation_members WHERE conversation_id = ?1 ORDER BY joined_at, user_id LIMIT 1)
-            AND NOT EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?1 AND role = 'ADMIN')`,
-          )
-          .bind(conversationId),
+        statement(
+          db,
+          sql`UPDATE ${m} SET ${name(m.role)} = 'ADMIN' WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} =
+              (SELECT ${eldest.userId} FROM ${m} ${eldest} WHERE ${eldest.conversationId} = ${conversationId}
+                ORDER BY ${eldest.joinedAt}, ${eldest.userId} LIMIT 1)
+            AND NOT EXISTS (SELECT 1 FROM ${m} ${admins} WHERE ${admins.conversationId} = ${conversationId}
+              AND ${admins.role} = 'ADMIN')`,
+        ),
         recount,
       ];
-    case "role":
+    }
+    case "role": {
+      const other = alias(conversationMembers, "other");
       return [
-        db
-          .prepare(
-            `UPDATE conversation_members SET role = ?3 WHERE conversation_id = ?1 AND user_id = ?2
-              AND (?3 = 'ADMIN' OR EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?1 AND role = 'ADMIN' AND user_id != ?2))`,
-          )
-          .bind(conversationId, change.userId, change.role),
+        statement(
+          db,
+          sql`UPDATE ${m} SET ${name(m.role)} = ${change.role}
+            WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = ${change.userId}
+              AND (${change.role} = 'ADMIN' OR EXISTS (SELECT 1 FROM ${m} ${other}
+                WHERE ${other.conversationId} = ${conversationId} AND ${other.role} = 'ADMIN'
+                  AND ${other.userId} != ${change.userId}))`,
+        ),
       ];
+    }
   }
 }
 
@@ -167,28 +206,31 @@ export async function candidateFacts(
   conversationId: string | null,
   now: number,
 ): Promise<Map<string, Candidate>> {
-  const { results } = await db
-    .prepare(
-      `SELECT u.id AS userId, u.status = 'ACTIVE' AS active,
-        EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ?1 AND blocked_id = u.id) OR (blocker_id = u.id AND blocked_id = ?1)) AS blocked,
-        COALESCE(p.allow_messages, 'EVERYONE') AS allows,
-        EXISTS (SELECT 1 FROM connections WHERE user_id = ?1 AND other_id = u.id) AS connected,
-        EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ?3 AND user_id = u.id) AS member,
-        (SELECT CASE WHEN ${pendingInvitationSql("i", "?4")} THEN 'PENDING'
-                     WHEN i.status = 'DECLINED' AND i.updated_at > ?4 - ${INVITATION_TTL_MS} THEN 'DECLINED' END
-          FROM conversation_invitations i WHERE i.conversation_id = ?3 AND i.user_id = u.id) AS invitation
-      FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (SELECT value FROM json_each(?2))`,
-    )
-    .bind(actorId, JSON.stringify(userIds), conversationId, now)
-    .all<{
-      userId: string;
-      active: number;
-      blocked: number;
-      allows: AllowMessages;
-      connected: number;
-      member: number;
-      invitation: "PENDING" | "DECLINED" | null;
-    }>();
+  const u = alias(users, "u");
+  const p = alias(profiles, "p");
+  const m = conversationMembers;
+  const i = invitation;
+  const { results } = await statement(
+    db,
+    sql`SELECT ${u.id} AS userId, ${u.status} = 'ACTIVE' AS active,
+        ${blockedEitherWaySql(actorId, u.id)} AS blocked,
+        COALESCE(${p.allowMessages}, 'EVERYONE') AS allows,
+        ${connectedSql(actorId, u.id)} AS connected,
+        EXISTS (SELECT 1 FROM ${m} WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = ${u.id}) AS member,
+        (SELECT CASE WHEN ${pendingInvitationSql(i, now)} THEN 'PENDING'
+                     WHEN ${i.status} = 'DECLINED' AND ${i.updatedAt} > ${now} - ${INVITATION_TTL_MS} THEN 'DECLINED' END
+          FROM ${conversationInvitations} ${i} WHERE ${i.conversationId} = ${conversationId} AND ${i.userId} = ${u.id}) AS invitation
+      FROM ${users} ${u} LEFT JOIN ${profiles} ${p} ON ${p.userId} = ${u.id}
+      WHERE ${u.id} IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))`,
+  ).all<{
+    userId: string;
+    active: number;
+    blocked: number;
+    allows: AllowMessages;
+    connected: number;
+    member: number;
+    invitation: "PENDING" | "DECLINED" | null;
+  }>();
   return new Map(
     results.map((r) => [
       r.userId,

@@ -1,7 +1,11 @@
 import type { z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { pairKey } from "../../core/access/members";
 import type { Deps } from "../../core/deps";
 import { assertEmailVerified } from "../../core/identity/verified";
+import { conversationInvitations, conversationMembers, conversations, media } from "../../db/schema";
+import { name, statement } from "../../platform/db/statements";
 import { AppError, type ErrorCode, type ErrorDetail } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { events } from "./events";
@@ -40,20 +44,22 @@ export async function createConversation(
   await assertInvitationQuota(deps, user.id, plan.invite.length, "memberIds");
   const id = newId(deps.now);
   const db = deps.env.DB;
+  const c = conversations;
+  const m = conversationMembers;
   await db.batch([
-    db
-      .prepare(
-        `INSERT INTO conversations (id, type, name, created_by, member_count, last_activity_at, created_at, updated_at)
-        VALUES (?1, 'GROUP', ?2, ?3, ?4, ?5, ?5, ?5)`,
-      )
-      .bind(id, input.name ?? null, user.id, plan.add.length + 1, deps.now),
+    statement(
+      db,
+      sql`INSERT INTO ${c} (${name(c.id)}, ${name(c.type)}, ${name(c.name)}, ${name(c.createdBy)}, ${name(c.memberCount)},
+          ${name(c.lastActivityAt)}, ${name(c.createdAt)}, ${name(c.updatedAt)})
+        VALUES (${id}, 'GROUP', ${input.name ?? null}, ${user.id}, ${plan.add.length + 1}, ${deps.now}, ${deps.now}, ${deps.now})`,
+    ),
     ...[user.id, ...plan.add].map((memberId) =>
-      db
-        .prepare(
-          `INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, archived, pinned)
-          VALUES (?, ?, ?, ?, 0, 0)`,
-        )
-        .bind(id, memberId, memberId === user.id ? "ADMIN" : "MEMBER", deps.now),
+      statement(
+        db,
+        sql`INSERT INTO ${m} (${name(m.conversationId)}, ${name(m.userId)}, ${name(m.role)}, ${name(m.joinedAt)},
+            ${name(m.archived)}, ${name(m.pinned)})
+          VALUES (${id}, ${memberId}, ${memberId === user.id ? "ADMIN" : "MEMBER"}, ${deps.now}, 0, 0)`,
+      ),
     ),
     ...(plan.invite.length > 0 ? invitationStatements(db, id, user.id, plan.invite, deps.now) : []),
   ]);
@@ -66,36 +72,34 @@ export async function createConversation(
 async function startDirect(deps: Deps, userId: string, otherId: string) {
   const db = deps.env.DB;
   const key = pairKey(userId, otherId);
-  const [facts, existing] = await Promise.all([
-    pairFacts(db, userId, otherId),
-    db.prepare("SELECT id FROM conversations WHERE pair_key = ?").bind(key).first<{ id: string }>(),
-  ]);
-  const refusal = messagingRefusal(facts, existing !== null);
+  const c = conversations;
+  const m = conversationMembers;
+  const stored = () =>
+    deps.db.get<{ id: string }>(sql`SELECT ${c.id} AS id FROM ${c} WHERE ${c.pairKey} = ${key}`);
+  const [facts, existing] = await Promise.all([pairFacts(db, userId, otherId), stored()]);
+  const refusal = messagingRefusal(facts, existing !== undefined);
   if (refusal) throw new AppError(refusal);
   if (existing) return { conversation: await getConversation(deps, userId, existing.id), created: false };
   const id = newId(deps.now);
   await db.batch([
-    db
-      .prepare(
-        `INSERT INTO conversations (id, type, pair_key, created_by, member_count, last_activity_at, created_at, updated_at)
-        VALUES (?1, 'DIRECT', ?2, ?3, 2, ?4, ?4, ?4) ON CONFLICT (pair_key) WHERE pair_key IS NOT NULL DO NOTHING`,
-      )
-      .bind(id, key, userId, deps.now),
+    statement(
+      db,
+      sql`INSERT INTO ${c} (${name(c.id)}, ${name(c.type)}, ${name(c.pairKey)}, ${name(c.createdBy)}, ${name(c.memberCount)},
+          ${name(c.lastActivityAt)}, ${name(c.createdAt)}, ${name(c.updatedAt)})
+        VALUES (${id}, 'DIRECT', ${key}, ${userId}, 2, ${deps.now}, ${deps.now}, ${deps.now})
+        ON CONFLICT (${name(c.pairKey)}) WHERE ${name(c.pairKey)} IS NOT NULL DO NOTHING`,
+    ),
     ...[userId, otherId].map((memberId) =>
-      db
-        .prepare(
-          `INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, archived, pinned)
-          SELECT ?1, ?2, 'MEMBER', ?3, 0, 0 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
-        )
-        .bind(id, memberId, deps.now),
+      statement(
+        db,
+        sql`INSERT INTO ${m} (${name(m.conversationId)}, ${name(m.userId)}, ${name(m.role)}, ${name(m.joinedAt)},
+            ${name(m.archived)}, ${name(m.pinned)})
+          SELECT ${id}, ${memberId}, 'MEMBER', ${deps.now}, 0, 0 WHERE EXISTS (SELECT 1 FROM ${c} WHERE ${c.id} = ${id})`,
+      ),
     ),
   ]);
   // Two members may have started it at the same moment: the stored one wins.
-  const stored = await db
-    .prepare("SELECT id FROM conversations WHERE pair_key = ?")
-    .bind(key)
-    .first<{ id: string }>();
-  const winner = stored?.id ?? id;
+  const winner = (await stored())?.id ?? id;
   return { conversation: await getConversation(deps, userId, winner), created: winner === id };
 }
 
@@ -154,31 +158,22 @@ export async function updateConversation(
   input: z.output<typeof UpdateConversationInput>,
 ): Promise<ConversationDetail> {
   await requireGroupAdmin(deps, conversationId, userId);
-  const db = deps.env.DB;
   if (input.avatarMediaId) {
-    const ok = await db
-      .prepare(
-        "SELECT 1 AS ok FROM media WHERE id = ? AND owner_id = ? AND status = 'READY' AND kind IN ('POST_IMAGE', 'AVATAR')",
-      )
-      .bind(input.avatarMediaId, userId)
-      .first();
+    const ok = await deps.db.get<{ ok: number }>(
+      sql`SELECT 1 AS ok FROM ${media} WHERE ${media.id} = ${input.avatarMediaId} AND ${media.ownerId} = ${userId}
+        AND ${media.status} = 'READY' AND ${media.kind} IN ('POST_IMAGE', 'AVATAR')`,
+    );
     if (!ok)
       throw new AppError("INVALID_MEDIA", [{ path: "avatarMediaId", message: "your own READY image" }]);
   }
-  await db
-    .prepare(
-      `UPDATE conversations SET name = CASE WHEN ?2 THEN ?3 ELSE name END,
-        avatar_media_id = CASE WHEN ?4 THEN ?5 ELSE avatar_media_id END, updated_at = ?6 WHERE id = ?1`,
-    )
-    .bind(
-      conversationId,
-      input.name !== undefined ? 1 : 0,
-      input.name ?? null,
-      input.avatarMediaId !== undefined ? 1 : 0,
-      input.avatarMediaId ?? null,
-      deps.now,
-    )
-    .run();
+  const c = conversations;
+  await deps.db.run(
+    sql`UPDATE ${c} SET ${name(c.name)} = CASE WHEN ${input.name !== undefined ? 1 : 0} THEN ${input.name ?? null} ELSE ${c.name} END,
+        ${name(c.avatarMediaId)} = CASE WHEN ${input.avatarMediaId !== undefined ? 1 : 0} THEN ${input.avatarMediaId ?? null}
+          ELSE ${c.avatarMediaId} END,
+        ${name(c.updatedAt)} = ${deps.now}
+      WHERE ${c.id} = ${conversationId}`,
+  );
   tellMembers(deps, conversationId, await memberIds(deps, conversationId), "details", userId);
   return getConversation(deps, userId, conversationId);
 }
@@ -198,20 +193,15 @@ export async function updateSettings(
       throw new AppError("VALIDATION_ERROR", [{ path: "mutedUntil", message: "must be in the future" }]);
     }
   }
-  await deps.env.DB.prepare(
-    `UPDATE conversation_members SET muted_until = CASE WHEN ?3 THEN ?4 ELSE muted_until END,
-      archived = COALESCE(?5, archived), pinned = COALESCE(?6, pinned)
-    WHERE conversation_id = ?1 AND user_id = ?2`,
-  )
-    .bind(
-      conversationId,
-      userId,
-      mutedUntil !== undefined ? 1 : 0,
-      mutedUntil ?? null,
-      input.archived === undefined ? null : input.archived ? 1 : 0,
-      input.pinned === undefined ? null : input.pinned ? 1 : 0,
-    )
-    .run();
+  const m = conversationMembers;
+  const archived = input.archived === undefined ? null : input.archived ? 1 : 0;
+  const pinned = input.pinned === undefined ? null : input.pinned ? 1 : 0;
+  await deps.db.run(
+    sql`UPDATE ${m} SET ${name(m.mutedUntil)} = CASE WHEN ${mutedUntil !== undefined ? 1 : 0} THEN ${mutedUntil ?? null}
+          ELSE ${m.mutedUntil} END,
+        ${name(m.archived)} = COALESCE(${archived}, ${m.archived}), ${name(m.pinned)} = COALESCE(${pinned}, ${m.pinned})
+      WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = ${userId}`,
+  );
   // The room decides who gets notified of new messages: it must know about a mute at once.
   if (mutedUntil !== undefined) await roomOf(deps.env, conversationId).refresh(conversationId);
   return getConversation(deps, userId, conversationId);
@@ -230,12 +220,11 @@ export async function addMembers(
   const me = await requireGroupAdmin(deps, conversationId, userId);
   const plan = await planEntry(deps, userId, input.userIds, conversationId, "userIds");
   if (plan.add.length + plan.invite.length > 0) {
-    const pending = await deps.env.DB.prepare(
-      `SELECT count(*) AS n FROM conversation_invitations i WHERE i.conversation_id = ?1
-        AND ${pendingInvitationSql("i", "?2")}`,
-    )
-      .bind(conversationId, deps.now)
-      .first<{ n: number }>();
+    const i = alias(conversationInvitations, "i");
+    const pending = await deps.db.get<{ n: number }>(
+      sql`SELECT count(*) AS n FROM ${conversationInvitations} ${i} WHERE ${i.conversationId} = ${conversationId}
+        AND ${pendingInvitationSql(i, deps.now)}`,
+    );
     if (me.memberCount + (pending?.n ?? 0) + plan.add.length + plan.invite.length > GROUP_MAX_MEMBERS)
       throw new AppError("GROUP_FULL");
   }
@@ -303,11 +292,10 @@ export async function setMemberRole(
   role: Role,
 ): Promise<ConversationDetail> {
   await requireGroupAdmin(deps, conversationId, userId);
-  const { results } = await deps.env.DB.prepare(
-    "SELECT user_id AS id, role FROM conversation_members WHERE conversation_id = ?",
-  )
-    .bind(conversationId)
-    .all<{ id: string; role: Role }>();
+  const m = conversationMembers;
+  const results = await deps.db.all<{ id: string; role: Role }>(
+    sql`SELECT ${m.userId} AS id, ${m.role} AS role FROM ${m} WHERE ${m.conversationId} = ${conversationId}`,
+  );
   const target = results.find((r) => r.id === targetId);
   if (!target) throw new AppError("NOT_FOUND");
   if (target.role !== role) {
@@ -331,13 +319,15 @@ export async function setMemberRole(
  * their block pairs at once (otherwise they do within a minute). 1:1s check blocks on every write anyway.
  */
 export async function refreshAfterBlock(deps: Pick<Deps, "env">, a: string, b: string): Promise<void> {
-  const { results } = await deps.env.DB.prepare(
-    `SELECT m.conversation_id AS id FROM conversation_members m
-      JOIN conversation_members o ON o.conversation_id = m.conversation_id AND o.user_id = ?2
-      JOIN conversations c ON c.id = m.conversation_id AND c.type = 'GROUP'
-    WHERE m.user_id = ?1`,
-  )
-    .bind(a, b)
-    .all<{ id: string }>();
+  const m = alias(conversationMembers, "m");
+  const o = alias(conversationMembers, "o");
+  const c = conversations;
+  const { results } = await statement(
+    deps.env.DB,
+    sql`SELECT ${m.conversationId} AS id FROM ${conversationMembers} ${m}
+        JOIN ${conversationMembers} ${o} ON ${o.conversationId} = ${m.conversationId} AND ${o.userId} = ${b}
+        JOIN ${c} ON ${c.id} = ${m.conversationId} AND ${c.type} = 'GROUP'
+      WHERE ${m.userId} = ${a}`,
+  ).all<{ id: string }>();
   await Promise.all(results.map((r) => roomOf(deps.env, r.id).refresh(r.id)));
 }
