@@ -12,6 +12,7 @@ import {
 } from "../support/conversations";
 import { block, connect } from "../support/graph";
 import { del, env, get, patch, post } from "../support/http";
+import { readyMedia } from "../support/posts";
 import { createUser, createUsers, type TestUser } from "../support/users";
 import { TestSocket } from "../support/ws";
 
@@ -177,6 +178,18 @@ describe("group membership", () => {
       (await patch(base(id), { avatarMediaId: "01ARZ3NDEKTSV4RRFFQ69G5FAV" }, { token: admin!.token }))
         .status,
     ).toBe(400);
+    // An image of the admin's own: only the avatar changes, the name stays.
+    const image = await readyMedia(admin!);
+    const pictured = await patch(base(id), { avatarMediaId: image }, { token: admin!.token });
+    expect(pictured.status).toBe(200);
+    expect(pictured.body.conversation.avatarMediaId).toBe(image);
+    expect(pictured.body.conversation.name).toBe("الفريق");
+    expect(
+      (await patch(base(id), { avatarMediaId: await readyMedia(member!) }, { token: admin!.token })).status,
+    ).toBe(400);
+    const cleared = await patch(base(id), { avatarMediaId: null }, { token: admin!.token });
+    expect(cleared.body.conversation.avatarMediaId).toBeNull();
+    expect(cleared.body.conversation.name).toBe("الفريق");
     const direct = await directConversation(admin!, member!);
     const renameDirect = await patch(base(direct), { name: "x" }, { token: admin!.token });
     expect(renameDirect.body.error.code).toBe("NOT_A_GROUP");

@@ -3,6 +3,7 @@ import { newId } from "../../src/platform/ids";
 import { acceptInvitation, clientId, groupConversation, history, sendHttp } from "../support/conversations";
 import { block, connect } from "../support/graph";
 import { del, env, get, patch, post } from "../support/http";
+import { setUserStatus } from "../support/profiles";
 import { createUsers, type TestUser, uniqueName } from "../support/users";
 import { TestSocket } from "../support/ws";
 
@@ -202,6 +203,50 @@ describe("adding members", () => {
     expect((await post(`${base(id)}/leave`, undefined, { token: admin!.token })).status).toBe(204);
     expect(await invitationsOf(orphan!)).toEqual([]);
     expect((await acceptInvitation(orphan!, id)).status).toBe(404);
+  });
+
+  it("lets an invitation lapse after 30 days, while its inviter is suspended, and when the inviter blocks the invitee", async () => {
+    const [admin, member, late, blocked] = await createUsers(4);
+    const id = await groupConversation(admin!, [member!]);
+    await add(admin!, id, [late!.id, blocked!.id]);
+    // Thirty-one days pass for one of them (time moved by rewriting the row: set-up).
+    await env.DB.prepare(
+      "UPDATE conversation_invitations SET updated_at = updated_at - 31 * 86400000, created_at = created_at - 31 * 86400000 WHERE conversation_id = ? AND user_id = ?",
+    )
+      .bind(id, late!.id)
+      .run();
+    expect(await invitationsOf(late!)).toEqual([]);
+    expect((await decline(late!, id)).status).toBe(404);
+    expect((await acceptInvitation(late!, id)).status).toBe(404);
+    await block(admin!, blocked!);
+    expect(await invitationsOf(blocked!)).toEqual([]);
+    expect((await decline(blocked!, id)).status).toBe(404);
+    expect((await acceptInvitation(blocked!, id)).status).toBe(404);
+
+    const [inviter, colleague, invitee] = await createUsers(3);
+    const other = await groupConversation(inviter!, [colleague!]);
+    await add(inviter!, other, [invitee!.id]);
+    await setUserStatus(inviter!, "SUSPENDED");
+    expect(await invitationsOf(invitee!)).toEqual([]);
+    expect((await acceptInvitation(invitee!, other)).status).toBe(404);
+    // The invitation itself was never changed: it holds again once the inviter is active.
+    await setUserStatus(inviter!, "ACTIVE");
+    expect((await invitationsOf(invitee!)).map((i) => i.conversationId)).toEqual([other]);
+    expect((await acceptInvitation(invitee!, other)).status).toBe(200);
+  });
+
+  it("invites a member who accepted and left again, as a new invitation", async () => {
+    const [admin, member, invitee] = await createUsers(3);
+    const id = await groupConversation(admin!, [member!]);
+    expect((await add(admin!, id, [invitee!.id])).body.invited).toEqual([invitee!.id]);
+    expect((await acceptInvitation(invitee!, id)).status).toBe(200);
+    expect(await invitationsOf(invitee!)).toEqual([]);
+    expect((await post(`${base(id)}/leave`, undefined, { token: invitee!.token })).status).toBe(204);
+    expect((await add(admin!, id, [invitee!.id])).body.invited).toEqual([invitee!.id]);
+    expect((await invitationsOf(invitee!)).map((i) => i.conversationId)).toEqual([id]);
+    const rejoined = await acceptInvitation(invitee!, id);
+    expect(rejoined.status).toBe(200);
+    expect(rejoined.body.conversation.memberCount).toBe(3);
   });
 
   it("counts pending invitations towards the 256 places of a group", async () => {
