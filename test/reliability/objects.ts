@@ -142,6 +142,32 @@ export class World {
       return { id, seq: message.seq as number };
     });
   media = () => this.once("media", async () => readyMedia(await this.owner()));
+  /** The owner's READY avatar: public by design, so any member not blocked may read it. */
+  avatar = () => this.once("avatar", async () => readyMedia(await this.owner(), { kind: "AVATAR" }));
+  /** A member who is no connection of the owner's: added to the owner's groups by invitation only. */
+  invitee = () => this.once("invitee", () => createUser());
+  /** A group of the owner's with a pending invitation for `invitee` (`key` separates uses that consume it). */
+  invitedGroup = (invitee: TestUser, key: string) =>
+    this.once(`invitedGroup:${key}:${invitee.id}`, async () => {
+      const res = must(
+        "group with an invitation",
+        await post(
+          "/api/v1/conversations",
+          { memberIds: [(await this.peer()).id, invitee.id], name: "مجموعة الدعوة" },
+          { token: (await this.owner()).token },
+        ),
+        201,
+      );
+      if (!(res.invited as string[]).includes(invitee.id))
+        throw new Error("invitedGroup: the invitee was added, not invited");
+      return res.conversation.id as string;
+    });
+  /** An unverified member of its own, with the code mailed to them. */
+  unverified = () =>
+    this.once("unverified", async () => {
+      const user = await createUser({ verified: false });
+      return { email: user.email, code: (await waitForEmail(user.email, "verify-email")).code! };
+    });
   /** A READY document: private to its owner, unlike images and video. */
   document = () => this.once("document", async () => readyMedia(await this.owner(), { kind: "DOCUMENT" }));
   session = () =>
@@ -514,6 +540,20 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
     blockedBefore: [409],
   },
   "/api/v1/conversations/{id}/messages": { params: conversation, ...memberMay([200, 201]) },
+  "POST /api/v1/conversations/{id}/invitation/accept": {
+    params: async (w, a) => ({
+      id: await w.invitedGroup(a === "shared" ? await w.blockee() : await w.invitee(), "accept"),
+    }),
+    actor: (w) => w.invitee(),
+    why: "only the invited member answers an invitation; a block either way voids it",
+  },
+  "POST /api/v1/conversations/{id}/invitation/decline": {
+    params: async (w, a) => ({
+      id: await w.invitedGroup(a === "shared" ? await w.blockee() : await w.invitee(), "decline"),
+    }),
+    actor: (w) => w.invitee(),
+    why: "only the invited member answers an invitation; a block either way voids it",
+  },
   "/api/v1/conversations/{id}/read": { params: conversation, ...memberMay([200]) },
   "PATCH /api/v1/conversations/{id}/messages/{seq}": {
     params: conversation,
@@ -537,10 +577,10 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
     why: "the signed URL is the credential (single use, expiring); callers need no token",
     headers: { "content-type": "image/png" },
   },
-  // Images and video are public once READY (they appear on posts and profiles), so the private object is
-  // a document; the blockee is refused the owner's image.
+  // Media follow what they are attached to: the private object is a document (its owner's alone), the
+  // shared one an avatar (public by design), which the blockee is refused once blocked.
   "GET /api/v1/media/{id}": {
-    params: async (w, a) => ({ id: a === "shared" ? await w.media() : await w.document() }),
+    params: async (w, a) => ({ id: a === "shared" ? await w.avatar() : await w.document() }),
   },
   "/api/v1/media/{id}": { params: async (w) => ({ id: await w.media() }), blockedBefore: [404] },
 
@@ -779,6 +819,10 @@ export const OPERATION_HINTS: Record<
   "POST /api/v1/auth/register": async () => {
     const fresh = () => uniqueName("fz");
     return { username: fresh, email: () => `${fresh()}@example.com` };
+  },
+  "POST /api/v1/auth/verify-email": async (w) => {
+    const { email, code } = await w.unverified();
+    return { email: () => email, code: () => code };
   },
   "POST /api/v1/auth/reset-password": async (w) => {
     const token = await w.resetToken();

@@ -11,6 +11,8 @@ const MOVING: Record<string, string> = {
   notifications: "written by the notify consumer",
   notification_actors: "written by the notify consumer",
   search_docs: "the search index, written by the search consumer",
+  search_terms: "the search vocabulary, written by the search consumer with the index (insert-only)",
+  search_meta: "the search index's format, written by the index upgrade",
   conversations:
     "summaries written back by the ChatRoom object about 200 ms after a message (the matrix re-reads conversations through the API instead)",
   conversation_members:
