@@ -51,9 +51,13 @@ describe("the module kernel", () => {
 
   it("purges or explains every column that may hold a member's id", () => {
     const declared = new Map<string, string>();
+    const nameOf = (column: Column) => `${getTableName(column.table)}.${column.name}`;
     for (const m of registeredModules()) {
-      for (const [table, column] of m.purge?.memberColumns ?? []) declared.set(`${table}.${column}`, m.name);
-      for (const [table, column] of m.purge?.keeps ?? []) declared.set(`${table}.${column}`, m.name);
+      for (const column of m.purge?.memberColumns ?? []) declared.set(nameOf(column), m.name);
+      for (const [column, reason] of m.purge?.keeps ?? []) {
+        expect(reason.trim(), `${nameOf(column)} kept without a reason`).not.toBe("");
+        declared.set(nameOf(column), m.name);
+      }
     }
     const unclassified = tables.flatMap((t) =>
       t.columns
