@@ -119,7 +119,7 @@ describe("the module kernel", () => {
     for (const t of targets) expect(schemaTables.has(t.id.table), getTableName(t.id.table)).toBe(true);
   });
 
-  it("declares targets through schema columns, with counters where bookmarks and follows look for them", () => {
+  it("declares targets through schema columns, with counters where reactions, bookmarks and follows look for them", () => {
     const targets = registeredTargets();
     for (const t of targets) {
       if (t.owner) expect(t.owner.table, `${t.type} owner`).toBe(t.id.table);
