@@ -24,11 +24,8 @@ export function purgeTask(modules: readonly ModuleManifest[] = registeredModules
       return [
         ...ordered.flatMap((m) => m.purge?.statements?.(db, doomed) ?? []),
         ...ordered.flatMap((m) =>
-          (m.purge?.memberColumns ?? []).map(([table, column]) =>
-            statement(
-              db,
-              sql`DELETE FROM ${sql.identifier(table)} WHERE ${sql.identifier(column)} IN (${doomed})`,
-            ),
+          (m.purge?.memberColumns ?? []).map((column) =>
+            statement(db, sql`DELETE FROM ${column.table} WHERE ${column} IN (${doomed})`),
           ),
         ),
         statement(

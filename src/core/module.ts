@@ -1,4 +1,5 @@
 import type { SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Hono } from "hono";
 import type { AnyStatement } from "../platform/db/batch";
 import type { AppEnv, Bindings } from "../platform/env";
@@ -48,10 +49,13 @@ export interface PurgeStep {
   after?: readonly string[];
   /** Statements run first, in module order: counters of the members who stay, rows found through others. */
   statements?: (db: D1Database, doomed: SQL) => D1PreparedStatement[];
-  /** Columns holding a member id: rows naming a purged member are deleted after every module's statements. */
-  memberColumns?: readonly (readonly [table: string, column: string])[];
-  /** Columns that may hold a member id but whose rows stay (or go another way), each with the reason. */
-  keeps?: readonly (readonly [table: string, column: string, reason: string])[];
+  /**
+   * Schema columns holding a member id (`savedSearches.userId`): rows naming a purged member are deleted
+   * after every module's statements.
+   */
+  memberColumns?: readonly SQLiteColumn[];
+  /** Schema columns that may hold a member id but whose rows stay (or go another way), each with the reason. */
+  keeps?: readonly (readonly [column: SQLiteColumn, reason: string])[];
 }
 
 /** Statements that go into the block's own batch (one transaction with the block row). */

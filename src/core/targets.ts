@@ -1,4 +1,4 @@
-import { Column, getTableName, is, type SQL, sql } from "drizzle-orm";
+import { Column, is, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 
 /**
@@ -35,8 +35,8 @@ export interface TargetSpec {
   resolve?(id: string): SQL;
   /** Counters that other modules keep exact with their rows. */
   counters?: {
-    /** Reaction counter column names of the target's table, one per reaction type, in order. */
-    reactions?: readonly string[];
+    /** Reaction counters: columns of the target's own table, one per reaction type, in REACTION_TYPES order. */
+    reactions?: readonly SQLiteColumn[];
     /** Bookmarks of the target (a target without it cannot be bookmarked). */
     bookmarks?: Counter;
     /** Follows of the target (a target without it cannot be followed). */
@@ -48,33 +48,21 @@ export interface TargetSpec {
   link?(id: string, data: Record<string, unknown>): string;
 }
 
-/** A registered target: its declaration plus the names derived from its schema columns. */
-export interface Target extends TargetSpec {
-  /** Name of the target's table (from `id`), for statements that name it as text. */
-  readonly table: string;
-  /** Name of the owner column (from `owner`), for statements that name it as text. */
-  readonly ownerColumn?: string;
-}
+/** A registered target is its declaration: statements name its table and columns through `id`, `owner`, `counters`. */
+export type Target = TargetSpec;
 
 const BY_TYPE = new Map<string, Target>();
 const BY_CODE = new Map<string, Target>();
-const SPECS = new Map<string, TargetSpec>();
 
 /** Registers a module's targets (when its targets.ts loads) and returns them, in order. */
 export function defineTargets(specs: readonly TargetSpec[]): Target[] {
   return specs.map((spec) => {
-    const known = SPECS.get(spec.type);
+    const known = BY_TYPE.get(spec.type);
     if (known && known !== spec) throw new Error(`target ${spec.type} defined twice`);
-    if (known) return BY_TYPE.get(spec.type)!;
-    const target: Target = {
-      ...spec,
-      table: getTableName(spec.id.table),
-      ...(spec.owner ? { ownerColumn: spec.owner.name } : {}),
-    };
-    SPECS.set(spec.type, spec);
-    BY_TYPE.set(target.type, target);
-    BY_CODE.set(target.code, target);
-    return target;
+    if (known) return known;
+    BY_TYPE.set(spec.type, spec);
+    BY_CODE.set(spec.code, spec);
+    return spec;
   });
 }
 

@@ -156,12 +156,7 @@ const kudosModule = defineModule({
   rateLimits: kudosRateLimits,
   notifications: kudosNotifications,
   onBlock: kudosBetween,
-  purge: {
-    memberColumns: [
-      ["kudos", "giver_id"],
-      ["kudos", "receiver_id"],
-    ],
-  },
+  purge: { memberColumns: [kudos.giverId, kudos.receiverId] },
 });
 
 const exampleApp = buildApp([...MODULES, kudosModule]);

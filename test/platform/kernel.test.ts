@@ -51,9 +51,13 @@ describe("the module kernel", () => {
 
   it("purges or explains every column that may hold a member's id", () => {
     const declared = new Map<string, string>();
+    const nameOf = (column: Column) => `${getTableName(column.table)}.${column.name}`;
     for (const m of registeredModules()) {
-      for (const [table, column] of m.purge?.memberColumns ?? []) declared.set(`${table}.${column}`, m.name);
-      for (const [table, column] of m.purge?.keeps ?? []) declared.set(`${table}.${column}`, m.name);
+      for (const column of m.purge?.memberColumns ?? []) declared.set(nameOf(column), m.name);
+      for (const [column, reason] of m.purge?.keeps ?? []) {
+        expect(reason.trim(), `${nameOf(column)} kept without a reason`).not.toBe("");
+        declared.set(nameOf(column), m.name);
+      }
     }
     const unclassified = tables.flatMap((t) =>
       t.columns
@@ -111,14 +115,13 @@ describe("the module kernel", () => {
   it("registers each target once, with a table and a visibility rule", () => {
     const targets = registeredTargets();
     expect(targets.map((t) => t.type).sort()).toEqual(["comment", "conversation", "hashtag", "post", "user"]);
-    const known = new Set(tables.map((t) => t.name));
-    for (const t of targets) expect(known.has(t.table), t.table).toBe(true);
+    const schemaTables = new Set<unknown>(Object.values(schema).filter((t) => is(t, Table)));
+    for (const t of targets) expect(schemaTables.has(t.id.table), getTableName(t.id.table)).toBe(true);
   });
 
-  it("declares targets through schema columns, with counters where bookmarks and follows look for them", () => {
+  it("declares targets through schema columns, with counters where reactions, bookmarks and follows look for them", () => {
     const targets = registeredTargets();
     for (const t of targets) {
-      expect(t.table, t.type).toBe(getTableName(t.id.table));
       if (t.owner) expect(t.owner.table, `${t.type} owner`).toBe(t.id.table);
       const { bookmarks, followers, following } = t.counters ?? {};
       for (const counter of [bookmarks, followers, following]) {
@@ -127,12 +130,21 @@ describe("the module kernel", () => {
         expect(column.table, `${t.type} counter ${column.name}`).toBe(key.table);
         expect(column.columnType, `${t.type} counter ${column.name}`).toBe("SQLiteInteger");
       }
+      // Reaction counters: one integer column of the target's own table per type, in REACTION_TYPES order.
+      const reactionCounters = t.counters?.reactions;
+      if (reactionCounters) {
+        expect(
+          reactionCounters.map((c) => [c.table === t.id.table, c.columnType, c.name]),
+          `${t.type} reaction counters`,
+        ).toEqual(schema.REACTION_TYPES.map((type) => [true, "SQLiteInteger", `r_${type.toLowerCase()}`]));
+      }
     }
     const codes = (has: (t: (typeof targets)[number]) => unknown) =>
       targets
         .filter(has)
         .map((t) => t.code)
         .sort();
+    expect(codes((t) => t.counters?.reactions)).toEqual(["COMMENT", "POST"]);
     expect(codes((t) => t.counters?.bookmarks)).toEqual(["POST"]);
     expect(codes((t) => t.counters?.followers)).toEqual(["HASHTAG", "USER"]);
   });

@@ -15,12 +15,7 @@ export const authModule = defineModule({
   errors: authErrors,
   rateLimits: authRateLimits,
   purge: {
-    memberColumns: [
-      ["sessions", "user_id"],
-      ["login_history", "user_id"],
-      ["email_verifications", "user_id"],
-      ["password_resets", "user_id"],
-    ],
+    memberColumns: [sessions.userId, loginHistory.userId, emailVerifications.userId, passwordResets.userId],
   },
   maintenance: [
     {

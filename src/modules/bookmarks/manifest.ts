@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { bookmarks } from "../../db/schema";
 import { bookmarkErrors } from "./errors";
 import { bookmarkRateLimits } from "./rate-limits";
 import { bookmarkRoutes } from "./routes";
@@ -11,7 +12,7 @@ export const bookmarksModule = defineModule({
   rateLimits: bookmarkRateLimits,
   purge: {
     after: ["posts"],
-    memberColumns: [["bookmarks", "user_id"]],
-    keeps: [["bookmarks", "target_id", "a saved target (a post, a job, an article), not a member"]],
+    memberColumns: [bookmarks.userId],
+    keeps: [[bookmarks.targetId, "a saved target (a post, a job, an article), not a member"]],
   },
 });

@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { comments } from "../../db/schema";
 import { commentNotifications } from "./notifications";
 import { commentRateLimits } from "./rate-limits";
 import { commentRoutes, postCommentRoutes } from "./routes";
@@ -17,9 +18,6 @@ export const commentsModule = defineModule({
   // Counters of what stays are kept by the content purge (posts module).
   purge: {
     after: ["posts"],
-    memberColumns: [
-      ["comments", "author_id"],
-      ["comments", "post_author_id"],
-    ],
+    memberColumns: [comments.authorId, comments.postAuthorId],
   },
 });

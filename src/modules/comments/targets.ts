@@ -2,7 +2,6 @@ import { commentVisibleTo } from "../../core/access/comments";
 import { dataString } from "../../core/notifications";
 import { defineTargets, type TargetSpec } from "../../core/targets";
 import { comments } from "../../db/schema";
-import { REACTION_COLUMNS } from "../posts";
 
 export const commentTarget: TargetSpec = {
   type: "comment",
@@ -10,7 +9,16 @@ export const commentTarget: TargetSpec = {
   id: comments.id,
   owner: comments.authorId,
   visibleTo: commentVisibleTo,
-  counters: { reactions: REACTION_COLUMNS },
+  counters: {
+    reactions: [
+      comments.rLike,
+      comments.rCelebrate,
+      comments.rSupport,
+      comments.rLove,
+      comments.rInsightful,
+      comments.rFunny,
+    ],
+  },
   link: (id, data) => {
     const postId = dataString(data.postId);
     return postId ? `/posts/${postId}?comment=${id}` : `/comments/${id}`;

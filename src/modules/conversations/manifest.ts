@@ -1,4 +1,10 @@
 import { defineModule } from "../../core/module";
+import {
+  conversationInvitations,
+  conversationMembers,
+  conversations,
+  messageAttachments,
+} from "../../db/schema";
 import { conversationErrors } from "./errors";
 import { purgeMessagingOf } from "./maintenance";
 import { messageRoutes } from "./message-routes";
@@ -24,16 +30,15 @@ export const conversationsModule = defineModule({
   purge: {
     statements: purgeMessagingOf,
     memberColumns: [
-      ["conversation_members", "user_id"],
-      ["conversation_invitations", "user_id"],
-      ["conversation_invitations", "invited_by"],
-      ["message_attachments", "sender_id"],
+      conversationMembers.userId,
+      conversationInvitations.userId,
+      conversationInvitations.invitedBy,
+      messageAttachments.senderId,
     ],
     keeps: [
-      ["conversations", "created_by", "a group stays when its creator's account is purged"],
+      [conversations.createdBy, "a group stays when its creator's account is purged"],
       [
-        "conversations",
-        "last_message_sender_id",
+        conversations.lastMessageSenderId,
         "the list shows who sent the last message, like the message itself",
       ],
     ],

@@ -1,5 +1,6 @@
 import { defineModule } from "../../core/module";
 import { sharedRateLimits } from "../../core/rate-limits";
+import { blocks, connectionRequests, connections, follows } from "../../db/schema";
 import { blockStatements } from "./blocks";
 import { graphErrors } from "./errors";
 import { expireConnectionRequests, purgeGraphOf } from "./maintenance";
@@ -27,17 +28,15 @@ export const graphModule = defineModule({
     after: ["posts"],
     statements: purgeGraphOf,
     memberColumns: [
-      ["blocks", "blocker_id"],
-      ["blocks", "blocked_id"],
-      ["connections", "user_id"],
-      ["connections", "other_id"],
-      ["connection_requests", "requester_id"],
-      ["connection_requests", "addressee_id"],
-      ["follows", "follower_id"],
+      blocks.blockerId,
+      blocks.blockedId,
+      connections.userId,
+      connections.otherId,
+      connectionRequests.requesterId,
+      connectionRequests.addresseeId,
+      follows.followerId,
     ],
-    keeps: [
-      ["follows", "target_id", "polymorphic: purgeGraphOf deletes the rows that follow a purged member"],
-    ],
+    keeps: [[follows.targetId, "polymorphic: purgeGraphOf deletes the rows that follow a purged member"]],
   },
   maintenance: [{ name: "expire-connection-requests", statements: expireConnectionRequests }],
 });

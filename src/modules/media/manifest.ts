@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { media, mediaUploads } from "../../db/schema";
 import { mediaConsumer } from "./consumer";
 import { mediaErrors } from "./errors";
 import { purgeMedia } from "./maintenance";
@@ -19,8 +20,8 @@ export const mediaModule = defineModule({
   jobs: [{ name: "purge-media", run: (env, now) => purgeMedia(env, now) }],
   purge: {
     keeps: [
-      ["media", "owner_id", "deleted by the purge-media job together with their R2 objects"],
-      ["media_uploads", "owner_id", "deleted by the purge-media job together with their R2 objects"],
+      [media.ownerId, "deleted by the purge-media job together with their R2 objects"],
+      [mediaUploads.ownerId, "deleted by the purge-media job together with their R2 objects"],
     ],
   },
 });

@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { notificationActors, notificationPreferences, notifications } from "../../db/schema";
 import { notifyConsumer } from "./consumer";
 import { sweepPendingDeliveries } from "./delivery";
 import { runDigests } from "./digests";
@@ -25,17 +26,9 @@ export const notificationsModule = defineModule({
   ],
   purge: {
     statements: purgeNotificationsOf,
-    memberColumns: [
-      ["notifications", "user_id"],
-      ["notification_actors", "actor_id"],
-      ["notification_preferences", "user_id"],
-    ],
+    memberColumns: [notifications.userId, notificationActors.actorId, notificationPreferences.userId],
     keeps: [
-      [
-        "notifications",
-        "target_id",
-        "a target; a notification about a purged member stays with its other actors",
-      ],
+      [notifications.targetId, "a target; a notification about a purged member stays with its other actors"],
     ],
   },
   maintenance: [purgeNotificationsTask],

@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { pollVotes } from "../../db/schema";
 import { pollErrors } from "./errors";
 import { pollRoutes } from "./routes";
 
@@ -7,5 +8,5 @@ export const pollsModule = defineModule({
   name: "polls",
   routes: [{ path: "/api/v1/polls", router: pollRoutes }],
   errors: pollErrors,
-  purge: { after: ["posts"], memberColumns: [["poll_votes", "user_id"]] },
+  purge: { after: ["posts"], memberColumns: [pollVotes.userId] },
 });

@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { mentions, posts } from "../../db/schema";
 import { postErrors } from "./errors";
 import { purgeContentOf } from "./maintenance";
 import { postNotifications } from "./notifications";
@@ -21,10 +22,6 @@ export const postsModule = defineModule({
   purge: {
     // Everything content (posts, comments, reactions, votes, bookmarks, hashtags) with its counters.
     statements: purgeContentOf,
-    memberColumns: [
-      ["posts", "author_id"],
-      ["mentions", "author_id"],
-      ["mentions", "user_id"],
-    ],
+    memberColumns: [posts.authorId, mentions.authorId, mentions.userId],
   },
 });

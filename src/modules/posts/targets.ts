@@ -1,7 +1,6 @@
 import { postVisibleTo } from "../../core/access/posts";
 import { defineTargets, type TargetSpec } from "../../core/targets";
 import { posts } from "../../db/schema";
-import { REACTION_COLUMNS } from "./read";
 import { actionTargetSql } from "./reposts";
 
 /** Posts as targets: reacting to, bookmarking or reporting a plain repost acts on its original. */
@@ -12,7 +11,10 @@ export const postTarget: TargetSpec = {
   owner: posts.authorId,
   visibleTo: postVisibleTo,
   resolve: actionTargetSql,
-  counters: { reactions: REACTION_COLUMNS, bookmarks: posts.bookmarkCount },
+  counters: {
+    reactions: [posts.rLike, posts.rCelebrate, posts.rSupport, posts.rLove, posts.rInsightful, posts.rFunny],
+    bookmarks: posts.bookmarkCount,
+  },
   link: (id) => `/posts/${id}`,
 };
 

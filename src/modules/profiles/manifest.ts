@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { educations, endorsements, experiences, profiles, profileViews, skills } from "../../db/schema";
 import { endorsementsBetweenStatements } from "./endorsements";
 import { PROFILE_VIEWS_PURGE, purgeProfileCounters } from "./maintenance";
 import { profileNotifications } from "./notifications";
@@ -16,14 +17,14 @@ export const profilesModule = defineModule({
   purge: {
     statements: purgeProfileCounters,
     memberColumns: [
-      ["profiles", "user_id"],
-      ["experiences", "user_id"],
-      ["educations", "user_id"],
-      ["skills", "user_id"],
-      ["profile_views", "viewer_id"],
-      ["profile_views", "viewed_id"],
-      ["endorsements", "endorser_id"],
-      ["endorsements", "owner_id"],
+      profiles.userId,
+      experiences.userId,
+      educations.userId,
+      skills.userId,
+      profileViews.viewerId,
+      profileViews.viewedId,
+      endorsements.endorserId,
+      endorsements.ownerId,
     ],
   },
   maintenance: [PROFILE_VIEWS_PURGE],

@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { pushSubscriptions } from "../../db/schema";
 import { pushErrors } from "./errors";
 import { pushRateLimits } from "./rate-limits";
 import { pushRoutes } from "./routes";
@@ -9,5 +10,5 @@ export const pushModule = defineModule({
   routes: [{ path: "/api/v1/push", router: pushRoutes }],
   errors: pushErrors,
   rateLimits: pushRateLimits,
-  purge: { memberColumns: [["push_subscriptions", "user_id"]] },
+  purge: { memberColumns: [pushSubscriptions.userId] },
 });

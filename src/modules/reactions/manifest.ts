@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { reactions } from "../../db/schema";
 import { reactionNotifications } from "./notifications";
 import { reactionRateLimits } from "./rate-limits";
 import { commentReactionRoutes, postReactionRoutes } from "./routes";
@@ -14,10 +15,7 @@ export const reactionsModule = defineModule({
   notifications: reactionNotifications,
   purge: {
     after: ["posts"],
-    memberColumns: [
-      ["reactions", "user_id"],
-      ["reactions", "owner_id"],
-    ],
-    keeps: [["reactions", "target_id", "a target, not a member"]],
+    memberColumns: [reactions.userId, reactions.ownerId],
+    keeps: [[reactions.targetId, "a target, not a member"]],
   },
 });

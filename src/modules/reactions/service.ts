@@ -1,67 +1,69 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { notBlocked } from "../../core/access/members";
 import { type CardRow, cardColumnsSql, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
 import { assertEmailVerified } from "../../core/identity/verified";
-import { resolvedId, type Target, targetVisibleSql } from "../../core/targets";
+import { moveCounterSql, resolvedId, type Target, targetVisibleSql } from "../../core/targets";
 import { profiles, REACTION_TYPES, type ReactionType, reactions, users } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { runBatch } from "../../platform/db/batch";
 import { keyset } from "../../platform/db/keyset";
 import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
-import { reactionColumnOf, reactionCountsOf } from "../posts";
+import { reactionCountsOf } from "../posts";
 
 /**
  * Reactions on posts and on comments: one per member per target, changeable. The per-type counter
  * columns move in the same batch as the reaction row: the old type's counter is decremented from the row
  * as it was, the row is upserted, and the new type's counter is incremented only if the row now has that
  * type. Every statement is guarded by the same visibility check, so a hidden target changes nothing.
+ * Statements name the target's table and columns through its schema columns (`id`, `owner`, the
+ * reaction counters), so a target of another table needs no change here.
  */
-/** Targets that take reactions: those whose table keeps reaction counters (core/targets.ts). */
-function reactionColumnsOf(target: Target): readonly string[] {
+/** A target's reaction counters, in REACTION_TYPES order: the targets that declare them take reactions. */
+function reactionColumnsOf(target: Target): readonly SQLiteColumn[] {
   const columns = target.counters?.reactions;
   if (!columns) throw new Error(`${target.type} does not take reactions`);
   return columns;
 }
 
-function ownerOf(target: Target): string {
-  if (!target.ownerColumn) throw new Error(`${target.type} has no owner`);
-  return target.ownerColumn;
+function counterOf(target: Target, type: ReactionType): SQLiteColumn {
+  return reactionColumnsOf(target)[REACTION_TYPES.indexOf(type)]!;
 }
 
-const countsArraySql = (target: Target, alias: string) =>
-  sql.raw(
-    `json_array(${reactionColumnsOf(target)
-      .map((c) => `${alias}.${c}`)
-      .join(", ")})`,
-  );
+function ownerOf(target: Target): SQLiteColumn {
+  if (!target.owner) throw new Error(`${target.type} has no owner`);
+  return target.owner;
+}
+
+/** SQL: the member's reaction row on the target row `targetId`. */
+const reactionOf = (target: Target, targetId: SQL | SQLiteColumn, userId: string) =>
+  sql`${reactions.targetType} = ${target.code} AND ${reactions.targetId} = ${targetId} AND ${reactions.userId} = ${userId}`;
 
 /** Decrements the counter of the member's current reaction type (if any), guarded by `ok`. */
 function decrementOld(deps: Deps, target: Target, targetId: SQL, userId: string, ok: SQL) {
-  const table = sql.raw(target.table);
-  const sets = sql.raw(
-    reactionColumnsOf(target)
-      .map((c, i) => `${c} = ${c} - (old.type = '${REACTION_TYPES[i]}')`)
-      .join(", "),
+  const sets = sql.join(
+    reactionColumnsOf(target).map(
+      (column, i) => sql`${name(column)} = ${name(column)} - (old.type = ${REACTION_TYPES[i]})`,
+    ),
+    sql`, `,
   );
-  return deps.db.run(sql`UPDATE ${table} SET ${sets}
-    FROM (SELECT ${reactions.type} FROM ${reactions} WHERE ${reactions.targetType} = ${target.code}
-      AND ${reactions.targetId} = ${targetId} AND ${reactions.userId} = ${userId}) AS old
-    WHERE ${table}.id = ${targetId} AND ${ok}`);
+  return deps.db.run(sql`UPDATE ${target.id.table} SET ${sets}
+    FROM (SELECT ${reactions.type} FROM ${reactions} WHERE ${reactionOf(target, targetId, userId)}) AS old
+    WHERE ${target.id} = ${targetId} AND ${ok}`);
 }
 
 function stateQuery(deps: Deps, target: Target, targetId: SQL, userId: string, ok: SQL) {
   return deps.db.get<
     { id: string; ownerId: string; r: string; visible: number; mine: ReactionType | null } | undefined
   >(sql`
-    SELECT t.id, t.${sql.raw(ownerOf(target))} AS ownerId, ${countsArraySql(target, "t")} AS r, ${ok} AS visible,
-      (SELECT ${reactions.type} FROM ${reactions} WHERE ${reactions.targetType} = ${target.code}
-        AND ${reactions.targetId} = t.id AND ${reactions.userId} = ${userId}) AS mine
-    FROM ${sql.raw(target.table)} t WHERE t.id = ${targetId}`);
+    SELECT ${target.id} AS id, ${ownerOf(target)} AS ownerId,
+      json_array(${sql.join([...reactionColumnsOf(target)], sql`, `)}) AS r, ${ok} AS visible,
+      (SELECT ${reactions.type} FROM ${reactions} WHERE ${reactionOf(target, target.id, userId)}) AS mine
+    FROM ${target.id.table} WHERE ${target.id} = ${targetId}`);
 }
 
 function answer(state: { r: string; mine: ReactionType | null } | undefined) {
@@ -74,19 +76,25 @@ export async function react(deps: Deps, user: Actor, target: Target, givenId: st
   const { db, now } = deps;
   const targetId = resolvedId(target, givenId);
   const ok = targetVisibleSql(target, user.id, givenId);
-  const table = sql.raw(target.table);
-  const column = sql.raw(reactionColumnOf(type));
   const results = await runBatch(db, [
     decrementOld(deps, target, targetId, user.id, ok),
     db.run(sql`INSERT INTO ${reactions} (${name(reactions.targetType)}, ${name(reactions.targetId)},
         ${name(reactions.userId)}, ${name(reactions.type)}, ${name(reactions.ownerId)}, ${name(reactions.createdAt)})
-      SELECT ${target.code}, t.id, ${user.id}, ${type}, t.${sql.raw(ownerOf(target))}, ${now} FROM ${table} t WHERE t.id = ${targetId} AND ${ok}
+      SELECT ${target.code}, ${target.id}, ${user.id}, ${type}, ${ownerOf(target)}, ${now}
+      FROM ${target.id.table} WHERE ${target.id} = ${targetId} AND ${ok}
       ON CONFLICT (${name(reactions.targetType)}, ${name(reactions.targetId)}, ${name(reactions.userId)})
       DO UPDATE SET ${name(reactions.type)} = excluded.${name(reactions.type)},
         ${name(reactions.createdAt)} = excluded.${name(reactions.createdAt)}`),
-    db.run(sql`UPDATE ${table} SET ${column} = ${column} + 1 WHERE id = ${targetId} AND ${ok}
-      AND EXISTS (SELECT 1 FROM ${reactions} WHERE ${reactions.targetType} = ${target.code}
-        AND ${reactions.targetId} = ${targetId} AND ${reactions.userId} = ${user.id} AND ${reactions.type} = ${type})`),
+    db.run(
+      moveCounterSql(
+        target,
+        counterOf(target, type),
+        targetId,
+        1,
+        sql`${ok} AND EXISTS (SELECT 1 FROM ${reactions}
+          WHERE ${reactionOf(target, targetId, user.id)} AND ${reactions.type} = ${type})`,
+      ),
+    ),
     stateQuery(deps, target, targetId, user.id, ok),
   ]);
   const state = results[3] as Awaited<ReturnType<typeof stateQuery>>;
@@ -116,10 +124,7 @@ export async function unreact(deps: Deps, userId: string, target: Target, givenI
   const ok = targetVisibleSql(target, userId, givenId);
   const results = await runBatch(db, [
     decrementOld(deps, target, targetId, userId, ok),
-    db.run(
-      sql`DELETE FROM ${reactions} WHERE ${reactions.targetType} = ${target.code} AND ${reactions.targetId} = ${targetId}
-        AND ${reactions.userId} = ${userId} AND ${ok}`,
-    ),
+    db.run(sql`DELETE FROM ${reactions} WHERE ${reactionOf(target, targetId, userId)} AND ${ok}`),
     stateQuery(deps, target, targetId, userId, ok),
   ]);
   const state = results[2] as Awaited<ReturnType<typeof stateQuery>>;

@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { presence } from "../../db/schema";
 import { realtimeErrors } from "./errors";
 import { realtimeRoutes } from "./routes";
 
@@ -7,5 +8,5 @@ export const realtimeModule = defineModule({
   name: "realtime",
   routes: [{ path: "/api/v1/realtime", router: realtimeRoutes }],
   errors: realtimeErrors,
-  purge: { memberColumns: [["presence", "user_id"]] },
+  purge: { memberColumns: [presence.userId] },
 });

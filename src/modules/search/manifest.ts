@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module";
+import { savedSearches } from "../../db/schema";
 import { runSearchAlerts } from "./alerts";
 import { searchIndexConsumer } from "./consumer";
 import { searchErrors } from "./errors";
@@ -21,6 +22,6 @@ export const searchModule = defineModule({
     // An index written by an older analyzer is rebuilt through the search queue.
     { name: "search-index-upgrade", run: async (env) => ({ upgraded: await upgradeSearchIndex(env) }) },
   ],
-  purge: { memberColumns: [["saved_searches", "user_id"]] },
+  purge: { memberColumns: [savedSearches.userId] },
   maintenance: [searchMaintenanceTask],
 });
