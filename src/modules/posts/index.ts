@@ -1,8 +1,6 @@
 /** The public face of this module: what other modules may use. */
 export {
   postJsonSql,
-  REACTION_COLUMNS,
-  reactionColumnOf,
   reactionCountsOf,
   toPoll,
   toPost,

@@ -12,7 +12,6 @@ import {
   postMedia,
   posts,
   REACTION_TYPES,
-  type ReactionType,
   reactions,
 } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
@@ -37,8 +36,6 @@ export const REACTION_COUNTERS = [
   "rFunny",
 ] as const;
 /** Their names, for the targets registry and statements over either table. */
-export const REACTION_COLUMNS: readonly string[] = REACTION_COUNTERS.map((k) => posts[k].name);
-export const reactionColumnOf = (type: ReactionType) => REACTION_COLUMNS[REACTION_TYPES.indexOf(type)]!;
 
 /** A posts row under the alias the access rules name it by (aliases are trusted identifiers). */
 const postAliases = new Map<string, PostAlias>();
