@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newId } from "../../src/platform/ids";
 import { acceptInvitation, clientId, groupConversation, history, sendHttp } from "../support/conversations";
 import { block, connect } from "../support/graph";
 import { del, env, get, patch, post } from "../support/http";
 import { setUserStatus } from "../support/profiles";
 import { createUsers, type TestUser, uniqueName } from "../support/users";
-import { TestSocket } from "../support/ws";
+import { socketsClosedAfterEach } from "../support/ws";
 
 /**
  * Nobody is put into a group without consent: an admin adds their connections at once; anyone else is
@@ -24,15 +24,8 @@ const invitationsOf = async (user: TestUser) => {
 const decline = (user: TestUser, id: string) =>
   post(`${base(id)}/invitation/decline`, undefined, { token: user.token });
 
-const open: TestSocket[] = [];
-async function socket(user: TestUser) {
-  const s = await TestSocket.open(user.token);
-  open.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const opened = socketsClosedAfterEach();
+const socket = (user: TestUser) => opened(user.token);
 
 /** Members written straight to D1 (set-up for limits that need many people). */
 async function strangers(n: number): Promise<string[]> {

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clientId, conversationOf, groupConversation, history, sendHttp } from "../support/conversations";
 import { block, connect } from "../support/graph";
 import { del, get, patch, post, put } from "../support/http";
 import { drainQueues } from "../support/queues";
 import { createUsers, type TestUser } from "../support/users";
-import { type Event, eventually, TestSocket } from "../support/ws";
+import { type Event, eventually, socketsClosedAfterEach } from "../support/ws";
 
 /**
  * What a member may see of a group's log is decided once per reader and message: after they joined,
@@ -12,15 +12,8 @@ import { type Event, eventually, TestSocket } from "../support/ws";
  * message's reactions and every live or replayed event follow the same rule as the message itself.
  */
 const base = (id: string) => `/api/v1/conversations/${id}`;
-const open: TestSocket[] = [];
-async function socket(user: TestUser) {
-  const s = await TestSocket.open(user.token);
-  open.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const opened = socketsClosedAfterEach();
+const socket = (user: TestUser) => opened(user.token);
 
 /** Every log event of one conversation a fresh socket of `user` receives when resuming from 0. */
 async function replayFor(user: TestUser, id: string): Promise<Event[]> {

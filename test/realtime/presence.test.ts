@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect } from "../support/graph";
 import { patch } from "../support/http";
 import { createUsers, type TestUser } from "../support/users";
-import { type Event, TestSocket } from "../support/ws";
+import { type Event, socketsClosedAfterEach } from "../support/ws";
 
-const open: TestSocket[] = [];
-async function socket(token: string) {
-  const s = await TestSocket.open(token);
-  open.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const socket = socketsClosedAfterEach();
 
 const about = (user: TestUser) => (e: Event) => e.userId === user.id;
 

@@ -1,21 +1,14 @@
 import { env, runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newId } from "../../src/platform/ids";
 import { clientId, groupConversation, sendHttp } from "../support/conversations";
 import { block } from "../support/graph";
 import { del, get, post } from "../support/http";
 import { createUsers, type TestUser } from "../support/users";
-import { TestSocket } from "../support/ws";
+import { socketsClosedAfterEach } from "../support/ws";
 
-const open: TestSocket[] = [];
-async function socket(user: TestUser) {
-  const s = await TestSocket.open(user.token);
-  open.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const opened = socketsClosedAfterEach();
+const socket = (user: TestUser) => opened(user.token);
 
 /** The tables in a conversation's chat room storage (none: the room never stored anything). */
 async function roomTables(conversationId: string): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { advanceClockForTests, MINUTE } from "../../src/platform/clock";
 import { clientId, directConversation, groupConversation, history, sendHttp } from "../support/conversations";
@@ -6,7 +6,7 @@ import { block } from "../support/graph";
 import { del, get } from "../support/http";
 import { fetchMedia, pdf, png, upload, waitForMedia } from "../support/media";
 import { createUser, createUsers, type TestUser } from "../support/users";
-import { type Event, TestSocket } from "../support/ws";
+import { type Event, socketsClosedAfterEach } from "../support/ws";
 import { authOf, loadDocument } from "./harness";
 
 /**
@@ -162,15 +162,8 @@ describe("/media/* delivery", () => {
 });
 
 describe("WebSocket frames: every frame that names a conversation checks membership", () => {
-  const open: TestSocket[] = [];
-  async function socket(user: TestUser) {
-    const s = await TestSocket.open(user.token);
-    open.push(s);
-    return s;
-  }
-  afterEach(() => {
-    for (const s of open.splice(0)) s.close();
-  });
+  const opened = socketsClosedAfterEach();
+  const socket = (user: TestUser) => opened(user.token);
 
   /** The frames a client can send about a conversation, for one caller (refs are added by request()). */
   const frames = (conversationId: string, seq: number) => [

@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import { fetchWorker } from "./worker";
 
 /**
@@ -162,4 +163,20 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
+}
+
+/**
+ * An opener for a test file's sockets that closes every socket it opened after each test:
+ * `const socket = socketsClosedAfterEach();` then `await socket(user.token)`.
+ */
+export function socketsClosedAfterEach(): (token: string, opts?: OpenOptions) => Promise<TestSocket> {
+  const open: TestSocket[] = [];
+  afterEach(() => {
+    for (const s of open.splice(0)) s.close();
+  });
+  return async (token, opts) => {
+    const s = await TestSocket.open(token, opts);
+    open.push(s);
+    return s;
+  };
 }
