@@ -1,12 +1,12 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { depsForBackground } from "../../src/core/deps";
+import { QUERY_STOPWORDS } from "../../src/modules/search/analyzer";
 import { indexEntities, rebuildChunk } from "../../src/modules/search/indexer";
 import { settingsOf } from "../../src/modules/search/meili";
 import { runSearch, type SearchRequest } from "../../src/modules/search/query";
 import { MIN_TYPO_LENGTH } from "../../src/modules/search/vocabulary";
 import type { Bindings } from "../../src/platform/env";
-import { QUERY_STOPWORDS } from "../../src/platform/text";
 import { block, connect } from "../support/graph";
 import { del } from "../support/http";
 import { editProfile } from "../support/profiles";

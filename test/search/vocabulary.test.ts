@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { queryMatch } from "../../src/modules/search/analysis";
+import { searchQuery, wordStem } from "../../src/modules/search/analyzer";
 import { synonymsOf } from "../../src/modules/search/synonyms";
 import {
   arabicSkeleton,
@@ -12,7 +13,6 @@ import {
   termKeys,
   vocabularyEntries,
 } from "../../src/modules/search/vocabulary";
-import { searchQuery, wordStem } from "../../src/platform/text";
 
 /** The rows a lookup of `stem`'s keys would return from a vocabulary of `terms`. */
 function lookup(stem: string, terms: string[]) {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchExpression } from "../../src/modules/search/fts";
 import {
-  foldText,
   searchIndexText,
   searchQuery,
   searchQueryForms,
@@ -9,7 +7,9 @@ import {
   searchWords,
   wordForms,
   wordStem,
-} from "../../src/platform/text";
+} from "../../src/modules/search/analyzer";
+import { matchExpression } from "../../src/modules/search/fts";
+import { foldText } from "../../src/platform/text";
 
 /**
  * The search normalization, as a table: each spelling on the left must produce the same search words as

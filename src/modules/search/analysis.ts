@@ -1,10 +1,10 @@
-import { type QueryJoin, searchQuery } from "../../platform/text";
+import { type QueryJoin, searchQuery } from "./analyzer";
 import { synonymsOf } from "./synonyms";
 import { candidatesFor, lookupKeys, MAX_LOOKUP_ROWS } from "./vocabulary";
 
 /**
  * From a query to what the D1 engine matches, in two tiers:
- * 1. `queryMatch`: every query word by its forms (src/platform/text.ts: folding, clitics, hamza, plurals) and its
+ * 1. `queryMatch`: every query word by its forms (analyzer.ts: folding, clitics, hamza, plurals) and its
  *    other spellings (synonyms.ts); short queries also as their words glued together. Words as typed, never
  *    completed or corrected: a word that is in the index is taken to mean itself.
  * 2. `widenMatch`, only when tier 1 gave the viewer nothing: each query word gets candidates from the

@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { educations, experiences, pollOptions, polls, posts, profiles, skills, users } from "../../db/schema";
 import { statement } from "../../platform/db/statements";
-import { searchIndexText } from "../../platform/text";
+import { searchIndexText } from "./analyzer";
 import { GONE_VERSION, type Indexable, type IndexedType, type SearchDoc } from "./types";
 
 /**
@@ -19,7 +19,7 @@ import { GONE_VERSION, type Indexable, type IndexedType, type SearchDoc } from "
 
 /**
  * Builds the indexed text of one entity, whatever its type: `field(...)` analyzes the parts of one column
- * with the search analyzer (src/platform/text.ts searchIndexText, the same as the query side) and remembers their
+ * with the search analyzer (analyzer.ts searchIndexText, the same as the query side) and remembers their
  * stems for the vocabulary; `terms()` returns those stems.
  */
 function analyzer() {

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { posts, users } from "../../db/schema";
 import { statement } from "../../platform/db/statements";
-import type { QueryJoin } from "../../platform/text";
+import type { QueryJoin } from "./analyzer";
 import { INDEXES, type Indexable, type IndexedType } from "./types";
 import { vocabularyEntries } from "./vocabulary";
 

@@ -30,7 +30,7 @@ export const searchMaintenanceTask = {
 };
 
 /**
- * The format of the indexed tokens (src/platform/text.ts searchIndexText) and of search_terms. Raise it whenever
+ * The format of the indexed tokens (analyzer.ts searchIndexText) and of search_terms. Raise it whenever
  * a change to the analyzer changes the tokens of existing text: indexes written in an older format are then
  * rebuilt by upgradeSearchIndex.
  */

@@ -1,6 +1,6 @@
 import { Meilisearch } from "meilisearch";
 import type { Bindings } from "../../platform/env";
-import { QUERY_STOPWORDS } from "../../platform/text";
+import { QUERY_STOPWORDS } from "./analyzer";
 import { meiliSynonyms } from "./synonyms";
 import { INDEXES, type Indexable, type IndexedType, type SearchDoc } from "./types";
 import { MIN_TYPO_LENGTH } from "./vocabulary";
@@ -41,7 +41,7 @@ export const indexUid = (target: MeiliTarget, type: IndexedType) => `${target.pr
 /**
  * Index settings, in code: searchable attributes in ranking order (name/title above body), filterable
  * and sortable attributes, ranking rules, and the same language rules as the D1 engine:
- * - stop words: the words the D1 query side drops (src/platform/text.ts QUERY_STOPWORDS), already folded like
+ * - stop words: the words the D1 query side drops (analyzer.ts QUERY_STOPWORDS), already folded like
  *   the documents' tokens (Meilisearch has no Arabic list of its own to add);
  * - synonyms: the spellings list of synonyms.ts, stem to stems (the query is sent as stems);
  * - typos: one edit from MIN_TYPO_LENGTH characters, never two (the D1 engine corrects one edit from the

@@ -1,4 +1,4 @@
-import { searchWords, wordForms } from "../../platform/text";
+import { searchWords, wordForms } from "./analyzer";
 
 /**
  * Spellings of one word that no letter rule joins: a name written in Latin and in Arabic letters, and the

@@ -50,7 +50,7 @@ export interface SearchDoc {
   /** Orders versions of one entity (posts.rev, profile update time); a stale message never wins. */
   version: string;
   createdAt: number;
-  /** Column name → space-separated search tokens (src/platform/text.ts searchIndexText). */
+  /** Column name → space-separated search tokens (analyzer.ts searchIndexText). */
   fields: Record<string, string>;
   /** The word stems of every field, for the vocabulary typo tolerance looks up (vocabulary.ts). */
   terms: string[];

@@ -1,6 +1,6 @@
 /**
  * The search vocabulary (table search_terms, migrations/0021_search_terms.sql): every word stem the indexer
- * has seen (src/platform/text.ts searchIndexText), filed under lookup keys, so a query word that matches nothing
+ * has seen (analyzer.ts searchIndexText), filed under lookup keys, so a query word that matches nothing
  * can be corrected with a few index seeks instead of a scan of the vocabulary:
  * - typo keys: the stem itself and the stem minus any one character (symmetric deletion). Two words share a
  *   key when they are one insertion, deletion, substitution or transposition apart (and a few two-edit
