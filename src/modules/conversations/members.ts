@@ -1,9 +1,10 @@
 import { eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { activeUserSql, notBlocked } from "../../core/access/members";
 import { type BlockPair, hiddenByBlocks } from "../../core/access/twins";
 import type { Deps } from "../../core/deps";
 import { pushToUsers } from "../../core/live";
-import { blocks, conversationMembers } from "../../db/schema";
+import { blocks, conversationMembers, conversations } from "../../db/schema";
 import { AppError } from "../../platform/errors";
 import { ID_PATTERN } from "../../platform/ids";
 import { events } from "./events";
@@ -24,12 +25,17 @@ export async function membershipOf(
   userId: string,
 ): Promise<MyMembership> {
   if (!ID_PATTERN.test(conversationId)) throw new AppError("NOT_FOUND");
+  const [m, c, o] = [
+    alias(conversationMembers, "m"),
+    alias(conversations, "c"),
+    alias(conversationMembers, "o"),
+  ];
   const row = await deps.db.get<MyMembership>(
-    sql`SELECT c.type, m.role, c.member_count AS memberCount FROM conversation_members m
-      JOIN conversations c ON c.id = m.conversation_id
-      LEFT JOIN conversation_members o ON c.type = 'DIRECT' AND o.conversation_id = c.id AND o.user_id != m.user_id
-      WHERE m.conversation_id = ${conversationId} AND m.user_id = ${userId}
-        AND (c.type = 'GROUP' OR (${activeUserSql(sql`o.user_id`)} AND ${notBlocked(userId, sql`o.user_id`)}))`,
+    sql`SELECT ${c.type} AS type, ${m.role} AS role, ${c.memberCount} AS memberCount FROM ${conversationMembers} ${m}
+      JOIN ${conversations} ${c} ON ${c.id} = ${m.conversationId}
+      LEFT JOIN ${conversationMembers} ${o} ON ${c.type} = 'DIRECT' AND ${o.conversationId} = ${c.id} AND ${o.userId} != ${m.userId}
+      WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = ${userId}
+        AND (${c.type} = 'GROUP' OR (${activeUserSql(o.userId)} AND ${notBlocked(userId, o.userId)}))`,
   );
   if (!row) throw new AppError("NOT_FOUND");
   return row;

@@ -4,7 +4,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { activeUserSql, notBlocked } from "../../core/access/members";
 import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
-import { conversationMembers, conversations } from "../../db/schema";
+import { blocks, conversationMembers, conversations } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { keyset } from "../../platform/db/keyset";
 import { AppError } from "../../platform/errors";
@@ -38,13 +38,20 @@ interface SummaryRow {
   peer: string | null;
 }
 
+// The summary query's copies: the reader's membership `m`, its conversation `c`, the other member of a 1:1 `o`.
+const m = alias(conversationMembers, "m");
+const c = alias(conversations, "c");
+const o = alias(conversationMembers, "o");
+const hx = alias(conversationMembers, "hx");
+
 /**
  * Members of the conversation `c` that a block (either way) hides from the reader: walked from the
  * reader's own blocks (usually none), each checked by the membership primary key.
  */
 function hiddenMemberCountSql(userId: string): SQL {
-  return sql`(SELECT count(*) FROM conversation_members hx WHERE hx.conversation_id = c.id AND hx.user_id IN
-    (SELECT blocked_id FROM blocks WHERE blocker_id = ${userId} UNION SELECT blocker_id FROM blocks WHERE blocked_id = ${userId}))`;
+  return sql`(SELECT count(*) FROM ${conversationMembers} ${hx} WHERE ${hx.conversationId} = ${c.id} AND ${hx.userId} IN
+    (SELECT ${blocks.blockedId} FROM ${blocks} WHERE ${blocks.blockerId} = ${userId}
+     UNION SELECT ${blocks.blockerId} FROM ${blocks} WHERE ${blocks.blockedId} = ${userId}))`;
 }
 
 /**
@@ -52,17 +59,17 @@ function hiddenMemberCountSql(userId: string): SQL {
  * `memberCount` counts only the members the reader can see (members hidden by a block are not counted).
  */
 function summarySql(userId: string, where: SQL): SQL {
-  return sql`SELECT c.id, c.type, c.name, c.avatar_media_id AS avatarMediaId,
-      c.member_count - ${hiddenMemberCountSql(userId)} AS memberCount,
-      c.last_seq AS lastSeq, c.message_count AS messageCount, c.last_message_seq AS lastMessageSeq,
-      c.last_message_sender_id AS lastMessageSenderId, c.last_message_preview AS lastMessagePreview,
-      c.last_message_at AS lastMessageAt, c.last_activity_at AS lastActivityAt, c.created_at AS createdAt,
-      m.role, m.last_read_seq AS readSeq, m.read_count AS readCount, m.muted_until AS mutedUntil,
-      m.archived, m.pinned, ${userCardJsonSql(sql`o.user_id`)} AS peer
-    FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
-    LEFT JOIN conversation_members o ON c.type = 'DIRECT' AND o.conversation_id = c.id AND o.user_id != m.user_id
-    WHERE m.user_id = ${userId}
-      AND (c.type = 'GROUP' OR (${activeUserSql(sql`o.user_id`)} AND ${notBlocked(userId, sql`o.user_id`)}))
+  return sql`SELECT ${c.id} AS id, ${c.type} AS type, ${c.name} AS name, ${c.avatarMediaId} AS avatarMediaId,
+      ${c.memberCount} - ${hiddenMemberCountSql(userId)} AS memberCount,
+      ${c.lastSeq} AS lastSeq, ${c.messageCount} AS messageCount, ${c.lastMessageSeq} AS lastMessageSeq,
+      ${c.lastMessageSenderId} AS lastMessageSenderId, ${c.lastMessagePreview} AS lastMessagePreview,
+      ${c.lastMessageAt} AS lastMessageAt, ${c.lastActivityAt} AS lastActivityAt, ${c.createdAt} AS createdAt,
+      ${m.role} AS role, ${m.lastReadSeq} AS readSeq, ${m.readCount} AS readCount, ${m.mutedUntil} AS mutedUntil,
+      ${m.archived} AS archived, ${m.pinned} AS pinned, ${userCardJsonSql(o.userId)} AS peer
+    FROM ${conversationMembers} ${m} JOIN ${conversations} ${c} ON ${c.id} = ${m.conversationId}
+    LEFT JOIN ${conversationMembers} ${o} ON ${c.type} = 'DIRECT' AND ${o.conversationId} = ${c.id} AND ${o.userId} != ${m.userId}
+    WHERE ${m.userId} = ${userId}
+      AND (${c.type} = 'GROUP' OR (${activeUserSql(o.userId)} AND ${notBlocked(userId, o.userId)}))
       AND ${where}`;
 }
 
@@ -97,13 +104,11 @@ function toConversation(r: SummaryRow, now: number): Conversation {
   };
 }
 
-/** The list's order: pinned first, then latest activity (`m` and `c` are the summary query's copies). */
-const listedMember = alias(conversationMembers, "m");
-const listedConversation = alias(conversations, "c");
+/** The list's order: pinned first, then latest activity. */
 const listOrder = keyset("desc", {
-  p: { column: listedMember.pinned, type: "number", of: (r: SummaryRow) => r.pinned },
-  t: { column: listedConversation.lastActivityAt, type: "number", of: (r: SummaryRow) => r.lastActivityAt },
-  id: { column: listedConversation.id, type: "string", of: (r: SummaryRow) => r.id },
+  p: { column: m.pinned, type: "number", of: (r: SummaryRow) => r.pinned },
+  t: { column: c.lastActivityAt, type: "number", of: (r: SummaryRow) => r.lastActivityAt },
+  id: { column: c.id, type: "string", of: (r: SummaryRow) => r.id },
 });
 
 export async function listConversations(
@@ -114,7 +119,7 @@ export async function listConversations(
   const rows = await deps.db.all<SummaryRow>(
     sql`${summarySql(
       userId,
-      sql`m.archived = ${query.archived ? 1 : 0} AND (c.type = 'GROUP' OR c.message_count > 0 OR c.created_by = ${userId})
+      sql`${m.archived} = ${query.archived ? 1 : 0} AND (${c.type} = 'GROUP' OR ${c.messageCount} > 0 OR ${c.createdBy} = ${userId})
         AND ${listOrder.after(query.cursor)}`,
     )} ORDER BY ${listOrder.orderBy} LIMIT ${query.limit + 1}`,
   );
@@ -129,12 +134,15 @@ export async function getConversation(
 ): Promise<ConversationDetail> {
   if (!ID_PATTERN.test(conversationId)) throw new AppError("NOT_FOUND");
   // One round trip: the summary row carries its members as a JSON array.
-  const members = sql`(SELECT json_group_array(json_object('user', json(${userCardJsonSql(sql`x.user_id`)}),
-      'role', x.role, 'joinedAt', x.joined_at, 'readSeq', x.last_read_seq, 'deliveredSeq', x.last_delivered_seq))
-    FROM (SELECT * FROM conversation_members WHERE conversation_id = c.id ORDER BY joined_at, user_id) x
-    WHERE ${activeUserSql(sql`x.user_id`)} AND ${notBlocked(userId, sql`x.user_id`)})`;
+  const x = alias(conversationMembers, "x");
+  const members = sql`(SELECT json_group_array(json_object('user', json(${userCardJsonSql(x.userId)}),
+      'role', ${x.role}, 'joinedAt', ${x.joinedAt}, 'readSeq', ${x.lastReadSeq}, 'deliveredSeq', ${x.lastDeliveredSeq}))
+    FROM (SELECT * FROM ${conversationMembers} WHERE ${conversationMembers.conversationId} = ${c.id}
+      ORDER BY ${conversationMembers.joinedAt}, ${conversationMembers.userId}) ${x}
+    WHERE ${activeUserSql(x.userId)} AND ${notBlocked(userId, x.userId)})`;
   const row = await deps.db.get<SummaryRow & { members: string }>(
-    sql`SELECT * FROM (${summarySql(userId, sql`c.id = ${conversationId}`)}) s, (SELECT ${members} AS members FROM conversations c WHERE c.id = ${conversationId})`,
+    sql`SELECT * FROM (${summarySql(userId, sql`${c.id} = ${conversationId}`)}) s,
+      (SELECT ${members} AS members FROM ${conversations} ${c} WHERE ${c.id} = ${conversationId})`,
   );
   if (!row) throw new AppError("NOT_FOUND");
   const list = JSON.parse(row.members) as {

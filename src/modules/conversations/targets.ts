@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { viewerRef } from "../../core/access/posts";
 import { defineTargets, type TargetSpec } from "../../core/targets";
-import { conversations } from "../../db/schema";
+import { conversationMembers, conversations } from "../../db/schema";
+
+const tm = alias(conversationMembers, "tm");
 
 /** A conversation is visible to its members only. */
 export const conversationTarget: TargetSpec = {
@@ -10,8 +13,8 @@ export const conversationTarget: TargetSpec = {
   id: conversations.id,
   visibleTo: (viewerId, alias) =>
     viewerId
-      ? sql`EXISTS (SELECT 1 FROM conversation_members tm WHERE tm.conversation_id = ${sql.raw(alias)}.id
-          AND tm.user_id = ${viewerRef(viewerId)})`
+      ? sql`EXISTS (SELECT 1 FROM ${conversationMembers} ${tm} WHERE ${tm.conversationId} = ${sql.identifier(alias)}.id
+          AND ${tm.userId} = ${viewerRef(viewerId)})`
       : sql`0`,
   link: (id) => `/messages/${id}`,
 };

@@ -1,5 +1,10 @@
+import { type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { blockedEitherWaySql } from "../../core/access/members";
 import { pushToUsers } from "../../core/live";
+import { connections, presence, profiles } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
 import type { Bindings } from "../../platform/env";
 import { type PresenceStatus, presenceEvent } from "./protocol";
 
@@ -9,9 +14,13 @@ import { type PresenceStatus, presenceEvent } from "./protocol";
  * calls `publishPresence` when it changes. Only connections see it, and nobody does when the member
  * turned showActivityStatus off (they appear offline).
  */
-const VISIBLE = "COALESCE((SELECT show_activity_status FROM profiles WHERE user_id = ?1), 1) = 1";
-const NOT_BLOCKED = `NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = ?1 AND b.blocked_id = c.other_id)
-  OR (b.blocker_id = c.other_id AND b.blocked_id = ?1))`;
+const c = alias(connections, "c");
+const p = alias(presence, "p");
+const pr = alias(profiles, "pr");
+
+/** SQL boolean: the member `other` lets others see their activity status (on unless turned off). */
+const showsActivity = (other: string | SQL | SQLiteColumn) =>
+  sql`COALESCE((SELECT ${profiles.showActivityStatus} FROM ${profiles} WHERE ${profiles.userId} = ${other}), 1) = 1`;
 
 export async function publishPresence(
   env: Pick<Bindings, "DB" | "USER_HUB">,
@@ -21,19 +30,21 @@ export async function publishPresence(
 ): Promise<void> {
   const db = env.DB;
   const [, audience] = await db.batch<{ id: string }>([
-    db
-      .prepare(
-        `INSERT INTO presence (user_id, status, last_seen_at, updated_at) VALUES (?1, ?2, ?3, ?3)
-        ON CONFLICT (user_id) DO UPDATE SET status = ?2, last_seen_at = ?3, updated_at = ?3`,
-      )
-      .bind(userId, status, now),
+    statement(
+      db,
+      sql`INSERT INTO ${presence} (${name(presence.userId)}, ${name(presence.status)}, ${name(presence.lastSeenAt)}, ${name(presence.updatedAt)})
+        VALUES (${userId}, ${status}, ${now}, ${now})
+        ON CONFLICT (${name(presence.userId)}) DO UPDATE SET ${name(presence.status)} = ${status},
+          ${name(presence.lastSeenAt)} = ${now}, ${name(presence.updatedAt)} = ${now}`,
+    ),
     // Connections who are connected right now (the others learn presence from a snapshot when they connect).
-    db
-      .prepare(
-        `SELECT c.other_id AS id FROM connections c JOIN presence p ON p.user_id = c.other_id AND p.status != 'offline'
-        WHERE c.user_id = ?1 AND ${VISIBLE} AND ${NOT_BLOCKED}`,
-      )
-      .bind(userId),
+    statement(
+      db,
+      sql`SELECT ${c.otherId} AS id FROM ${connections} ${c}
+        JOIN ${presence} ${p} ON ${p.userId} = ${c.otherId} AND ${p.status} != 'offline'
+        WHERE ${c.userId} = ${userId} AND ${showsActivity(userId)}
+          AND NOT ${blockedEitherWaySql(userId, c.otherId)}`,
+    ),
   ]);
   const ids = (audience?.results ?? []).map((r) => r.id);
   if (ids.length > 0) await pushToUsers(env, ids, presenceEvent(userId, status, now));
@@ -47,13 +58,13 @@ export interface PresenceEntry {
 
 /** The connections of `userId` who are online or away and let others see it. */
 export async function presenceSnapshot(env: Pick<Bindings, "DB">, userId: string): Promise<PresenceEntry[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT p.user_id AS userId, p.status, p.last_seen_at AS lastSeenAt FROM connections c
-      JOIN presence p ON p.user_id = c.other_id AND p.status != 'offline'
-      LEFT JOIN profiles pr ON pr.user_id = c.other_id
-    WHERE c.user_id = ?1 AND COALESCE(pr.show_activity_status, 1) = 1 AND ${NOT_BLOCKED}`,
-  )
-    .bind(userId)
-    .all<{ userId: string; status: PresenceStatus; lastSeenAt: number }>();
+  const { results } = await statement(
+    env.DB,
+    sql`SELECT ${p.userId} AS userId, ${p.status} AS status, ${p.lastSeenAt} AS lastSeenAt FROM ${connections} ${c}
+      JOIN ${presence} ${p} ON ${p.userId} = ${c.otherId} AND ${p.status} != 'offline'
+      LEFT JOIN ${profiles} ${pr} ON ${pr.userId} = ${c.otherId}
+    WHERE ${c.userId} = ${userId} AND COALESCE(${pr.showActivityStatus}, 1) = 1
+      AND NOT ${blockedEitherWaySql(userId, c.otherId)}`,
+  ).all<{ userId: string; status: PresenceStatus; lastSeenAt: number }>();
   return results.map((r) => ({ userId: r.userId, status: r.status, lastSeenAt: isoAt(r.lastSeenAt) }));
 }
