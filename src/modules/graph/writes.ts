@@ -18,7 +18,7 @@ function followCounters(
   db: Db,
   target: Target,
   followerId: string,
-  targetId: string,
+  targetId: string | SQL,
   delta: 1 | -1,
   guard: SQL,
 ): Statement[] {
@@ -29,11 +29,14 @@ function followCounters(
   ];
 }
 
-/** Inserts follow `f.id` of `target` when `guard` holds and it does not exist yet, with its counters. */
+/**
+ * Inserts follow `f.id` of `target` when `guard` holds and it does not exist yet, with its counters.
+ * `targetId` may be SQL (a hashtag found by its key in the same statement).
+ */
 export function addFollow(
   db: Db,
   target: Target,
-  f: { id: string; followerId: string; targetId: string; now: number },
+  f: { id: string; followerId: string; targetId: string | SQL; now: number },
   guard: SQL,
 ): Statement[] {
   return [
@@ -53,7 +56,12 @@ export function addFollow(
 }
 
 /** Removes the follow `followerId` → `targetId` of `target` if it exists, with its counters. */
-export function removeFollow(db: Db, target: Target, followerId: string, targetId: string): Statement[] {
+export function removeFollow(
+  db: Db,
+  target: Target,
+  followerId: string,
+  targetId: string | SQL,
+): Statement[] {
   return [
     ...followCounters(db, target, followerId, targetId, -1, followsSql(target.code, followerId, targetId)),
     db.run(

@@ -3,14 +3,15 @@ import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { followsSql } from "../../core/access/members";
 import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
-import { follows, hashtags, postHashtags, posts } from "../../db/schema";
+import { hashtags, postHashtags, posts } from "../../db/schema";
 import { changed, runBatch } from "../../platform/db/batch";
 import { keyset } from "../../platform/db/keyset";
-import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { hashtagKey } from "../../platform/text";
+import { addFollow, removeFollow } from "../graph";
 import { postJsonSql, toPosts } from "../posts";
+import { hashtagTarget } from "./targets";
 
 /**
  * Hashtags are addressed by any spelling (#الذكاء_الاصطناعي, الذكاء-variants, AI / ai): the path segment is
@@ -39,6 +40,9 @@ export function followsTagSql(viewerId: string | undefined, hashtagId: SQLiteCol
 
 const h = alias(hashtags, "h");
 
+/** SQL: the id of the hashtag with `key` (looked up under an alias, so it never means an outer hashtags row). */
+const tagIdOf = (key: string) => sql`(SELECT ${h.id} FROM ${hashtags} ${h} WHERE ${h.key} = ${key})`;
+
 function hashtagQuery(deps: Deps, viewerId: string | undefined, key: string) {
   return deps.db.get<HashtagRow | undefined>(sql`
     SELECT ${h.display} AS tag, ${h.key}, ${h.postCount} AS postCount, ${h.followerCount} AS followerCount,
@@ -63,12 +67,12 @@ export async function followHashtag(deps: Deps, userId: string, tag: string) {
       .insert(hashtags)
       .values({ id: newId(now), key, display, postCount: 0, followerCount: 0, createdAt: now })
       .onConflictDoNothing({ target: hashtags.key }),
-    db.run(sql`INSERT INTO ${follows} (${name(follows.id)}, ${name(follows.followerId)}, ${name(follows.targetType)},
-        ${name(follows.targetId)}, ${name(follows.createdAt)})
-      SELECT ${followId}, ${userId}, 'HASHTAG', ${hashtags.id}, ${now} FROM ${hashtags} WHERE ${hashtags.key} = ${key}
-      ON CONFLICT DO NOTHING`),
-    db.run(sql`UPDATE ${hashtags} SET ${name(hashtags.followerCount)} = ${hashtags.followerCount} + 1
-      WHERE ${hashtags.key} = ${key} AND EXISTS (SELECT 1 FROM ${follows} WHERE ${follows.id} = ${followId})`),
+    ...addFollow(
+      db,
+      hashtagTarget,
+      { id: followId, followerId: userId, targetId: tagIdOf(key), now },
+      sql`1`,
+    ),
     hashtagQuery(deps, userId, key),
   ]);
   if (changed(results[1]) === 0) throw new AppError("ALREADY_EXISTS");
@@ -79,16 +83,7 @@ export async function followHashtag(deps: Deps, userId: string, tag: string) {
 export async function unfollowHashtag(deps: Deps, userId: string, tag: string): Promise<void> {
   const { db } = deps;
   const { key } = keyOf(tag);
-  // Conditions on follows rows; the tag is looked up under an alias, so it never means an outer hashtags row.
-  const mine = sql`${follows.followerId} = ${userId} AND ${follows.targetType} = 'HASHTAG'
-    AND ${follows.targetId} = (SELECT ${h.id} FROM ${hashtags} ${h} WHERE ${h.key} = ${key})`;
-  await runBatch(db, [
-    db.run(
-      sql`UPDATE ${hashtags} SET ${name(hashtags.followerCount)} = ${hashtags.followerCount} - 1
-        WHERE ${hashtags.key} = ${key} AND EXISTS (SELECT 1 FROM ${follows} WHERE ${mine})`,
-    ),
-    db.run(sql`DELETE FROM ${follows} WHERE ${mine}`),
-  ]);
+  await runBatch(db, removeFollow(db, hashtagTarget, userId, tagIdOf(key)));
 }
 
 const ph = alias(postHashtags, "ph");
