@@ -1,10 +1,9 @@
 import { SELF } from "cloudflare:test";
 import { hc } from "hono/client";
 import { describe, expect, it } from "vitest";
-import { type AppType, app } from "../../src/app";
-import { call, freshIp, get, post, waitForEmail } from "../support/http";
-import { productionEnv } from "../support/production";
-import { registerUser, uniqueName } from "../support/users";
+import type { AppType } from "../../src/app";
+import { call, freshIp, get } from "../support/http";
+import { uniqueName } from "../support/users";
 
 /**
  * Small cross-cutting checks in one file (each file pays a workerd start-up of several seconds, which was
@@ -131,27 +130,6 @@ describe("typed client (hono/client with AppType)", () => {
     if (me.status !== 200) throw new Error("me failed");
     const body = await me.json();
     expect(body.user.username).toBe(username);
-  });
-});
-
-describe("GET /api/v1/dev/outbox", () => {
-  it("shows the messages delivered to one address, newest first, and nobody else's", async () => {
-    const a = await registerUser();
-    const b = await registerUser();
-    const first = await waitForEmail(a.email, "verify-email");
-    await post("/api/v1/auth/resend-verification", { email: a.email }, { ip: a.ip });
-    await waitForEmail(a.email, "verify-email", { after: first.id });
-    const list = await get(`/api/v1/dev/outbox?to=${encodeURIComponent(a.email)}`);
-    expect(list.body.data).toHaveLength(2);
-    expect(list.body.data[0].id > list.body.data[1].id).toBe(true);
-    expect(list.body.data.every((m: { to: string }) => m.to === a.email)).toBe(true);
-    await waitForEmail(b.email, "verify-email");
-  });
-
-  it("is refused outside development and needs ?to=", async () => {
-    const res = await app.request("/api/v1/dev/outbox?to=a@b.example", {}, productionEnv());
-    expect(res.status).toBe(403);
-    expect((await get("/api/v1/dev/outbox")).status).toBe(400);
   });
 });
 

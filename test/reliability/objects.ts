@@ -379,6 +379,14 @@ const conversation = async (w: World, a: Audience) => {
   const c = a === "shared" ? await w.direct() : await w.group();
   return { id: c.id, seq: String(c.seq), userId: (a === "shared" ? await w.blockee() : await w.peer()).id };
 };
+/** Accepting or declining an invitation to the owner's group: the invitee's own (the blockee's, shared). */
+const invitationAnswer = (key: string): ObjectRoute => ({
+  params: async (w, a) => ({
+    id: await w.invitedGroup(a === "shared" ? await w.blockee() : await w.invitee(), key),
+  }),
+  actor: (w) => w.invitee(),
+  why: "only the invited member answers an invitation; a block either way voids it",
+});
 /**
  * A pending connection request. "recipient": the caller acts as its recipient (accept, ignore): from third
  * to the owner, or (shared) from the owner to the blockee. "sender": the caller sent it (withdraw): from the
@@ -540,20 +548,8 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
     blockedBefore: [409],
   },
   "/api/v1/conversations/{id}/messages": { params: conversation, ...memberMay([200, 201]) },
-  "POST /api/v1/conversations/{id}/invitation/accept": {
-    params: async (w, a) => ({
-      id: await w.invitedGroup(a === "shared" ? await w.blockee() : await w.invitee(), "accept"),
-    }),
-    actor: (w) => w.invitee(),
-    why: "only the invited member answers an invitation; a block either way voids it",
-  },
-  "POST /api/v1/conversations/{id}/invitation/decline": {
-    params: async (w, a) => ({
-      id: await w.invitedGroup(a === "shared" ? await w.blockee() : await w.invitee(), "decline"),
-    }),
-    actor: (w) => w.invitee(),
-    why: "only the invited member answers an invitation; a block either way voids it",
-  },
+  "POST /api/v1/conversations/{id}/invitation/accept": invitationAnswer("accept"),
+  "POST /api/v1/conversations/{id}/invitation/decline": invitationAnswer("decline"),
   "/api/v1/conversations/{id}/read": { params: conversation, ...memberMay([200]) },
   "PATCH /api/v1/conversations/{id}/messages/{seq}": {
     params: conversation,
