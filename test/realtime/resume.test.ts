@@ -91,6 +91,31 @@ describe("resume", () => {
     expect(logEvents(held, id).map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
+  it("a resume sent again on an open socket replays nothing that socket already received", async () => {
+    const [a, b] = await createUsers(2);
+    const id = await directConversation(a!, b!);
+    await sendHttp(a!, id, "before");
+    const s = await socket(b!.token, { resume: true });
+    await resume(s, { [id]: 0 });
+    await sendHttp(a!, id, "live");
+    await eventually(async () => logEvents(s, id).length === 2);
+    await sendHttp(a!, id, "missed by nobody");
+    await eventually(async () => logEvents(s, id).length === 3);
+
+    // A client that resumes again from an older seq (its answer crossed a live event, say) gets only
+    // what this socket has not carried yet.
+    await sendHttp(a!, id, "new");
+    await eventually(async () => logEvents(s, id).length === 4);
+    const ack = await resume(s, { [id]: 1 });
+    expect(ack.conversations).toEqual([{ conversationId: id, seq: 4 }]);
+    expect(logEvents(s, id).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+
+    // A fresh socket has received nothing, so the same resume replays everything after the seq.
+    const fresh = await socket(b!.token, { resume: true });
+    await resume(fresh, { [id]: 1 });
+    expect(logEvents(fresh, id).map((e) => e.seq)).toEqual([2, 3, 4]);
+  });
+
   it("replays edits, deletions and reactions with the message as it is now (a deleted text never comes back)", async () => {
     const [a, b] = await createUsers(2);
     const id = await directConversation(a!, b!);

@@ -31,6 +31,8 @@ const PING = '{"type":"ping"}';
 const REPLAY_ATTEMPTS = 3;
 /** A socket opened with ?resume=1 that never sends `resume` gets its held events after this long. */
 const RESUME_GRACE_MS = 10_000;
+/** Seqs remembered per socket and conversation, to replay none of them twice. */
+const SENT_MEMORY = 256;
 const PONG = '{"type":"pong"}';
 
 export class UserHub extends DurableObject<Bindings> implements MemberHub {
@@ -45,6 +47,12 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
   private readonly resuming = new WeakMap<WebSocket, Map<string, HubFrame[]>>();
   /** Per socket and conversation: the seq a replay covered; live frames at or below it were replayed. */
   private readonly floors = new WeakMap<WebSocket, Map<string, number>>();
+  /**
+   * Per socket and conversation: the recent seqs already sent on it. A `resume` sent again on an open
+   * socket names the highest seq the client had seen when it sent it; an event still in flight then is
+   * not replayed a second time.
+   */
+  private readonly sent = new WeakMap<WebSocket, Map<string, Set<number>>>();
   private readonly closed = new WeakSet<WebSocket>();
   private published: PresenceStatus | null = null;
   /** One drizzle instance for the object's lifetime (building one per frame costs more than the frame). */
@@ -119,7 +127,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
           const floor = floors?.get(f.c);
           if (floor !== undefined && f.s <= floor) continue;
         }
-        sendRaw(ws, f.j);
+        this.sendFrame(ws, f);
       }
     }
     return { sockets };
@@ -256,7 +264,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
       for (const f of early) {
         const queue = f.c === undefined ? undefined : resuming.get(f.c);
         if (queue) queue.push(f);
-        else sendRaw(ws, f.j);
+        else this.sendFrame(ws, f);
       }
     }
 
@@ -283,7 +291,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
                 failed = page.code;
                 break;
               }
-              for (const f of page.frames) sendRaw(ws, f.j);
+              for (const f of page.frames) if (!this.wasSent(ws, f)) this.sendFrame(ws, f);
               cursor = page.upTo;
               if (!page.more) break;
             }
@@ -317,7 +325,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
           return { conversationId, seq: null, error: failed };
         }
         floors.set(conversationId, cursor);
-        for (const f of held) if (f.s === undefined || f.s > cursor) sendRaw(ws, f.j);
+        for (const f of held) if (f.s === undefined || f.s > cursor) this.sendFrame(ws, f);
         this.send(ws, { type: "resumed", conversationId, seq: cursor });
         return { conversationId, seq: cursor };
       }),
@@ -330,7 +338,30 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
     const early = this.awaitingResume.get(ws);
     if (!early) return;
     this.awaitingResume.delete(ws);
-    if (!this.closed.has(ws)) for (const f of early) sendRaw(ws, f.j);
+    if (!this.closed.has(ws)) for (const f of early) this.sendFrame(ws, f);
+  }
+
+  /** Sends one frame, remembering the seq of a conversation event (the last SENT_MEMORY per conversation). */
+  private sendFrame(ws: WebSocket, f: HubFrame): void {
+    sendRaw(ws, f.j);
+    if (f.c === undefined || f.s === undefined) return;
+    let byConversation = this.sent.get(ws);
+    if (!byConversation) {
+      byConversation = new Map();
+      this.sent.set(ws, byConversation);
+    }
+    let seqs = byConversation.get(f.c);
+    if (!seqs) {
+      seqs = new Set();
+      byConversation.set(f.c, seqs);
+    }
+    seqs.add(f.s);
+    // Seqs arrive mostly ascending, so the first in insertion order is (about) the oldest.
+    if (seqs.size > SENT_MEMORY) seqs.delete(seqs.values().next().value as number);
+  }
+
+  private wasSent(ws: WebSocket, f: HubFrame): boolean {
+    return f.c !== undefined && f.s !== undefined && this.sent.get(ws)?.get(f.c)?.has(f.s) === true;
   }
 
   // ---------------------------------------------------------------- presence
