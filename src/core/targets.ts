@@ -1,5 +1,5 @@
-import { Column, is, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { Column, getTableColumns, is, type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 
 /**
  * The target registry: every kind of thing members act on (react to, bookmark, follow, report, get
@@ -19,18 +19,23 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
  */
 export type Counter = SQLiteColumn | { column: SQLiteColumn; key: SQLiteColumn };
 
-/** A target as its module declares it. */
-export interface TargetSpec {
+/** A target as its module declares it; `T` is its table. */
+export interface TargetSpec<T extends SQLiteTable = SQLiteTable> {
   /** Name in events, notifications and API payloads, e.g. "post". */
   type: string;
   /** Stored value in polymorphic `target_type` columns, e.g. "POST". */
   code: string;
-  /** The target's id column; its table holds the target's rows. */
+  /** The table holding the target's rows. */
+  table: T;
+  /** The target's id column (of `table`). */
   id: SQLiteColumn;
   /** The column holding the member who owns the row, when there is one. */
   owner?: SQLiteColumn;
-  /** SQL boolean: the row `alias` of the target's table is visible to the viewer (undefined: anonymous). */
-  visibleTo(viewerId: string | undefined, alias: string): SQL;
+  /**
+   * SQL boolean: the row `row` is visible to the viewer (undefined: anonymous). `row` is an alias of
+   * `table` in the statement asking, so the rule names its columns through the schema.
+   */
+  visibleTo(viewerId: string | undefined, row: T): SQL;
   /** SQL: the id acted on when a client names `id` (a plain repost stands for its original). */
   resolve?(id: string): SQL;
   /** Counters that other modules keep exact with their rows. */
@@ -49,17 +54,20 @@ export interface TargetSpec {
 }
 
 /** A registered target is its declaration: statements name its table and columns through `id`, `owner`, `counters`. */
-export type Target = TargetSpec;
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds targets of every table
+export type Target = TargetSpec<any>;
 
 const BY_TYPE = new Map<string, Target>();
 const BY_CODE = new Map<string, Target>();
 
 /** Registers a module's targets (when its targets.ts loads) and returns them, in order. */
-export function defineTargets(specs: readonly TargetSpec[]): Target[] {
+export function defineTargets(specs: readonly Target[]): Target[] {
   return specs.map((spec) => {
     const known = BY_TYPE.get(spec.type);
     if (known && known !== spec) throw new Error(`target ${spec.type} defined twice`);
     if (known) return known;
+    if (spec.id.table !== spec.table)
+      throw new Error(`target ${spec.type}: its id is not a column of its table`);
     BY_TYPE.set(spec.type, spec);
     BY_CODE.set(spec.code, spec);
     return spec;
@@ -92,9 +100,17 @@ export function resolvedId(target: Target, id: string): SQL {
 
 /** SQL boolean: the row named `id` exists and is visible to the viewer. */
 export function targetVisibleSql(target: Target, viewerId: string | undefined, id: string | SQL): SQL {
-  const alias = sql.identifier(`tv_${target.code.toLowerCase()}`);
-  return sql`EXISTS (SELECT 1 FROM ${target.id.table} ${alias} WHERE ${alias}.${sql.identifier(target.id.name)} = ${id}
-    AND ${target.visibleTo(viewerId, `tv_${target.code.toLowerCase()}`)})`;
+  const name = `tv_${target.code.toLowerCase()}`;
+  const row = alias(target.table as SQLiteTable, name);
+  return sql`EXISTS (SELECT 1 FROM ${target.table} ${sql.identifier(name)} WHERE ${columnOf(target, row, target.id)} = ${id}
+    AND ${target.visibleTo(viewerId, row)})`;
+}
+
+/** `column` of the target's table, as the column of `row` (an alias of that table). */
+function columnOf(target: Target, row: SQLiteTable, column: SQLiteColumn): SQLiteColumn {
+  const key = Object.entries(getTableColumns(target.table)).find(([, c]) => c === column)?.[0];
+  if (!key) throw new Error(`target ${target.type}: ${column.name} is not a column of its table`);
+  return getTableColumns(row)[key] as SQLiteColumn;
 }
 
 /**

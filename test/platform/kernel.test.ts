@@ -1,12 +1,14 @@
 /// <reference types="vite/client" />
-import { Column, getTableName, is, Table } from "drizzle-orm";
+import { env } from "cloudflare:test";
+import { Column, getTableName, is, sql, Table } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import "../../src/app";
 import { maintenanceTasks, purgeTask } from "../../src/core/cron";
+import { createDb } from "../../src/core/db";
 import { purgeOrder, registeredModules } from "../../src/core/module";
 import { notificationType } from "../../src/core/notifications";
-import { registeredTargets } from "../../src/core/targets";
+import { registeredTargets, targetVisibleSql } from "../../src/core/targets";
 import * as schema from "../../src/db/schema";
 import { MODULES } from "../../src/modules";
 import { registeredErrorCodes } from "../../src/platform/errors";
@@ -117,6 +119,26 @@ describe("the module kernel", () => {
     expect(targets.map((t) => t.type).sort()).toEqual(["comment", "conversation", "hashtag", "post", "user"]);
     const schemaTables = new Set<unknown>(Object.values(schema).filter((t) => is(t, Table)));
     for (const t of targets) expect(schemaTables.has(t.id.table), getTableName(t.id.table)).toBe(true);
+  });
+
+  it("runs each target's visibility rule on its own table, for members and anonymous readers", async () => {
+    const db = createDb(env.DB);
+    const { createUser } = await import("../support/users");
+    const viewer = await createUser();
+    for (const t of registeredTargets()) {
+      expect(getTableName(t.table), `${t.type} table`).toBe(getTableName(t.id.table));
+      for (const who of [viewer.id, undefined]) {
+        // An id that names nothing is never visible; a broken rule would throw here instead.
+        const row = await db.get<{ ok: number }>(sql`SELECT ${targetVisibleSql(t, who, "nothing")} AS ok`);
+        expect(row.ok, `${t.type} for ${who ?? "anonymous"}`).toBe(0);
+      }
+    }
+    // A visible row passes: the viewer themselves as a member target.
+    const user = registeredTargets().find((t) => t.type === "user")!;
+    const self = await db.get<{ ok: number }>(
+      sql`SELECT ${targetVisibleSql(user, viewer.id, viewer.id)} AS ok`,
+    );
+    expect(self.ok).toBe(1);
   });
 
   it("declares targets through schema columns, with counters where reactions, bookmarks and follows look for them", () => {

@@ -3,9 +3,10 @@ import { dataString } from "../../core/notifications";
 import { defineTargets, type TargetSpec } from "../../core/targets";
 import { comments } from "../../db/schema";
 
-export const commentTarget: TargetSpec = {
+export const commentTarget: TargetSpec<typeof comments> = {
   type: "comment",
   code: "COMMENT",
+  table: comments,
   id: comments.id,
   owner: comments.authorId,
   visibleTo: commentVisibleTo,

@@ -7,13 +7,14 @@ import { conversationMembers, conversations } from "../../db/schema";
 const tm = alias(conversationMembers, "tm");
 
 /** A conversation is visible to its members only. */
-export const conversationTarget: TargetSpec = {
+export const conversationTarget: TargetSpec<typeof conversations> = {
   type: "conversation",
   code: "CONVERSATION",
+  table: conversations,
   id: conversations.id,
-  visibleTo: (viewerId, alias) =>
+  visibleTo: (viewerId, c) =>
     viewerId
-      ? sql`EXISTS (SELECT 1 FROM ${conversationMembers} ${tm} WHERE ${tm.conversationId} = ${sql.identifier(alias)}.id
+      ? sql`EXISTS (SELECT 1 FROM ${conversationMembers} ${tm} WHERE ${tm.conversationId} = ${c.id}
           AND ${tm.userId} = ${viewerRef(viewerId)})`
       : sql`0`,
   link: (id) => `/messages/${id}`,

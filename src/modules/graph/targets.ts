@@ -8,17 +8,16 @@ import { profiles, users } from "../../db/schema";
  * A member as a target (followed, reported): visible while active and not blocked either way. A follow
  * counts on both profiles: the followed member's follower count and the follower's following count.
  */
-const userSpec: TargetSpec = {
+const userSpec: TargetSpec<typeof users> = {
   type: "user",
   code: "USER",
+  table: users,
   id: users.id,
   owner: users.id,
-  visibleTo: (viewerId, alias) => {
-    const id = sql`${sql.identifier(alias)}.${sql.identifier(users.id.name)}`;
-    return viewerId
-      ? sql`(${activeUserSql(id)} AND NOT ${blockedEitherWaySql(viewerRef(viewerId), id)})`
-      : activeUserSql(id);
-  },
+  visibleTo: (viewerId, u) =>
+    viewerId
+      ? sql`(${activeUserSql(u.id)} AND NOT ${blockedEitherWaySql(viewerRef(viewerId), u.id)})`
+      : activeUserSql(u.id),
   counters: {
     followers: { column: profiles.followerCount, key: profiles.userId },
     following: { column: profiles.followingCount, key: profiles.userId },

@@ -3,9 +3,10 @@ import { defineTargets, type TargetSpec } from "../../core/targets";
 import { hashtags } from "../../db/schema";
 
 /** A hashtag is public: anyone may follow it and see its page. */
-export const hashtagTarget: TargetSpec = {
+export const hashtagTarget: TargetSpec<typeof hashtags> = {
   type: "hashtag",
   code: "HASHTAG",
+  table: hashtags,
   id: hashtags.id,
   visibleTo: () => sql`1`,
   counters: { followers: hashtags.followerCount },

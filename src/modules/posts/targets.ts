@@ -4,9 +4,10 @@ import { posts } from "../../db/schema";
 import { actionTargetSql } from "./reposts";
 
 /** Posts as targets: reacting to, bookmarking or reporting a plain repost acts on its original. */
-export const postTarget: TargetSpec = {
+export const postTarget: TargetSpec<typeof posts> = {
   type: "post",
   code: "POST",
+  table: posts,
   id: posts.id,
   owner: posts.authorId,
   visibleTo: postVisibleTo,
