@@ -1,4 +1,5 @@
 /// <reference types="vite/client" />
+import { env } from "cloudflare:test";
 import { Column, getTableName, is, Table } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
@@ -6,9 +7,11 @@ import "../../src/app";
 import { maintenanceTasks, purgeTask } from "../../src/core/cron";
 import { purgeOrder, registeredModules } from "../../src/core/module";
 import { notificationType } from "../../src/core/notifications";
+import { registeredSearchables } from "../../src/core/searchables";
 import { registeredTargets } from "../../src/core/targets";
 import * as schema from "../../src/db/schema";
 import { MODULES } from "../../src/modules";
+import { indexedTypes, SEARCH_TYPES } from "../../src/modules/search/types";
 import { registeredErrorCodes } from "../../src/platform/errors";
 import { registeredRateLimits } from "../../src/platform/rate-limit";
 
@@ -117,6 +120,40 @@ describe("the module kernel", () => {
     expect(targets.map((t) => t.type).sort()).toEqual(["comment", "conversation", "hashtag", "post", "user"]);
     const schemaTables = new Set<unknown>(Object.values(schema).filter((t) => is(t, Table)));
     for (const t of targets) expect(schemaTables.has(t.id.table), getTableName(t.id.table)).toBe(true);
+  });
+
+  it("registers each searchable type once, listed by the module that owns it, over a migrated FTS5 table", async () => {
+    const searchables = registeredSearchables();
+    expect(searchables.map((s) => s.type).sort()).toEqual(["people", "posts"]);
+    // Search iterates the manifests' lists, in module order; each declaration is listed exactly once.
+    const listed = registeredModules().flatMap((m) => (m.search ?? []).map((s) => ({ module: m.name, s })));
+    expect(listed.map((l) => l.s).sort((a, b) => a.type.localeCompare(b.type))).toEqual(
+      [...searchables].sort((a, b) => a.type.localeCompare(b.type)),
+    );
+    expect(listed.map((l) => [l.s.type, l.module])).toEqual([
+      ["people", "profiles"],
+      ["posts", "posts"],
+    ]);
+    expect(indexedTypes()).toEqual(["people", "posts"]);
+    for (const s of searchables) {
+      expect(SEARCH_TYPES, "the API accepts it").toContain(s.type);
+      const table = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE name = ?")
+        .bind(s.table)
+        .first<{ sql: string }>();
+      expect(table?.sql, s.table).toMatch(/USING fts5/i);
+      const { results } = await env.DB.prepare(`PRAGMA table_info(${s.table})`).all<{ name: string }>();
+      const names = s.columns.map((c) => c.name);
+      expect(
+        results.map((r) => r.name),
+        `${s.table} columns`,
+      ).toEqual(names);
+      for (const b of s.branches)
+        for (const c of b.columns ?? []) expect(names, `${s.type} branch`).toContain(c);
+      if (s.location) {
+        expect(names, `${s.type} location`).toContain(s.location.column);
+        expect(s.filterable, `${s.type} location`).toContain(s.location.attribute);
+      }
+    }
   });
 
   it("declares targets through schema columns, with counters where reactions, bookmarks and follows look for them", () => {
