@@ -1,14 +1,15 @@
 // Rebuilds search indexes from the local D1 database (the one `npm start` uses), with the Worker's own
 // indexing code (src/modules/search/indexer.ts), without a running server:
-//   npm run search:rebuild                                  D1 FTS5 index, people and posts
+//   npm run search:rebuild                                  D1 FTS5 index, every searchable type
 //   npm run search:rebuild -- --type posts                  one type
 //   npm run search:rebuild -- --engine meilisearch --url http://127.0.0.1:7700 [--key KEY] [--prefix majlis_]
 //   npm run search:rebuild -- --engine all                  both (Meilisearch from MEILISEARCH_URL/_API_KEY)
 // On Cloudflare (or any running server) use POST /api/v1/admin/search/rebuild, which walks the tables
 // through the search queue.
 // Run it after `npm run seed`: the seed writes rows directly, so nothing of it is indexed before.
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { importTs } from "./lib/import-ts.mjs";
+import { build } from "esbuild";
 import { openLocalD1 } from "./lib/local-d1.mjs";
 
 const { values: args } = parseArgs({
@@ -26,12 +27,37 @@ const engines = { d1: "d1", meilisearch: "meilisearch", all: "all" };
 const targets = engines[args.engine];
 if (!targets) throw new Error(`--engine must be d1, meilisearch or all (got ${args.engine})`);
 if (targets !== "d1" && !args.url) throw new Error("Meilisearch needs --url (or MEILISEARCH_URL)");
-const types = args.type === "all" ? ["people", "posts"] : [args.type];
-if (!types.every((t) => t === "people" || t === "posts"))
-  throw new Error("--type must be people, posts or all");
 
-const { rebuildChunk } = await importTs("src/modules/search/indexer.ts");
-const { INDEX_FORMAT } = await importTs("src/modules/search/maintenance.ts");
+/**
+ * The indexer, bundled in one piece with the Worker's module list: the searchable types are declared by
+ * the modules that own them (src/core/searchables.ts), and they register when their manifests load, as
+ * in the Worker. One bundle, so the indexer reads the same registry the manifests filled.
+ */
+async function loadIndexer() {
+  const out = await build({
+    stdin: {
+      contents: `import "./src/modules/index.ts";
+        export { rebuildChunk } from "./src/modules/search/indexer.ts";
+        export { INDEX_FORMAT } from "./src/modules/search/maintenance.ts";
+        export { indexedTypes } from "./src/modules/search/types.ts";`,
+      resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+      sourcefile: "search-rebuild-entry.ts",
+      loader: "ts",
+    },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    mainFields: ["module", "main"],
+    write: false,
+    logLevel: "silent",
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
+}
+
+const { rebuildChunk, INDEX_FORMAT, indexedTypes } = await loadIndexer();
+const known = indexedTypes();
+const types = args.type === "all" ? known : [args.type];
+if (!types.every((t) => known.includes(t))) throw new Error(`--type must be ${[...known, "all"].join(", ")}`);
 const { db, close } = await openLocalD1(args.persist);
 const env = {
   DB: db,

@@ -9,6 +9,7 @@ import type { PolicyTable } from "../platform/rate-limit";
 import type { Db } from "./db";
 import type { Deps } from "./deps";
 import type { NotificationTable } from "./notifications";
+import type { Searchable } from "./searchables";
 import type { Target } from "./targets";
 
 /**
@@ -17,9 +18,9 @@ import type { Target } from "./targets";
  * the queue handler dispatches to its consumers, a block runs its steps, and the reliability harness
  * finds its routes in /openapi.json. Adding a module is one line in src/modules/index.ts.
  *
- * Errors, rate limits, notification types and targets are declared in the module's own files
- * (`defineErrors`, `defineRateLimits`, `defineNotifications`, `defineTargets`) and listed here too, so
- * the manifest shows the module's whole surface.
+ * Errors, rate limits, notification types, targets and searchable types are declared in the module's own
+ * files (`defineErrors`, `defineRateLimits`, `defineNotifications`, `defineTargets`, `defineSearchable`) and
+ * listed here too, so the manifest shows the module's whole surface.
  */
 export interface Mount {
   /** Where the router is mounted, e.g. "/api/v1/posts". */
@@ -68,6 +69,8 @@ export interface ModuleManifest {
   rateLimits?: PolicyTable;
   notifications?: NotificationTable;
   targets?: readonly Target[];
+  /** The searchable types it owns (`defineSearchable` in its search.ts), which the search module indexes and queries. */
+  search?: readonly Searchable[];
   /** What a block removes between the two members (follows, connections, endorsements...). */
   onBlock?: BlockStep;
   /** Work after a block or an unblock committed (e.g. group chat rooms reloading their block cache). */

@@ -8,9 +8,11 @@ import { maintenanceTasks, purgeTask } from "../../src/core/cron";
 import { createDb } from "../../src/core/db";
 import { purgeOrder, registeredModules } from "../../src/core/module";
 import { notificationType } from "../../src/core/notifications";
+import { registeredSearchables } from "../../src/core/searchables";
 import { registeredTargets, targetVisibleSql } from "../../src/core/targets";
 import * as schema from "../../src/db/schema";
 import { MODULES } from "../../src/modules";
+import { indexedTypes, SEARCH_TYPES } from "../../src/modules/search/types";
 import { registeredErrorCodes } from "../../src/platform/errors";
 import { registeredRateLimits } from "../../src/platform/rate-limit";
 
@@ -139,6 +141,40 @@ describe("the module kernel", () => {
       sql`SELECT ${targetVisibleSql(user, viewer.id, viewer.id)} AS ok`,
     );
     expect(self.ok).toBe(1);
+  });
+
+  it("registers each searchable type once, listed by the module that owns it, over a migrated FTS5 table", async () => {
+    const searchables = registeredSearchables();
+    expect(searchables.map((s) => s.type).sort()).toEqual(["people", "posts"]);
+    // Search iterates the manifests' lists, in module order; each declaration is listed exactly once.
+    const listed = registeredModules().flatMap((m) => (m.search ?? []).map((s) => ({ module: m.name, s })));
+    expect(listed.map((l) => l.s).sort((a, b) => a.type.localeCompare(b.type))).toEqual(
+      [...searchables].sort((a, b) => a.type.localeCompare(b.type)),
+    );
+    expect(listed.map((l) => [l.s.type, l.module])).toEqual([
+      ["people", "profiles"],
+      ["posts", "posts"],
+    ]);
+    expect(indexedTypes()).toEqual(["people", "posts"]);
+    for (const s of searchables) {
+      expect(SEARCH_TYPES, "the API accepts it").toContain(s.type);
+      const table = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE name = ?")
+        .bind(s.table)
+        .first<{ sql: string }>();
+      expect(table?.sql, s.table).toMatch(/USING fts5/i);
+      const { results } = await env.DB.prepare(`PRAGMA table_info(${s.table})`).all<{ name: string }>();
+      const names = s.columns.map((c) => c.name);
+      expect(
+        results.map((r) => r.name),
+        `${s.table} columns`,
+      ).toEqual(names);
+      for (const b of s.branches)
+        for (const c of b.columns ?? []) expect(names, `${s.type} branch`).toContain(c);
+      if (s.location) {
+        expect(names, `${s.type} location`).toContain(s.location.column);
+        expect(s.filterable, `${s.type} location`).toContain(s.location.attribute);
+      }
+    }
   });
 
   it("declares targets through schema columns, with counters where reactions, bookmarks and follows look for them", () => {

@@ -6,6 +6,7 @@ import { postNotifications } from "./notifications";
 import { profilePostRoutes } from "./profile-routes";
 import { postRateLimits } from "./rate-limits";
 import { postRoutes } from "./routes";
+import { postsSearch } from "./search";
 import { postTargets } from "./targets";
 
 /** Posts, reposts, edits, mentions and a member's posts on their profile. */
@@ -19,6 +20,7 @@ export const postsModule = defineModule({
   rateLimits: postRateLimits,
   notifications: postNotifications,
   targets: postTargets,
+  search: [postsSearch],
   purge: {
     // Everything content (posts, comments, reactions, votes, bookmarks, hashtags) with its counters.
     statements: purgeContentOf,

@@ -5,6 +5,7 @@ import { PROFILE_VIEWS_PURGE, purgeProfileCounters } from "./maintenance";
 import { profileNotifications } from "./notifications";
 import { profileRateLimits } from "./rate-limits";
 import { profileRoutes } from "./routes";
+import { peopleSearch } from "./search";
 
 /** Profiles, experience, education, skills, endorsements and profile views. */
 export const profilesModule = defineModule({
@@ -12,6 +13,7 @@ export const profilesModule = defineModule({
   routes: [{ path: "/api/v1/profiles", router: profileRoutes }],
   rateLimits: profileRateLimits,
   notifications: profileNotifications,
+  search: [peopleSearch],
   // A block withdraws skill endorsements both ways.
   onBlock: endorsementsBetweenStatements,
   purge: {

@@ -1,8 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
-import { posts, users } from "../../db/schema";
+import { sql } from "drizzle-orm";
+import { searchableOf } from "../../core/searchables";
 import { statement } from "../../platform/db/statements";
 import type { QueryJoin } from "./analyzer";
-import { INDEXES, type Indexable, type IndexedType } from "./types";
+import { type Indexable, type IndexedType, searchables } from "./types";
 import { vocabularyEntries } from "./vocabulary";
 
 /**
@@ -24,7 +24,7 @@ export function indexWrites(
   items: Indexable[],
   now: number,
 ): D1PreparedStatement[] {
-  const spec = INDEXES[type];
+  const spec = searchableOf(type);
   const names = spec.columns.map((c) => c.name);
   const docs = items.flatMap((item) =>
     "doc" in item
@@ -112,17 +112,14 @@ function groups<T>(entries: T[]): T[][] {
  * tombstones older than a day go.
  */
 export function sweepStatements(db: D1Database, now: number): D1PreparedStatement[] {
-  // search_docs and the FTS5 tables have no drizzle schema: their names stay text.
-  const live: Record<IndexedType, SQL> = {
-    people: sql`SELECT 1 FROM ${users} WHERE ${users.id} = d.entity_id AND ${users.status} = 'ACTIVE'`,
-    posts: sql`SELECT 1 FROM ${posts} WHERE ${posts.id} = d.entity_id AND ${posts.deletedAt} IS NULL`,
-  };
+  // search_docs and the FTS5 tables have no drizzle schema: their names stay text. Each type declares
+  // when an indexed entity still exists (src/core/searchables.ts).
   return [
-    ...(Object.entries(live) as [IndexedType, SQL][]).flatMap(([type, exists]) => {
-      const orphans = sql`SELECT d.doc_id FROM search_docs d WHERE d.type = ${sql.raw(`'${type}'`)} AND d.in_index = 1
-        AND NOT EXISTS (${exists})`;
+    ...searchables().flatMap((spec) => {
+      const orphans = sql`SELECT d.doc_id FROM search_docs d WHERE d.type = ${sql.raw(`'${spec.type}'`)} AND d.in_index = 1
+        AND NOT EXISTS (${spec.exists(sql`d.entity_id`)})`;
       return [
-        statement(db, sql`DELETE FROM ${sql.raw(INDEXES[type].table)} WHERE rowid IN (${orphans})`),
+        statement(db, sql`DELETE FROM ${sql.raw(spec.table)} WHERE rowid IN (${orphans})`),
         statement(
           db,
           sql`UPDATE search_docs SET in_index = 0, indexed_at = ${now} WHERE doc_id IN (${orphans})`,
@@ -193,6 +190,6 @@ export function matchExpression(
 
 /** `bm25(table, w1, w2, ...)` with the index's column weights. */
 export function bm25Sql(type: IndexedType): string {
-  const spec = INDEXES[type];
+  const spec = searchableOf(type);
   return `bm25(${spec.table}, ${spec.columns.map((c) => c.weight.toFixed(1)).join(", ")})`;
 }

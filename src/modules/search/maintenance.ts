@@ -7,7 +7,7 @@ import { enqueue } from "../../platform/queue";
 import { sweepStatements } from "./fts";
 import { meiliOf } from "./meili";
 import { searchIndexSchema } from "./queue";
-import { INDEXED_TYPES } from "./types";
+import { indexedTypes } from "./types";
 
 /** Hour (UTC) of the daily index sweep: the cron runs hourly, the sweep reads the whole index. */
 export const SWEEP_HOUR_UTC = 4;
@@ -49,7 +49,7 @@ export async function upgradeSearchIndex(env: Bindings): Promise<boolean> {
   if (row && Number(row.value) >= INDEX_FORMAT) return false;
   const run = `format-${INDEX_FORMAT}`;
   const targets = meiliOf(env) ? "all" : "d1";
-  for (const type of INDEXED_TYPES) {
+  for (const type of indexedTypes()) {
     await enqueue(env.SEARCH_QUEUE, searchIndexSchema, `rebuild:${run}:${type}:start`, {
       type,
       rebuild: { after: "", run, targets },

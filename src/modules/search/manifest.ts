@@ -7,7 +7,10 @@ import { searchMaintenanceTask, upgradeSearchIndex } from "./maintenance";
 import { searchRateLimits } from "./rate-limits";
 import { adminSearchRoutes, searchRoutes } from "./routes";
 
-/** Arabic-aware search of people and posts (D1 FTS5, optional Meilisearch), saved searches and alerts. */
+/**
+ * Arabic-aware search (D1 FTS5, optional Meilisearch), saved searches and alerts, over the searchable types
+ * other modules declare in their manifests (`search`: people in profiles, posts in posts).
+ */
 export const searchModule = defineModule({
   name: "search",
   routes: [

@@ -1,8 +1,9 @@
 import { Meilisearch } from "meilisearch";
+import { searchableOf } from "../../core/searchables";
 import type { Bindings } from "../../platform/env";
 import { QUERY_STOPWORDS } from "./analyzer";
 import { meiliSynonyms } from "./synonyms";
-import { INDEXES, type Indexable, type IndexedType, type SearchDoc } from "./types";
+import type { Indexable, IndexedType, SearchDoc } from "./types";
 import { MIN_TYPO_LENGTH } from "./vocabulary";
 
 /**
@@ -50,7 +51,7 @@ export const indexUid = (target: MeiliTarget, type: IndexedType) => `${target.pr
  * Applied by the rebuild (changing settings reindexes in Meilisearch).
  */
 export function settingsOf(type: IndexedType) {
-  const spec = INDEXES[type];
+  const spec = searchableOf(type);
   return {
     searchableAttributes: spec.columns.map((c) => c.name),
     filterableAttributes: [...spec.filterable],

@@ -1,31 +1,26 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
-import { cardShowsHeadlineSql, fullProfileVisibleSql, notBlocked } from "../../core/access/members";
-import { postVisibleTo, viewerRef } from "../../core/access/posts";
-import { type CardRow, cardColumnsFor, toCard } from "../../core/cards";
 import type { Deps } from "../../core/deps";
-import { posts as postsTable, profiles, users } from "../../db/schema";
+import { findSearchable, type Searchable, type SearchHit } from "../../core/searchables";
 import { DAY } from "../../platform/clock";
 import { logError } from "../../platform/log";
-import { postJsonSql, toPosts } from "../posts";
 import { type MatchPlan, queryMatch, widenMatch } from "./analysis";
 import { searchQueryForms } from "./analyzer";
 import { bm25Sql, matchExpression } from "./fts";
 import { filterValue, indexUid, type MeiliTarget, meiliOf } from "./meili";
-import type { SearchFilters, SearchHit, SearchPage } from "./schemas";
-import { INDEXES, type IndexedType, isIndexed, type SearchType } from "./types";
+import type { SearchFilters, SearchPage } from "./schemas";
+import type { IndexedType, SearchType } from "./types";
 
 /**
- * Running a search. Either engine only proposes candidates (id + rank); the page is then read from D1
- * through the same rules as every other read: postVisibleTo for posts, and for people the profile
- * visibility rule of GET /profiles plus the block filter and active accounts. So a search never returns a
- * CONNECTIONS post to a stranger, a PRIVATE or deleted post, a blocked member (either way) or a deleted one.
+ * Running a search, for any registered searchable type (src/core/searchables.ts). Either engine only
+ * proposes candidates (id, branch, rank); the page is then read from D1 by the type's own page reader,
+ * through the same rules as every other read of that type (for posts postVisibleTo; for people the profile
+ * rule of GET /profiles plus the block filter and active accounts). So a search never returns what a read
+ * would hide.
  *
- * People are matched per member on what the viewer may see of them (core/access/members.ts): every column for
- * a full profile (`fullProfileVisibleSql`), otherwise what the card shows: name and headline when
- * `cardShowsHeadlineSql` allows the headline (a CONNECTIONS profile seen by a stranger), the name only
- * (a PRIVATE profile). The three cases are three MATCH branches; the SQL keeps, for each member, only the
- * branch their profile allows for this viewer. A hit is the member's card (graph/network.ts).
+ * A type declares the branches a viewer may match an entity on (people: every column for a full
+ * profile, name and headline for a card with a headline, the name only). Each branch is one MATCH (one
+ * Meilisearch query); the page keeps, for each entity, only the branch the declaration's rule admits for
+ * this viewer.
  */
 export interface SearchRequest {
   q: string;
@@ -43,20 +38,13 @@ export interface SearchRequest {
 
 /**
  * The D1 engine ranks at most this many of a query's newest matches per branch (more when a deep page
- * needs them): relevance within the recent past, like the big networks' post search. A posts search with
- * a "to" date lifts it. Meilisearch (SEARCH_ENGINE) ranks over everything.
+ * needs them): relevance within the recent past, like the big networks' post search. A search with a
+ * "to" date (types with date filters: posts) lifts it. Meilisearch (SEARCH_ENGINE) ranks over everything.
  */
 export const RANKED_WINDOW = 1000;
 
 /** Meilisearch proposes at most this many candidates per query (deep pages stop there). */
 export const MAX_CANDIDATES = 1000;
-/** Upper bound on the candidates a page walks (there so SQLite keeps the subquery's ORDER BY). */
-const MAX_CANDIDATES_RANKED = 1_000_000;
-
-const FULL = 0;
-const NAME_AND_HEADLINE = 1;
-const NAME_ONLY = 2;
-
 interface Plan extends MatchPlan {
   type: IndexedType;
   locationGroups: string[][];
@@ -81,22 +69,23 @@ const minOf = (a: number | undefined, b: number | undefined) =>
 
 export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest): Promise<SearchPage> {
   const empty: SearchPage = { data: [], page: req.page, limit: req.limit, hasMore: false };
-  if (!isIndexed(req.type)) return empty;
+  const spec = findSearchable(req.type);
+  if (!spec) return empty;
   const match = queryMatch(req.q);
   if (match.groups.length === 0) return empty;
+  const dates = spec.dates === true;
   const plan: Plan = {
     ...match,
-    type: req.type,
-    locationGroups:
-      req.type === "people" && req.filters.location ? searchQueryForms(req.filters.location) : [],
+    type: spec.type,
+    locationGroups: spec.location && req.filters.location ? searchQueryForms(req.filters.location) : [],
     prefix: req.prefix,
     // "from" is inclusive, "to" exclusive; createdAfter is exclusive (> the last alert), createdUntil inclusive.
     from: maxOf(
-      req.type === "posts" ? timeOf(req.filters.from, false) : undefined,
+      dates ? timeOf(req.filters.from, false) : undefined,
       req.createdAfter !== undefined ? req.createdAfter + 1 : undefined,
     ),
     to: minOf(
-      req.type === "posts" ? timeOf(req.filters.to, true) : undefined,
+      dates ? timeOf(req.filters.to, true) : undefined,
       req.createdUntil !== undefined ? req.createdUntil + 1 : undefined,
     ),
     offset: (req.page - 1) * req.limit,
@@ -108,16 +97,26 @@ export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest
   const meili = meiliOf(deps.env);
   if (meili) {
     try {
-      candidates = await meiliCandidates(meili, viewerId, plan);
+      candidates = await meiliCandidates(meili, spec, viewerId, plan);
     } catch (err) {
       logError("meilisearch failed; answering from D1", { error: String(err) });
     }
   }
   const d1 = candidates === null;
-  candidates ??= d1Candidates(plan);
+  candidates ??= d1Candidates(spec, plan);
 
-  const page = (p: Plan, c: SQL) =>
-    p.type === "people" ? people(deps, viewerId, p, c) : posts(deps, viewerId, p, c);
+  const branchRule = branchRuleOf(spec, viewerId);
+  const page = (p: Plan, c: SQL): Promise<SearchHit[]> =>
+    spec.page({
+      deps,
+      viewerId,
+      candidates: c,
+      branchRule,
+      from: p.from,
+      to: p.to,
+      offset: p.offset,
+      limit: p.limit,
+    });
   let data = await page(plan, candidates);
   // The viewer may read nothing that matches the words as typed: corrections and prefix completions instead
   // (analysis.ts), so they never rank below an exact hit. Decided on the first page, and without an alert's
@@ -128,14 +127,14 @@ export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest
       ...plan,
       offset: 0,
       limit: 1,
-      from: req.type === "posts" ? timeOf(req.filters.from, false) : undefined,
-      to: req.type === "posts" ? timeOf(req.filters.to, true) : undefined,
+      from: dates ? timeOf(req.filters.from, false) : undefined,
+      to: dates ? timeOf(req.filters.to, true) : undefined,
     };
-    if ((plan.offset === 0 && !window) || (await page(first, d1Candidates(first))).length === 0) {
+    if ((plan.offset === 0 && !window) || (await page(first, d1Candidates(spec, first))).length === 0) {
       const wider = await widenMatch(deps.env.DB, plan, plan.prefix);
       if (wider) {
         const widened = { ...plan, ...wider };
-        data = await page(widened, d1Candidates(widened));
+        data = await page(widened, d1Candidates(spec, widened));
       }
     }
   }
@@ -149,34 +148,47 @@ export async function runSearch(deps: Deps, viewerId: string, req: SearchRequest
 
 // ─── Candidates ───────────────────────────────────────────────────────────────────────────────────────
 
+/** SQL boolean over `m.branch` and the page reader's row: each candidate counts only on the branch its row admits. */
+function branchRuleOf(spec: Searchable, viewerId: string): SQL {
+  const [only] = spec.branches;
+  if (spec.branches.length === 1 && !only?.rule) return sql`1`;
+  const parts = spec.branches.map((branch, k) => {
+    const index = sql.raw(String(k));
+    return branch.rule ? sql`(m.branch = ${index} AND ${branch.rule(viewerId)})` : sql`m.branch = ${index}`;
+  });
+  return sql`(${sql.join(parts, sql` OR `)})`;
+}
+
+/** The branches a search applies, with their index: under a location filter, those that match its column. */
+function branchesOf(spec: Searchable, plan: Plan) {
+  const all = spec.branches.map((branch, index) => ({ ...branch, index }));
+  const column = spec.location?.column;
+  if (plan.locationGroups.length === 0 || column === undefined) return all;
+  return all.filter((b) => b.columns === undefined || b.columns.includes(column));
+}
+
 /** The D1 engine: FTS5 MATCH with bm25 (lower is better), as rows (id, branch, score). */
-function d1Candidates(plan: Plan): SQL {
-  const spec = INDEXES[plan.type];
+function d1Candidates(spec: Searchable, plan: Plan): SQL {
   const table = sql.raw(spec.table);
   // Only the newest matches are ranked (doc_id grows as entities are indexed), so a word found in a third
   // of everything costs about the same at 10k and 1M; FTS5 walks a doclist newest first and stops there.
-  // Searching posts up to a date ranks every match instead (the newest ones may all be after it).
+  // Searching up to a date ranks every match instead (the newest ones may all be after it).
   const window =
-    plan.type === "posts" && plan.to !== undefined
-      ? -1
-      : Math.max(RANKED_WINDOW, (plan.offset + plan.limit + 1) * 4);
+    spec.dates && plan.to !== undefined ? -1 : Math.max(RANKED_WINDOW, (plan.offset + plan.limit + 1) * 4);
   const select = (branch: number, match: string) =>
     sql`SELECT d.entity_id AS id, ${sql.raw(String(branch))} AS branch, w.score FROM (
         SELECT rowid AS doc_id, ${sql.raw(bm25Sql(plan.type))} AS score FROM ${table} WHERE ${table} MATCH ${match}
         ORDER BY rowid DESC LIMIT ${window}) w
       JOIN search_docs d ON d.doc_id = w.doc_id`;
   const opts = { prefixLast: plan.prefixLast, prefixable: plan.prefixable, joins: plan.joins };
-  if (plan.type === "posts") return select(FULL, matchExpression(plan.groups, opts)!);
-  const location = matchExpression(plan.locationGroups, { columns: ["location"] });
-  const full = matchExpression(plan.groups, opts)!;
-  // A location filter applies to what only full profiles show, so limited profiles cannot pass it.
-  if (location) return select(FULL, `(${full}) AND ${location}`);
+  // A location filter applies to what only some branches show (people: full profiles), so the others
+  // cannot pass it.
+  const location = spec.location && matchExpression(plan.locationGroups, { columns: [spec.location.column] });
   return sql.join(
-    [
-      select(FULL, full),
-      select(NAME_AND_HEADLINE, matchExpression(plan.groups, { ...opts, columns: ["name", "headline"] })!),
-      select(NAME_ONLY, matchExpression(plan.groups, { ...opts, columns: ["name"] })!),
-    ],
+    branchesOf(spec, plan).map((b) => {
+      const match = matchExpression(plan.groups, b.columns ? { ...opts, columns: b.columns } : opts)!;
+      return select(b.index, location ? `(${match}) AND ${location}` : match);
+    }),
     sql` UNION ALL `,
   );
 }
@@ -189,9 +201,15 @@ function rankedRows(hits: { id: string; branch: number }[]): SQL {
 
 /**
  * Meilisearch: the query is sent as word stems (every indexed form of a word includes its stem), filters
- * narrow by the stored visibility (a coarse pre-filter; D1 has the last word).
+ * narrow by the stored attributes (a coarse pre-filter; D1 has the last word). A type with several
+ * branches is one multi-search, its hits merged by ranking score.
  */
-async function meiliCandidates(target: MeiliTarget, viewerId: string, plan: Plan): Promise<SQL> {
+async function meiliCandidates(
+  target: MeiliTarget,
+  spec: Searchable,
+  viewerId: string,
+  plan: Plan,
+): Promise<SQL> {
   const q = plan.groups.map((forms) => forms[forms.length - 1]).join(" ");
   const size = Math.min(MAX_CANDIDATES, (plan.offset + plan.limit + 1) * 3);
   const time = [
@@ -200,42 +218,34 @@ async function meiliCandidates(target: MeiliTarget, viewerId: string, plan: Plan
   ];
   const and = (parts: string[]) => (parts.length > 0 ? parts.map((p) => `(${p})`).join(" AND ") : undefined);
   const base = { q, limit: size, offset: 0, attributesToRetrieve: ["id"], showRankingScore: true };
+  const attribute = spec.location?.attribute;
+  const location = attribute
+    ? plan.locationGroups.map((forms) => `${attribute} = ${filterValue(forms[forms.length - 1]!)}`)
+    : [];
+  const viewer = filterValue(viewerId);
+  const queries = branchesOf(spec, plan).map((b) => ({
+    branch: b.index,
+    columns: b.columns,
+    filter: and([...(b.engineFilter ? [b.engineFilter(viewer)] : []), ...location, ...time]),
+  }));
+  const uid = indexUid(target, plan.type);
 
-  if (plan.type === "posts") {
-    const visible = `visibility = "PUBLIC" OR visibility = "CONNECTIONS" OR authorId = ${filterValue(viewerId)}`;
-    const res = await target.client.index(indexUid(target, "posts")).search(q, {
+  if (spec.branches.length === 1) {
+    const [query] = queries;
+    const res = await target.client.index(uid).search(q, {
       ...base,
-      filter: and([visible, ...time]),
+      ...(query?.columns ? { attributesToSearchOn: [...query.columns] } : {}),
+      ...(query?.filter ? { filter: query.filter } : {}),
     });
-    return rankedRows(res.hits.map((h) => ({ id: String(h.id), branch: FULL })));
+    return rankedRows(res.hits.map((h) => ({ id: String(h.id), branch: query?.branch ?? 0 })));
   }
 
-  const all = INDEXES.people.columns.map((c) => c.name);
-  const location = plan.locationGroups.map(
-    (forms) => `locationTokens = ${filterValue(forms[forms.length - 1]!)}`,
-  );
-  const queries = [
-    { branch: FULL, attributesToSearchOn: all, filter: and([...location, ...time]) },
-    ...(location.length > 0
-      ? []
-      : [
-          {
-            branch: NAME_AND_HEADLINE,
-            attributesToSearchOn: ["name", "headline"],
-            filter: and(['visibility = "CONNECTIONS"', ...time]),
-          },
-          {
-            branch: NAME_ONLY,
-            attributesToSearchOn: ["name"],
-            filter: and(['visibility = "PRIVATE"', ...time]),
-          },
-        ]),
-  ];
+  const all = spec.columns.map((c) => c.name);
   const res = await target.client.multiSearch({
-    queries: queries.map(({ branch: _, filter, ...rest }) => ({
-      indexUid: indexUid(target, "people"),
+    queries: queries.map(({ columns, filter }) => ({
+      indexUid: uid,
       ...base,
-      ...rest,
+      attributesToSearchOn: [...(columns ?? all)],
       ...(filter ? { filter } : {}),
     })),
   });
@@ -248,54 +258,4 @@ async function meiliCandidates(target: MeiliTarget, viewerId: string, plan: Plan
   );
   hits.sort((a, b) => b.score - a.score);
   return rankedRows(hits);
-}
-
-// ─── Pages ────────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * Both pages walk the candidates best first and apply the visibility rules only until the page is full:
- * the subquery's LIMIT keeps its ORDER BY, and CROSS JOIN keeps it as the outer loop, so there is no
- * outer sort (which would check every candidate first).
- */
-/** The rows of a page under the aliases the card columns and the access rules name them by. */
-const u = alias(users, "u");
-const pr = alias(profiles, "p");
-const p = alias(postsTable, "p");
-
-async function people(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
-  const v = viewerRef(viewerId);
-  // The profile rules of core/access/members.ts: which branch a member may match on is what the viewer may see of
-  // them (the full profile, else the card with or without its headline), and the hit is the card.
-  const member = { id: u.id, visibility: pr.visibility };
-  const full = fullProfileVisibleSql(v, member);
-  const headline = cardShowsHeadlineSql(v, member);
-  const rows = await deps.db.all<CardRow>(sql`WITH m AS (${candidates})
-    SELECT ${cardColumnsFor(v)}
-    FROM (SELECT id, branch, score FROM m ORDER BY score, id LIMIT ${MAX_CANDIDATES_RANKED}) m
-      CROSS JOIN ${users} ${u} ON ${u.id} = m.id AND ${u.status} = 'ACTIVE'
-      LEFT JOIN ${profiles} ${pr} ON ${pr.userId} = ${u.id}
-    WHERE ${notBlocked(viewerId, u.id)}
-      AND ((m.branch = ${FULL} AND ${full})
-        OR (m.branch = ${NAME_AND_HEADLINE} AND NOT ${full} AND ${headline})
-        OR (m.branch = ${NAME_ONLY} AND NOT ${full} AND NOT ${headline}))
-      ${plan.from !== undefined ? sql`AND ${u.createdAt} >= ${plan.from}` : sql``}
-      ${plan.to !== undefined ? sql`AND ${u.createdAt} < ${plan.to}` : sql``}
-    LIMIT ${plan.limit + 1} OFFSET ${plan.offset}`);
-  return rows.map((row) => ({ type: "people" as const, user: toCard(row) }));
-}
-
-async function posts(deps: Deps, viewerId: string, plan: Plan, candidates: SQL): Promise<SearchHit[]> {
-  // The page is chosen first (ids only), then only its posts are rendered.
-  const rows = await deps.db.all<{ json: string }>(sql`WITH m AS (${candidates}),
-    page AS (SELECT ${p.id}, m.score
-      FROM (SELECT id, score FROM m ORDER BY score, id DESC LIMIT ${MAX_CANDIDATES_RANKED}) m
-        CROSS JOIN ${postsTable} ${p} ON ${p.id} = m.id
-      WHERE ${postVisibleTo(viewerId, "p")} AND ${p.kind} <> 'REPOST'
-        ${plan.from !== undefined ? sql`AND ${p.createdAt} >= ${plan.from}` : sql``}
-        ${plan.to !== undefined ? sql`AND ${p.createdAt} < ${plan.to}` : sql``}
-      LIMIT ${plan.limit + 1} OFFSET ${plan.offset})
-    SELECT ${postJsonSql(viewerId, "p")} AS json FROM page JOIN ${postsTable} ${p} ON ${p.id} = page.id
-    ORDER BY page.score, ${p.id} DESC`);
-  const list = await toPosts(deps, rows, viewerId);
-  return list.map((post) => ({ type: "posts" as const, post }));
 }

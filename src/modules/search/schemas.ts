@@ -1,9 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { UserCardSchema } from "../../core/cards";
+import type { SearchHit } from "../../core/searchables";
 import { ALERT_FREQUENCIES } from "../../db/schema";
 import { line } from "../../platform/openapi";
-import { PostSchema } from "../posts";
-import { SEARCH_TYPES } from "./types";
+import { indexedTypes, SEARCH_TYPES, searchables } from "./types";
 
 export const LIMITS = {
   query: 200,
@@ -76,14 +75,17 @@ export const SearchQuery = z.object({
     .openapi({ description: "Page size, 1-50 (default 20)" }),
 });
 
-export const PersonHitSchema = z
-  .object({ type: z.literal("people"), user: UserCardSchema })
-  .openapi("PersonHit", { description: "A member card; the headline is null when the profile is PRIVATE" });
-export const PostHitSchema = z.object({ type: z.literal("posts"), post: PostSchema }).openapi("PostHit");
+/**
+ * One hit: the hit schemas of the registered searchable types (each declared by its module), read when
+ * the OpenAPI document is built, by which time every module has registered its types.
+ */
+type HitOption = Parameters<typeof z.discriminatedUnion>[1][number];
 export const SearchHitSchema = z
-  .discriminatedUnion("type", [PersonHitSchema, PostHitSchema])
-  .openapi("SearchHit");
-export type SearchHit = z.infer<typeof SearchHitSchema>;
+  .lazy(() => {
+    const hits = searchables().map((s) => s.hit as unknown as HitOption);
+    return z.discriminatedUnion("type", hits as [HitOption, ...HitOption[]]);
+  })
+  .openapi("SearchHit") as unknown as z.ZodType<SearchHit>;
 
 export const SearchPageSchema = z
   .object({
@@ -136,7 +138,8 @@ export const SavedIdParam = z.object({
 
 export const RebuildBody = z
   .object({
-    type: z.enum(["people", "posts", "all"]).default("all"),
+    // The types with an index, read when a request is checked (every module has registered its types).
+    type: z.lazy(() => z.enum([...indexedTypes(), "all"])).default("all"),
     engine: z.enum(["d1", "meilisearch", "all"]).default("all").openapi({
       description:
         "Which index to rebuild: d1, meilisearch (must be configured) or all (d1, plus meilisearch if configured)",

@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps";
+import { findSearchable } from "../../core/searchables";
 import { type AlertFrequency, savedSearches } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { keyset } from "../../platform/db/keyset";
@@ -21,7 +22,7 @@ import {
   type SearchPage,
   type SearchQuery,
 } from "./schemas";
-import { INDEXED_TYPES, type IndexedType, type SearchType } from "./types";
+import { type IndexedType, indexedTypes, type SearchType } from "./types";
 
 /** Parses the `filters` query parameter (JSON); anything wrong is a 400 naming the field. */
 export function parseFilters(raw: string | undefined): SearchFilters {
@@ -188,10 +189,18 @@ export async function removeAlert(deps: Deps, userId: string, id: string): Promi
  * Rebuilds indexes from D1 through the search queue, one chunk of 100 entities per message (each chunk
  * enqueues the next), so a rebuild of any size fits the Workers limits. Admins only.
  */
+/** A type with an index (the body schema admits no other; checked again for the type system). */
+function indexedType(type: string): IndexedType {
+  const spec = findSearchable(type);
+  if (!spec)
+    throw new AppError("VALIDATION_ERROR", [{ path: "type", message: "this type has no index yet" }]);
+  return spec.type;
+}
+
 /** Rebuilds the indexes; the route admits administrators only (`requireRole`). */
 export async function requestRebuild(deps: Deps, body: z.output<typeof RebuildBody>) {
   if (body.engine === "meilisearch" && !meiliOf(deps.env)) throw new AppError("SEARCH_ENGINE_NOT_CONFIGURED");
-  const types: IndexedType[] = body.type === "all" ? INDEXED_TYPES : [body.type];
+  const types: IndexedType[] = body.type === "all" ? indexedTypes() : [indexedType(body.type)];
   const run = newId(deps.now);
   await Promise.all(
     types.map((type) =>

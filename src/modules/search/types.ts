@@ -1,46 +1,31 @@
+import { registeredModules } from "../../core/module";
+import type { Searchable, SearchableType } from "../../core/searchables";
+
 /**
- * The search vocabulary. Every type the API accepts is in SEARCH_TYPES; the ones that have an index are in
- * INDEXES. Adding a type (jobs, companies, ...) = a row here, an FTS5 table in a migration, a loader in
- * documents.ts and a result query in query.ts; the queue, the engines, saved searches and alerts follow.
+ * The search vocabulary. Every type the API accepts is in SEARCH_TYPES; the ones that have an index are
+ * declared by the modules that own them (src/core/searchables.ts, each module's search.ts, listed in its
+ * manifest). Adding a type (jobs, companies, ...) = a name here if the API does not accept it yet, an FTS5
+ * table in a migration, and a `defineSearchable` in the owning module; the queue, the engines, saved
+ * searches, alerts, the sweep and the rebuild follow.
  */
 export const SEARCH_TYPES = ["people", "posts", "jobs", "companies", "groups", "events", "articles"] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
 
-export interface IndexSpec {
-  /** The FTS5 table (migrations/0020_search.sql). */
-  table: string;
-  /** FTS5 columns in table order, each with its bm25 weight (title-like fields above body). */
-  columns: readonly { name: string; weight: number }[];
-  /** Meilisearch attributes used in filters. */
-  filterable: readonly string[];
+/** A type with an index: a registered searchable. */
+export type IndexedType = SearchableType;
+
+/**
+ * The searchable types, as the modules list them in their manifests (`search`), in module order: what
+ * the sweep, the rebuild, the index upgrade and the OpenAPI hit schema iterate. A type named by a client
+ * or a message is looked up with `findSearchable`.
+ */
+export function searchables(): Searchable[] {
+  return registeredModules().flatMap((m) => m.search ?? []);
 }
 
-export const INDEXES = {
-  people: {
-    table: "search_people",
-    columns: [
-      { name: "name", weight: 10 },
-      { name: "headline", weight: 4 },
-      { name: "location", weight: 2 },
-      { name: "details", weight: 1 },
-    ],
-    filterable: ["visibility", "locationTokens", "createdAt"],
-  },
-  posts: {
-    table: "search_posts",
-    columns: [
-      { name: "tags", weight: 3 },
-      { name: "body", weight: 1 },
-    ],
-    filterable: ["visibility", "authorId", "createdAt"],
-  },
-} as const satisfies Record<string, IndexSpec>;
-
-export type IndexedType = keyof typeof INDEXES;
-export const INDEXED_TYPES = Object.keys(INDEXES) as IndexedType[];
-
-export function isIndexed(type: SearchType): type is IndexedType {
-  return type in INDEXES;
+/** Every type with an index, in module order. */
+export function indexedTypes(): IndexedType[] {
+  return searchables().map((s) => s.type);
 }
 
 /** A document ready for any engine: normalized text per column plus the attributes engines filter on. */
