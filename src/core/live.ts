@@ -5,8 +5,12 @@ import type { Bindings } from "../platform/env";
  * implements it, so services reach members' sockets without depending on that module.
  */
 export interface MemberHub extends Rpc.DurableObjectBranded {
-  /** Sends frames to every open socket of the member; answers how many sockets there were. */
-  deliver(frames: HubFrame[]): { sockets: number };
+  /**
+   * Sends frames to every open socket of the member; answers how many sockets there were. A chat room
+   * passes its conversation id as `room`: when the answer is 0 the hub remembers it and tells that room
+   * when the member connects a socket again, so rooms may skip members who have none.
+   */
+  deliver(frames: HubFrame[], room?: string): { sockets: number };
   /** Closes the member's sockets, all or those of the given sessions. */
   disconnect(sessionIds: string[] | null): void;
   fetch(request: Request): Promise<Response>;
