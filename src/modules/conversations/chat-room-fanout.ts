@@ -226,10 +226,7 @@ export class RoomFanout {
     const room = this.conversationId() ?? undefined;
     box.stub
       .deliver(frames, room)
-      .then(
-        (r) => r.sockets,
-        () => -1,
-      )
+      .catch(() => -1)
       .then((sockets) => {
         for (const cb of callbacks) cb(Math.max(0, sockets));
         box.busy = false;
@@ -284,7 +281,11 @@ export function logFrames(
       frames = {};
       shared.set(message, frames);
     }
-    if (named) return (frames.named ??= frameOf(message, actor.id));
-    return (frames.anonymous ??= frameOf(message, null));
+    if (named) {
+      frames.named ??= frameOf(message, actor.id);
+      return frames.named;
+    }
+    frames.anonymous ??= frameOf(message, null);
+    return frames.anonymous;
   };
 }

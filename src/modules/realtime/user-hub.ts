@@ -110,18 +110,18 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
    * `room` that asked is remembered (in storage: the hub may be evicted meanwhile) and told when a socket
    * connects, since it skips the member until then.
    */
-  deliver(frames: HubFrame[], room?: string): { sockets: number } {
+  deliver(frames: HubFrame[], room?: string): number {
     let sockets = 0;
     for (const ws of this.ctx.getWebSockets()) {
       if (this.closed.has(ws)) continue;
       sockets++;
-      const info = this.info(ws);
+      const origin = this.info(ws).id;
+      const early = this.awaitingResume.get(ws);
       const resuming = this.resuming.get(ws);
       const floors = this.floors.get(ws);
       for (const f of frames) {
-        if (f.o !== undefined && f.o === info.id) continue;
+        if (f.o !== undefined && f.o === origin) continue;
         if (f.c !== undefined && f.s !== undefined) {
-          const early = this.awaitingResume.get(ws);
           if (early) {
             early.push(f);
             continue;
@@ -141,7 +141,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
       const rooms = this.roomsWaiting();
       if (!rooms.includes(room)) this.ctx.storage.kv.put(ROOMS_WAITING, [...rooms, room]);
     }
-    return { sockets };
+    return sockets;
   }
 
   private roomsWaiting(): string[] {
