@@ -6,6 +6,11 @@
 // native code, so it shows as idle time here: compare with the route's "SQL ms" in docs/BENCHMARKS.md.
 // Options: --route <key> (bench/lib/routes.mjs)  --scale 100k  --seconds 8  --connections 10
 //          --members 40  --top 25  --no-build
+// `npm run bench:profile -- --realtime --sockets 500`: the same for chat fan-out: a fresh database, then
+// bench/realtime-fanout.mjs (10 senders at 50 messages/s, the bench's shapes: 100 = 100×1, 500 = 250×2,
+// 1000 = 250×4 members × devices) against the chat room while the profile records; add --bare to profile
+// the bench build's BareRoom under the same load instead.
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +21,8 @@ import { load } from "./lib/load.mjs";
 import { logIn, readSamples } from "./lib/members.mjs";
 import { persistRoot, STATE } from "./lib/paths.mjs";
 import { routeByKey } from "./lib/routes.mjs";
-import { startServer } from "./lib/server.mjs";
+import { pinned, startServer } from "./lib/server.mjs";
+import { migrate } from "./parts/data.mjs";
 
 const { values: a } = parseArgs({
   options: {
@@ -27,9 +33,12 @@ const { values: a } = parseArgs({
     members: { type: "string", default: "40" },
     top: { type: "string", default: "25" },
     "no-build": { type: "boolean", default: false },
+    realtime: { type: "boolean", default: false },
+    bare: { type: "boolean", default: false },
+    sockets: { type: "string", default: "500" },
   },
 });
-const route = routeByKey(a.route);
+const route = a.realtime ? null : routeByKey(a.route);
 const INSPECTOR_PORT = 9329;
 const SAMPLE_US = 200;
 
@@ -103,11 +112,81 @@ function summarize(profile) {
   return { self, total, all, idle };
 }
 
+/** Sockets → members × devices, as bench/parts/realtime.mjs measures them. */
+const SHAPES = { 10: [10, 1], 100: [100, 1], 500: [250, 2], 1000: [250, 4] };
+
+/** Runs the fan-out load against the server; `onSending` hears when sending starts; resolves to its result. */
+function fanout(server, root, onSending) {
+  const [members, tabs] = SHAPES[a.sockets] ?? [Math.min(Number(a.sockets), 250), 1];
+  const flags = ["--url", server.url, "--persist", root, "--server-pid", String(server.pid)];
+  flags.push("--members", String(members), "--tabs", String(tabs), "--senders", "10", "--rate", "50");
+  flags.push("--seconds", a.seconds);
+  if (a.bare) flags.push("--bare", "--bare-url", `${server.url}/__bench/room`);
+  const [cmd, args] = pinned(1, process.execPath, ["bench/realtime-fanout.mjs", ...flags]);
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr.on("data", (d) => {
+    if (/sending/.test(String(d))) onSending();
+  });
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  return new Promise((resolve, reject) =>
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (code !== 0 || !line) reject(new Error(`realtime-fanout failed (${code})`));
+      else resolve(JSON.parse(line));
+    }),
+  );
+}
+
 if (!a["no-build"]) buildAll();
-const root = persistRoot(a.scale);
-const samples = await readSamples(root, { members: Number(a.members) });
+const root = a.realtime ? `${STATE}/realtime-profile` : persistRoot(a.scale);
+if (a.realtime) migrate(root);
+const samples = a.realtime ? null : await readSamples(root, { members: Number(a.members) });
 process.env.BENCH_INSPECTOR_PORT = String(INSPECTOR_PORT);
 const server = await startServer(root);
+if (a.realtime) {
+  try {
+    const devtools = await inspect(INSPECTOR_PORT);
+    await devtools.send("Profiler.enable");
+    await devtools.send("Profiler.setSamplingInterval", { interval: SAMPLE_US });
+    // Connecting (presence, snapshots) is not fan-out: the profile starts when sending does.
+    let started = Promise.resolve();
+    const r = await fanout(server, root, () => {
+      started = devtools.send("Profiler.start");
+    });
+    await started;
+    const { profile } = await devtools.send("Profiler.stop");
+    devtools.close();
+    const dir = join(STATE, "profiles");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `realtime-${a.bare ? "bare" : "majlis"}-${a.sockets}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    const { self, total, all, idle } = summarize(profile);
+    console.log(
+      `\nfan-out ${a.bare ? "bare room" : "Majlis"} ${r.sockets} sockets: p99 ${r.latencyMs.p99} ms, ` +
+        `${r.deliveriesPerSecond} deliveries/s, ${r.serverCpuUsPerDelivery} µs server CPU per delivery; ` +
+        `${(all - idle) / SAMPLE_US} busy samples of ${all / SAMPLE_US}`,
+    );
+    printTop(self, "Self time", all - idle);
+    printTop(total, "Inclusive time", all - idle);
+    console.log(`\nprofile: ${file}`);
+  } finally {
+    await server.stop();
+  }
+  process.exit(0);
+}
+
+function printTop(m, title, busy) {
+  console.log(`\n${title} (share of busy isolate time)`);
+  for (const [k, us] of [...m]
+    .filter(([k]) => !k.startsWith("(idle)"))
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, Number(a.top)))
+    console.log(`  ${((100 * us) / busy).toFixed(1).padStart(5)}%  ${k}`);
+}
+
 try {
   const session = route.auth ? await logIn(server.url, samples.members) : null;
   const devtools = await inspect(INSPECTOR_PORT);
@@ -138,17 +217,8 @@ try {
       `${busy / SAMPLE_US} busy samples of ${all / SAMPLE_US}; ` +
       `workerd process CPU ${r.cpuMsPerRequest?.toFixed(3)} ms per request`,
   );
-  const top = Number(a.top);
-  const table = (m, title) => {
-    console.log(`\n${title} (share of busy isolate time)`);
-    for (const [k, us] of [...m]
-      .filter(([k]) => !k.startsWith("(idle)"))
-      .sort((x, y) => y[1] - x[1])
-      .slice(0, top))
-      console.log(`  ${((100 * us) / busy).toFixed(1).padStart(5)}%  ${k}`);
-  };
-  table(self, "Self time");
-  table(total, "Inclusive time");
+  printTop(self, "Self time", busy);
+  printTop(total, "Inclusive time", busy);
   console.log(`\nprofile: ${file}`);
 } finally {
   await server.stop();

@@ -218,33 +218,51 @@ const seen = new Map(); // socket index -> Set of message keys, for duplicate de
 let duplicates = 0;
 let received = 0;
 const sockets = [];
-await Promise.all(
-  target.users.flatMap((user, ui) =>
-    Array.from({ length: tabs }, (_, t) => {
-      const index = ui * tabs + t;
-      const ws = new WebSocket(target.socketUrl(user));
-      const keys = new Set();
-      seen.set(index, keys);
-      sockets.push({ ws, user, index });
-      return new Promise((resolve, reject) => {
-        ws.on("error", reject);
-        // The load generator shares the machine with the server: read only what it needs from each frame
-        // (a regular expression instead of a full JSON parse), the same way for both targets.
-        ws.on("message", (data) => {
-          const text = data.toString();
-          if (text.startsWith('{"type":"ready"')) resolve();
-          if (!text.startsWith('{"type":"message"')) return;
-          const [, sentAt, key] = /"text":"b:([\d.]+):([^"\s]+)"/.exec(text) ?? [];
-          if (!key) return;
-          if (keys.has(key)) duplicates++;
-          keys.add(key);
-          received++;
-          latencies.push(performance.now() - Number(sentAt));
-        });
-      });
-    }),
-  ),
+/** Opens one socket and resolves once it is ready; counts the benchmark's messages it receives. */
+function openSocket(user, index) {
+  const ws = new WebSocket(target.socketUrl(user));
+  const keys = seen.get(index) ?? new Set();
+  seen.set(index, keys);
+  return new Promise((resolve, reject) => {
+    ws.on("error", reject);
+    // The load generator shares the machine with the server: read only what it needs from each frame
+    // (a regular expression instead of a full JSON parse), the same way for both targets.
+    ws.on("message", (data) => {
+      const text = data.toString();
+      if (text.startsWith('{"type":"ready"')) resolve(ws);
+      if (!text.startsWith('{"type":"message"')) return;
+      const [, sentAt, key] = /"text":"b:([\d.]+):([^"\s]+)"/.exec(text) ?? [];
+      if (!key) return;
+      if (keys.has(key)) duplicates++;
+      keys.add(key);
+      received++;
+      latencies.push(performance.now() - Number(sentAt));
+    });
+  });
+}
+// At most OPENING upgrades at a time, each retried a few times: a few hundred at once can time out on a
+// busy machine, and connecting is not what is measured.
+const OPENING = 50;
+const wanted = target.users.flatMap((user, ui) =>
+  Array.from({ length: tabs }, (_, t) => ({ user, index: ui * tabs + t })),
 );
+let nextToOpen = 0;
+await Promise.all(
+  Array.from({ length: OPENING }, async () => {
+    while (nextToOpen < wanted.length) {
+      const { user, index } = wanted[nextToOpen++];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          sockets.push({ ws: await openSocket(user, index), user, index });
+          break;
+        } catch (err) {
+          if (attempt >= 3) throw err;
+        }
+      }
+    }
+  }),
+);
+sockets.sort((x, y) => x.index - y.index);
 // Let connection work finish (presence updates, snapshots) so it is not counted as fan-out cost.
 await new Promise((r) => setTimeout(r, 2_000));
 log(`${sockets.length} sockets open; sending ${rate} messages/s for ${seconds} s from ${senders} senders`);

@@ -5,8 +5,13 @@ import type { Bindings } from "../platform/env";
  * implements it, so services reach members' sockets without depending on that module.
  */
 export interface MemberHub extends Rpc.DurableObjectBranded {
-  /** Sends frames to every open socket of the member; answers how many sockets there were. */
-  deliver(frames: HubFrame[]): { sockets: number };
+  /**
+   * Sends frames to every open socket of the member; answers how many sockets there were (a bare number:
+   * one call per member per event is the fan-out's main cost, so its answer stays minimal). A chat room
+   * passes its conversation id as `room`: when the answer is 0 the hub remembers it and tells that room
+   * when the member connects a socket again, so rooms may skip members who have none.
+   */
+  deliver(frames: HubFrame[], room?: string): number;
   /** Closes the member's sockets, all or those of the given sessions. */
   disconnect(sessionIds: string[] | null): void;
   fetch(request: Request): Promise<Response>;
@@ -52,8 +57,7 @@ export async function pushToUser(
   userId: string,
   event: LiveEvent,
 ): Promise<number> {
-  const result = await hubOf(env, userId).deliver([{ j: JSON.stringify(event) }]);
-  return result.sockets;
+  return await hubOf(env, userId).deliver([{ j: JSON.stringify(event) }]);
 }
 
 /** Pushes the same event to several members (serialized once). Never throws: live events are best effort. */

@@ -222,6 +222,60 @@ describe("resume", () => {
     expect(logEvents(s, id).map((e) => e.message.text)).toEqual(["welcome"]);
   });
 
+  it("a member the room skipped while they had no socket gets live events from their next connect, the rest through resume", async () => {
+    const [a, b, c] = await createUsers(3);
+    const id = await groupConversation(a!, [b!, c!]);
+    // c has no socket: the first message tells the room so, and the room skips c from then on.
+    await sendHttp(a!, id, "one");
+    await sendHttp(a!, id, "two");
+    await sendHttp(a!, id, "three");
+
+    // A plain socket gets everything sent after it opened, live, without a resume.
+    const live = await socket(c!.token);
+    await sendHttp(a!, id, "four");
+    expect((await live.next("message")).message.text).toBe("four");
+    await sendHttp(b!, id, "five");
+    expect((await live.next("message")).message.text).toBe("five");
+
+    // What the room skipped comes through resume, once, in order.
+    const resumed = await socket(c!.token, { resume: true });
+    await resume(resumed, { [id]: 0 });
+    expect(logEvents(resumed, id).map((e) => e.message.text)).toEqual([
+      "one",
+      "two",
+      "three",
+      "four",
+      "five",
+    ]);
+    await sendHttp(a!, id, "six");
+    await resumed.next("message", (e) => e.message.text === "six");
+    expect(logEvents(resumed, id).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    await live.next("message", (e) => e.message.text === "six");
+    expect(logEvents(live, id).map((e) => e.message.text)).toEqual(["four", "five", "six"]);
+  });
+
+  it("skips a member whose sockets all closed, and reaches them again when they reconnect", async () => {
+    const [a, b] = await createUsers(2);
+    const id = await groupConversation(a!, [b!]);
+    const first = await socket(b!.token);
+    await sendHttp(a!, id, "while connected");
+    expect((await first.next("message")).message.text).toBe("while connected");
+    first.close();
+    await first.closedWith();
+    // Sent after the close: the room learns b has no socket and skips b.
+    await sendHttp(a!, id, "while away 1");
+    await sendHttp(a!, id, "while away 2");
+    const back = await socket(b!.token, { resume: true });
+    await resume(back, { [id]: 1 });
+    await sendHttp(a!, id, "back again");
+    await back.next("message", (e) => e.message.text === "back again");
+    expect(logEvents(back, id).map((e) => [e.seq, e.message.text])).toEqual([
+      [2, "while away 1"],
+      [3, "while away 2"],
+      [4, "back again"],
+    ]);
+  });
+
   it("answers an error per conversation it cannot resume", async () => {
     const [a, b, outsider] = await createUsers(3);
     const id = await directConversation(a!, b!);

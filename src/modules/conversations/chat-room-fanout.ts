@@ -26,27 +26,49 @@ export interface MessageUpdate {
 export type FrameFor = (m: RoomMember) => HubFrame | null;
 
 interface Outbox {
+  userId: string;
   stub: ReturnType<typeof hubOf>;
   frames: HubFrame[];
   callbacks: ((sockets: number) => void)[];
+  /** A call to the hub is in flight: new frames wait for its answer and go together in the next call. */
   busy: boolean;
 }
 
 /**
  * How the chat room tells its members about each event of its log: each reader gets what they may see,
- * rendered as they see it. Frames go to each member's UserHub through a per-member outbox with at most one
- * call in flight, so calls to one hub arrive in order, and when a hub is slower than the room, the frames
- * that piled up meanwhile go together in the next call (no added latency when idle, far fewer calls under
- * load).
+ * rendered as they see it (each distinct view serialized once and shared). Frames go to each member's
+ * UserHub through a per-member outbox with at most one call in flight, so calls to one hub arrive in
+ * order; frames for one hub from the same turn of the event loop go in one call, and when a hub is slower
+ * than the room, the frames that piled up meanwhile go together in the next call.
+ *
+ * Members with no open socket are skipped: a hub that answers "no sockets" remembers this room and tells
+ * it (`online`) when the member connects again. Nothing is lost meanwhile: everything a skipped member
+ * missed comes through resume, and a resume (`replay`) also marks them online before it reads the log.
  */
 export class RoomFanout {
   private readonly outboxes = new Map<string, Outbox>();
+  /** Outboxes with frames to send at the end of this turn. */
+  private readonly due = new Set<Outbox>();
+  /** Members whose hub answered "no sockets" (skipped until their hub says they connected). */
+  private readonly offline = new Set<string>();
+  /**
+   * Per member, how often they were reported online: a "no sockets" answer counts only if no report came
+   * since its call was sent (the member may have connected while the answer travelled).
+   */
+  private readonly onlineReports = new Map<string, number>();
 
   /** `delivered` hears of each member a new message reached on an open socket. */
   constructor(
     private readonly env: Pick<Bindings, "USER_HUB" | "NOTIFY_QUEUE">,
     private readonly delivered: (member: RoomMember, seq: number) => void,
+    private readonly conversationId: () => string | null,
   ) {}
+
+  /** The member has an open socket again (their hub connected one, or they resume): deliver to them. */
+  online(userId: string): void {
+    this.onlineReports.set(userId, (this.onlineReports.get(userId) ?? 0) + 1);
+    this.offline.delete(userId);
+  }
 
   /** A new message, to everyone who may see it; answers the message as the sender sees it. */
   message(
@@ -133,8 +155,8 @@ export class RoomFanout {
 
   /**
    * Sends each active member the frame `frameFor` gives them (none when it gives null), the actor's own
-   * other devices included when asked, except the `origin` socket (it gets an ack instead). With
-   * `wantResult`, resolves to the members that had an open socket.
+   * other devices included when asked, except the `origin` socket (it gets an ack instead). Members known
+   * to have no open socket are skipped. With `wantResult`, resolves to the members that had an open socket.
    */
   toMembers(
     st: RoomState,
@@ -145,7 +167,7 @@ export class RoomFanout {
   ): Promise<string[]> {
     const targets: [string, HubFrame][] = [];
     for (const m of st.members.values()) {
-      if (!m.active || (m.userId === actorId && !opts.includeActor)) continue;
+      if (!m.active || (m.userId === actorId && !opts.includeActor) || this.offline.has(m.userId)) continue;
       const frame = frameFor(m);
       if (!frame) continue;
       targets.push([m.userId, m.userId === actorId && origin ? { ...frame, o: origin } : frame]);
@@ -167,32 +189,57 @@ export class RoomFanout {
     });
   }
 
-  /** Queues one frame for one member's hub; `onResult` hears how many sockets the call reached. */
+  /**
+   * Queues one frame for one member's hub; `onResult` hears how many sockets the call reached (0 at once
+   * for a member known to have none).
+   */
   deliverTo(userId: string, frame: HubFrame, onResult?: (sockets: number) => void): void {
+    if (this.offline.has(userId)) {
+      onResult?.(0);
+      return;
+    }
     let box = this.outboxes.get(userId);
     if (!box) {
-      box = { stub: hubOf(this.env, userId), frames: [], callbacks: [], busy: false };
+      box = { userId, stub: hubOf(this.env, userId), frames: [], callbacks: [], busy: false };
       this.outboxes.set(userId, box);
     }
     box.frames.push(frame);
     if (onResult) box.callbacks.push(onResult);
-    if (!box.busy) this.pump(box);
+    if (box.busy) return;
+    if (this.due.size === 0) queueMicrotask(() => this.flush());
+    this.due.add(box);
+  }
+
+  /** Sends what this turn queued: one call per hub. */
+  private flush(): void {
+    const boxes = [...this.due];
+    this.due.clear();
+    for (const box of boxes) if (!box.busy && box.frames.length > 0) this.pump(box);
   }
 
   private pump(box: Outbox): void {
-    const { frames, callbacks } = box;
+    const { frames, callbacks, userId } = box;
     box.frames = [];
     box.callbacks = [];
     box.busy = true;
+    const reports = this.onlineReports.get(userId) ?? 0;
+    const room = this.conversationId() ?? undefined;
     box.stub
-      .deliver(frames)
-      .then(
-        (r) => r.sockets,
-        () => 0,
-      )
+      .deliver(frames, room)
+      .catch(() => -1)
       .then((sockets) => {
-        for (const cb of callbacks) cb(sockets);
+        for (const cb of callbacks) cb(Math.max(0, sockets));
         box.busy = false;
+        // No socket, and no report of one since the call was sent: skip the member until the hub (which
+        // now remembers this room) reports one. Frames queued meanwhile are covered by their resume.
+        if (sockets === 0 && room && (this.onlineReports.get(userId) ?? 0) === reports) {
+          this.offline.add(userId);
+          const dropped = box.callbacks;
+          box.frames = [];
+          box.callbacks = [];
+          for (const cb of dropped) cb(0);
+          return;
+        }
         if (box.frames.length > 0) this.pump(box);
       });
   }
@@ -217,18 +264,28 @@ export function logFrames(
   event: (message: Message, actorId: string | null) => object,
   actor: { id: string; whenHidden: "skip" | "anonymous" },
 ): FrameFor {
-  const serialized = new Map<Message, { named?: string; anonymous?: string }>();
+  const shared = new Map<Message, { named?: HubFrame; anonymous?: HubFrame }>();
+  const frameOf = (message: Message, actorId: string | null): HubFrame => ({
+    c: conversationId,
+    s: logSeq,
+    j: JSON.stringify(event(message, actorId)),
+  });
   return (m) => {
     const viewer = viewerOf(st, m);
     const message = view(viewer);
     if (!message) return null;
     const named = seesMember(viewer, actor.id);
     if (!named && actor.whenHidden === "skip") return null;
-    const texts = serialized.get(message) ?? {};
-    serialized.set(message, texts);
-    if (named) texts.named ??= JSON.stringify(event(message, actor.id));
-    else texts.anonymous ??= JSON.stringify(event(message, null));
-    const j = (named ? texts.named : texts.anonymous)!;
-    return { c: conversationId, s: logSeq, j };
+    let frames = shared.get(message);
+    if (!frames) {
+      frames = {};
+      shared.set(message, frames);
+    }
+    if (named) {
+      frames.named ??= frameOf(message, actor.id);
+      return frames.named;
+    }
+    frames.anonymous ??= frameOf(message, null);
+    return frames.anonymous;
   };
 }

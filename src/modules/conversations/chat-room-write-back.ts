@@ -1,4 +1,7 @@
+import { sql } from "drizzle-orm";
+import { conversationMembers } from "../../db/schema";
 import { systemClock } from "../../platform/clock";
+import { name, statement } from "../../platform/db/statements";
 import type { RoomLog } from "./chat-room-log";
 import { logRoomError } from "./room";
 import { preview } from "./rules";
@@ -11,7 +14,7 @@ export const RETRY_MS = 5_000;
 /**
  * The chat room's write-back to D1: after messages were stored in the room, the conversation summary (the
  * list's last message, counts) and members' receipt positions go to D1 coalesced, at most one batch per
- * WRITE_BACK_MS. A failed batch is retried by the room's alarm (`scheduleRetry`); a restarted room finishes
+ * WRITE_BACK_MS, of at most three statements however many members moved (summary, reads, deliveries). A failed batch is retried by the room's alarm (`scheduleRetry`); a restarted room finishes
  * what its predecessor stored but had not written (the "synced" mark in the log's meta).
  */
 export class RoomWriteBack {
@@ -93,31 +96,34 @@ export class RoomWriteBack {
     const { id, log } = target;
     const summaryDirty = this.summaryDirty;
     const reads = [...this.pendingReads].map(([userId, r]) => ({ userId, ...r }));
-    const byValue = new Map<number, string[]>();
-    for (const [userId, seq] of this.pendingDelivered)
-      byValue.set(seq, [...(byValue.get(seq) ?? []), userId]);
-    if (!summaryDirty && reads.length === 0 && byValue.size === 0) return;
+    const delivered = [...this.pendingDelivered];
+    if (!summaryDirty && reads.length === 0 && delivered.length === 0) return;
     this.summaryDirty = false;
     this.pendingReads.clear();
     this.pendingDelivered.clear();
     const lastSeq = log.lastSeq;
-    const latest = log.latestMessage();
-    const summary = {
-      lastSeq,
-      messageCount: log.messageCount,
-      last: latest && {
-        seq: latest.seq,
-        senderId: latest.sender_id,
-        preview: preview(latest.text, latest.deleted_at !== null),
-        at: latest.created_at,
-      },
-      reads,
-      delivered: [...byValue].map(([seq, userIds]) => ({ seq, userIds })),
-      now: systemClock.now(),
-    };
+    const statements: D1PreparedStatement[] = [];
+    if (summaryDirty) {
+      const latest = log.latestMessage();
+      const summary = {
+        lastSeq,
+        messageCount: log.messageCount,
+        last: latest && {
+          seq: latest.seq,
+          senderId: latest.sender_id,
+          preview: preview(latest.text, latest.deleted_at !== null),
+          at: latest.created_at,
+        },
+        reads: [],
+        delivered: [],
+        now: systemClock.now(),
+      };
+      statements.push(...summaryStatements(this.db, id, summary));
+    }
+    if (reads.length > 0) statements.push(readsStatement(this.db, id, reads));
+    if (delivered.length > 0) statements.push(deliveredStatement(this.db, id, delivered));
     try {
-      const statements = summaryStatements(this.db, id, summary);
-      await this.db.batch(summaryDirty ? statements : statements.slice(1));
+      await this.db.batch(statements);
       if (summaryDirty && lastSeq > this.syncedSeq) {
         this.syncedSeq = lastSeq;
         log.setMeta("synced", lastSeq);
@@ -126,13 +132,44 @@ export class RoomWriteBack {
       logRoomError("room write-back failed", err);
       if (summaryDirty) this.summaryDirty = true;
       for (const r of reads) if (!this.pendingReads.has(r.userId)) this.pendingReads.set(r.userId, r);
-      for (const d of summary.delivered) {
-        for (const u of d.userIds)
-          this.pendingDelivered.set(u, Math.max(d.seq, this.pendingDelivered.get(u) ?? 0));
-      }
+      for (const [userId, seq] of delivered)
+        this.pendingDelivered.set(userId, Math.max(seq, this.pendingDelivered.get(userId) ?? 0));
       await this.scheduleRetry(systemClock.now() + RETRY_MS);
     }
   }
+}
+
+/** Members' read positions (each only moves forward; reading delivers too), in one statement. */
+function readsStatement(
+  db: D1Database,
+  conversationId: string,
+  reads: { userId: string; seq: number; count: number }[],
+): D1PreparedStatement {
+  const m = conversationMembers;
+  const rows = JSON.stringify(reads.map((r) => [r.userId, r.seq, r.count]));
+  return statement(
+    db,
+    sql`UPDATE ${m} SET ${name(m.lastReadSeq)} = max(${m.lastReadSeq}, r.value ->> 1),
+        ${name(m.readCount)} = max(${m.readCount}, r.value ->> 2),
+        ${name(m.lastDeliveredSeq)} = max(${m.lastDeliveredSeq}, r.value ->> 1)
+      FROM json_each(${rows}) AS r
+      WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = r.value ->> 0`,
+  );
+}
+
+/** Members' delivery positions (each only moves forward), in one statement. */
+function deliveredStatement(
+  db: D1Database,
+  conversationId: string,
+  delivered: [userId: string, seq: number][],
+): D1PreparedStatement {
+  const m = conversationMembers;
+  return statement(
+    db,
+    sql`UPDATE ${m} SET ${name(m.lastDeliveredSeq)} = max(${m.lastDeliveredSeq}, d.value ->> 1)
+      FROM json_each(${JSON.stringify(delivered)}) AS d
+      WHERE ${m.conversationId} = ${conversationId} AND ${m.userId} = d.value ->> 0`,
+  );
 }
 
 function sleep(ms: number): Promise<void> {

@@ -70,7 +70,11 @@ export class ChatRoom extends DurableObject<Bindings> {
       if (this.stored.meta("id") === null) this.stored.setMeta("id", conversationId);
       this.conversationId = conversationId;
     });
-    this.fanout = new RoomFanout(env, (member, seq) => this.writeBack.noteDelivered(member, seq));
+    this.fanout = new RoomFanout(
+      env,
+      (member, seq) => this.writeBack.noteDelivered(member, seq),
+      () => this.conversationId,
+    );
     this.writeBack = new RoomWriteBack(
       env.DB,
       () => (this.conversationId && this.stored ? { id: this.conversationId, log: this.stored } : null),
@@ -308,6 +312,9 @@ export class ChatRoom extends DurableObject<Bindings> {
   ): Promise<RoomResult<{ frames: HubFrame[]; upTo: number; more: boolean }>> {
     const viewer = await this.viewer(conversationId, userId);
     if (!viewer) return fail("NOT_FOUND");
+    // In the same turn as reading the log: what the fan-out skipped while the member had no socket is in
+    // this replay, and everything after it reaches their sockets live.
+    this.fanout.online(userId);
     const { frames, upTo, more, lastMessageSeq } = this.log.replay(conversationId, viewer, after);
     if (lastMessageSeq) this.writeBack.noteDelivered(viewer.member, lastMessageSeq);
     return { ok: true, frames, upTo, more };
@@ -334,6 +341,11 @@ export class ChatRoom extends DurableObject<Bindings> {
         return fail("INTERNAL");
       }
     });
+  }
+
+  /** The member's hub connected a socket after answering this room "no sockets": deliver to them again. */
+  memberOnline(conversationId: string, userId: string): void {
+    if (this.conversationId === conversationId) this.fanout.online(userId);
   }
 
   /** Re-reads membership, settings and block pairs from D1 (after a change made elsewhere). */

@@ -34,6 +34,8 @@ const RESUME_GRACE_MS = 10_000;
 /** Seqs remembered per socket and conversation, to replay none of them twice. */
 const SENT_MEMORY = 256;
 const PONG = '{"type":"pong"}';
+/** Storage key: conversations whose rooms skip this member until told a socket connected. */
+const ROOMS_WAITING = "rooms-waiting";
 
 export class UserHub extends DurableObject<Bindings> implements MemberHub {
   private readonly infos = new WeakMap<WebSocket, SocketInfo>();
@@ -95,6 +97,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
     void presenceSnapshot(this.env, info.userId)
       .then((users) => this.send(server, { type: "presence.snapshot", users }))
       .catch((err) => logHubError("presence snapshot failed", err));
+    await this.tellRoomsWaiting(info.userId);
     return new Response(null, {
       status: 101,
       webSocket: client,
@@ -102,19 +105,23 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
     });
   }
 
-  /** Sends frames to every open socket of the member; answers how many sockets there were. */
-  deliver(frames: HubFrame[]): { sockets: number } {
+  /**
+   * Sends frames to every open socket of the member; answers how many sockets there were. With none, a
+   * `room` that asked is remembered (in storage: the hub may be evicted meanwhile) and told when a socket
+   * connects, since it skips the member until then.
+   */
+  deliver(frames: HubFrame[], room?: string): number {
     let sockets = 0;
     for (const ws of this.ctx.getWebSockets()) {
       if (this.closed.has(ws)) continue;
       sockets++;
-      const info = this.info(ws);
+      const origin = this.info(ws).id;
+      const early = this.awaitingResume.get(ws);
       const resuming = this.resuming.get(ws);
       const floors = this.floors.get(ws);
       for (const f of frames) {
-        if (f.o !== undefined && f.o === info.id) continue;
+        if (f.o !== undefined && f.o === origin) continue;
         if (f.c !== undefined && f.s !== undefined) {
-          const early = this.awaitingResume.get(ws);
           if (early) {
             early.push(f);
             continue;
@@ -130,7 +137,34 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
         this.sendFrame(ws, f);
       }
     }
-    return { sockets };
+    if (sockets === 0 && room !== undefined) {
+      const rooms = this.roomsWaiting();
+      if (!rooms.includes(room)) this.ctx.storage.kv.put(ROOMS_WAITING, [...rooms, room]);
+    }
+    return sockets;
+  }
+
+  private roomsWaiting(): string[] {
+    return this.ctx.storage.kv.get<string[]>(ROOMS_WAITING) ?? [];
+  }
+
+  /**
+   * A socket connected: the rooms that skip the member since their last "no sockets" answer hear of it
+   * before the upgrade completes, so the new socket gets every event sent after it opened.
+   */
+  private async tellRoomsWaiting(userId: string): Promise<void> {
+    const rooms = this.roomsWaiting();
+    if (rooms.length === 0) return;
+    this.ctx.storage.kv.delete(ROOMS_WAITING);
+    await Promise.all(
+      rooms.map((id) => {
+        // A room that misses this skips the member until their resume (which marks them online again).
+        const tell = () => roomOf(this.env, id).memberOnline(id, userId);
+        return tell()
+          .catch(() => tell())
+          .catch((err) => logHubError("telling a room of a socket failed", err));
+      }),
+    );
   }
 
   /** Closes the member's sockets (all, or those of the given sessions): sign-out, suspension, deletion. */
