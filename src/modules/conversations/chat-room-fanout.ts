@@ -1,9 +1,8 @@
-import { publishEvents } from "../../core/events";
 import { type HubFrame, hubOf } from "../../core/live";
 import { systemClock } from "../../platform/clock";
 import type { Bindings } from "../../platform/env";
 import type { RoomLog } from "./chat-room-log";
-import { messageNotices } from "./chat-room-notices";
+import type { RoomNotices } from "./chat-room-notices";
 import { type RoomState, viewerOf } from "./chat-room-state";
 import { events } from "./events";
 import type { MessageRow } from "./render";
@@ -42,10 +41,14 @@ interface Outbox {
 export class RoomFanout {
   private readonly outboxes = new Map<string, Outbox>();
 
-  /** `delivered` hears of each member a new message reached on an open socket. */
+  /**
+   * `delivered` hears of each member a new message reached on an open socket; `notices` of the members
+   * it did not reach.
+   */
   constructor(
     private readonly env: Pick<Bindings, "USER_HUB" | "NOTIFY_QUEUE">,
     private readonly delivered: (member: RoomMember, seq: number) => void,
+    private readonly notices: RoomNotices,
   ) {}
 
   /** A new message, to everyone who may see it; answers the message as the sender sees it. */
@@ -126,9 +129,9 @@ export class RoomFanout {
         j: JSON.stringify(events.delivered(conversationId, message.seq, delivered)),
       });
     }
-    const notices = messageNotices(st, conversationId, senderId, message, online, systemClock.now());
-    if (notices.length > 0)
-      await publishEvents(this.env, notices).catch((err) => logRoomError("message notice failed", err));
+    await this.notices
+      .collect(st, conversationId, senderId, message, online, systemClock.now())
+      .catch((err) => logRoomError("message notice failed", err));
   }
 
   /**
