@@ -80,6 +80,7 @@ export async function enqueue<S extends z.ZodTypeAny>(
 /** Cloudflare Queues take at most 100 messages and 256 KB per `sendBatch`. */
 export const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 240 * 1024;
+const utf8 = new TextEncoder();
 
 export interface BatchItem<T> {
   key: string;
@@ -102,7 +103,7 @@ export async function enqueueBatch<S extends z.ZodTypeAny>(
   let bytes = 0;
   for (const item of items) {
     const body = { key: item.key, body: consumer.schema.parse(item.body) } satisfies Envelope<unknown>;
-    const size = JSON.stringify(body).length * 3;
+    const size = utf8.encode(JSON.stringify(body)).length;
     const delay = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(item.delaySeconds ?? 0)));
     if (chunk.length === MAX_BATCH_MESSAGES || (chunk.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
       chunks.push(chunk);
