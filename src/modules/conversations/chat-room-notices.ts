@@ -7,8 +7,13 @@ import type { Message } from "./schemas";
 
 type Notice = Parameters<typeof publishEvents>[1][number];
 
-/** At most one flush of offline notices per room in this time (the first after a quiet spell goes at once). */
+/**
+ * At most one flush of offline notices per room in this time (the first after a quiet spell goes at
+ * once), and after a flush of n notices at least n × NOTICE_SPACING_MS: a room feeds the notify queue at
+ * most 10 notices a second on average, however large and busy it is (a 230-member flush waits 23 s).
+ */
 export const NOTICE_FLUSH_MS = 3_000;
+export const NOTICE_SPACING_MS = 100;
 /** A flush whose queue send failed is tried again after this long, with the same keys. */
 const RETRY_MS = 5_000;
 
@@ -27,8 +32,9 @@ interface Pending {
  * - Mentions always notify, one notice per message, at once.
  * - Other messages notify members who were offline and have not muted the conversation, coalesced: the
  *   room keeps one pending notice per away member (count, latest senders, latest preview) and sends them
- *   all in one flush (`sendBatch`, 100 a call) at most every NOTICE_FLUSH_MS, so a message costs no queue
- *   operation of its own and a flush at most one message per member. The notify consumer adds each
+ *   all in one flush (`sendBatch`, 100 a call) at most every NOTICE_FLUSH_MS (longer after a large flush,
+ *   see NOTICE_SPACING_MS), so a message costs no queue operation of its own and a flush at most one
+ *   message per member. The notify consumer adds each
  *   flush's count to the member's one open notice of the conversation ("Sara and 4 others: 12 new
  *   messages").
  * - Nobody hears of a sender a block hides from them, and inactive members hear nothing.
@@ -44,6 +50,7 @@ export class RoomNotices {
   /** Member -> highest seq of the notices sent since they last read. */
   private readonly noticed = new Map<string, number>();
   private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private lastFlushSize = 0;
   /** When the next flush is due (null: nothing waits). */
   dueAt: number | null = null;
 
@@ -154,6 +161,7 @@ export class RoomNotices {
       }
     }
     this.pending.clear();
+    this.lastFlushSize = out.length;
     if (out.length === 0) return;
     try {
       await publishEvents(this.env, out);
@@ -165,7 +173,8 @@ export class RoomNotices {
   }
 
   private async plan(earliest: number): Promise<void> {
-    const at = Math.max(earliest, this.lastFlushAt + NOTICE_FLUSH_MS);
+    const gap = Math.max(NOTICE_FLUSH_MS, this.lastFlushSize * NOTICE_SPACING_MS);
+    const at = Math.max(earliest, this.lastFlushAt + gap);
     if (this.dueAt !== null && this.dueAt <= at) return;
     this.dueAt = at;
     await this.schedule(at);
