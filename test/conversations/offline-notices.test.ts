@@ -198,7 +198,7 @@ describe("offline notices of a busy group", () => {
     for (const s of sockets) s.close();
 
     const receipts = await noticeReceipts();
-    const flushes = new Set(receipts.map((k) => k.split(":").pop())).size;
+    const flushes = new Set(receipts.map((k) => k.split(":")[3])).size;
     console.log(
       JSON.stringify({
         messages: MESSAGES,

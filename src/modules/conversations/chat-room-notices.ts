@@ -145,7 +145,7 @@ export class RoomNotices {
       for (const [userId, p] of this.pending) {
         const senders = [...p.senders].map(([id, at]) => ({ id, at }));
         out.push({
-          key: `message:${conversationId}:${userId}:${p.lastSeq}`,
+          key: `message:${conversationId}:${p.lastSeq}:${userId}`,
           event: {
             type: "message",
             actorId: senders[senders.length - 1]!.id,
