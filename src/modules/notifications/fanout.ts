@@ -32,7 +32,10 @@ import { AGGREGATION_WINDOW_MS, aggregationOf, PENDING_EMAIL, PENDING_PUSH, stat
  * redelivered event changes nothing) closes an expired aggregation window, upserts the open row
  * (INSERT … ON CONFLICT (user_id, agg_key) DO UPDATE: exact under concurrent events), records the actor and
  * reads the result back; then the row is pushed live to the recipient's sockets and, when the row is new,
- * its push and email deliveries are scheduled (after quiet hours).
+ * its push and email deliveries are scheduled (after quiet hours). A coalesced event (`count`, `actors`:
+ * a chat room's flush) adds its count and every actor at once; the row keeps the data of the highest
+ * `data.seq`, so flushes applied in any order end the same. A message notice about what the recipient
+ * has already read (conversation_members.last_read_seq) writes nothing.
  */
 interface Context {
   status: string;
