@@ -213,7 +213,7 @@ describe("notification fan-out", () => {
     ]);
     const message = (await listNotifications(omar!)).find((n) => n.type === "message");
     expect(message).toMatchObject({ eventCount: 2, actorCount: 1, link: `/messages/${conversationId}` });
-    expect(message!.text).toBe(`${sara!.displayName} sent you 2 new messages`);
+    expect(message!.text).toBe(`${sara!.displayName}: 2 new messages`);
   });
 
   it("a message is not notified when the member came online after it was sent", async () => {

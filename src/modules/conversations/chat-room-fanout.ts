@@ -1,9 +1,8 @@
-import { publishEvents } from "../../core/events";
 import { type HubFrame, hubOf } from "../../core/live";
 import { systemClock } from "../../platform/clock";
 import type { Bindings } from "../../platform/env";
 import type { RoomLog } from "./chat-room-log";
-import { messageNotices } from "./chat-room-notices";
+import type { RoomNotices } from "./chat-room-notices";
 import { type RoomState, viewerOf } from "./chat-room-state";
 import { events } from "./events";
 import type { MessageRow } from "./render";
@@ -57,11 +56,15 @@ export class RoomFanout {
    */
   private readonly onlineReports = new Map<string, number>();
 
-  /** `delivered` hears of each member a new message reached on an open socket. */
+  /**
+   * `delivered` hears of each member a new message reached on an open socket; `notices` of the members
+   * it did not reach.
+   */
   constructor(
     private readonly env: Pick<Bindings, "USER_HUB" | "NOTIFY_QUEUE">,
     private readonly delivered: (member: RoomMember, seq: number) => void,
     private readonly conversationId: () => string | null,
+    private readonly notices: RoomNotices,
   ) {}
 
   /** The member has an open socket again (their hub connected one, or they resume): deliver to them. */
@@ -148,9 +151,9 @@ export class RoomFanout {
         j: JSON.stringify(events.delivered(conversationId, message.seq, delivered)),
       });
     }
-    const notices = messageNotices(st, conversationId, senderId, message, online, systemClock.now());
-    if (notices.length > 0)
-      await publishEvents(this.env, notices).catch((err) => logRoomError("message notice failed", err));
+    await this.notices
+      .collect(st, conversationId, senderId, message, online, systemClock.now())
+      .catch((err) => logRoomError("message notice failed", err));
   }
 
   /**

@@ -5,6 +5,7 @@ import type { Bindings } from "../../platform/env";
 import { type MessageUpdate, RoomFanout } from "./chat-room-fanout";
 import { RoomLog } from "./chat-room-log";
 import { RoomMembers } from "./chat-room-members";
+import { RoomNotices } from "./chat-room-notices";
 import { type RoomState, viewerOf } from "./chat-room-state";
 import { RETRY_MS, RoomWriteBack } from "./chat-room-write-back";
 import { type MembershipChange, membershipStatements } from "./membership-store";
@@ -59,6 +60,7 @@ export class ChatRoom extends DurableObject<Bindings> {
   private readonly members: RoomMembers;
   private readonly fanout: RoomFanout;
   private readonly writeBack: RoomWriteBack;
+  private readonly notices: RoomNotices;
   private readonly typists = new Map<string, { expiresAt: number; forwardedAt: number }>();
   private alarmAt: number | null = null;
 
@@ -70,10 +72,12 @@ export class ChatRoom extends DurableObject<Bindings> {
       if (this.stored.meta("id") === null) this.stored.setMeta("id", conversationId);
       this.conversationId = conversationId;
     });
+    this.notices = new RoomNotices(env, (at) => this.scheduleAlarm(at));
     this.fanout = new RoomFanout(
       env,
       (member, seq) => this.writeBack.noteDelivered(member, seq),
       () => this.conversationId,
+      this.notices,
     );
     this.writeBack = new RoomWriteBack(
       env.DB,
@@ -151,6 +155,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     const message = this.fanout.message(st, this.log, conversationId, me, row, origin);
     // Sending reads everything before it.
     me.readSeq = row.seq;
+    this.notices.read(conversationId, actor.id, row.seq, actor.now);
     this.writeBack.noteRead(actor.id, row.seq, row.n);
     this.writeBack.summaryChanged();
     return { ok: true, message, duplicate: false };
@@ -257,6 +262,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     if (target <= me.readSeq) return { ok: true, readSeq: me.readSeq };
     me.readSeq = target;
     me.deliveredSeq = Math.max(me.deliveredSeq, target);
+    this.notices.read(conversationId, actor.id, target, actor.now);
     this.fanout.receipt(st, conversationId, me);
     return { ok: true, readSeq: target };
   }
@@ -364,7 +370,8 @@ export class ChatRoom extends DurableObject<Bindings> {
       if (this.members.state && id) this.fanout.typing(this.members.state, id, userId, null);
     }
     if (this.writeBack.pending) await this.writeBack.flush();
-    let next = Number.POSITIVE_INFINITY;
+    await this.notices.flush(id, now);
+    let next = this.notices.dueAt ?? Number.POSITIVE_INFINITY;
     for (const entry of this.typists.values()) next = Math.min(next, entry.expiresAt);
     if (this.writeBack.needsRetry) next = Math.min(next, now + RETRY_MS);
     if (next !== Number.POSITIVE_INFINITY) await this.scheduleAlarm(next);

@@ -32,7 +32,10 @@ import { AGGREGATION_WINDOW_MS, aggregationOf, PENDING_EMAIL, PENDING_PUSH, stat
  * redelivered event changes nothing) closes an expired aggregation window, upserts the open row
  * (INSERT … ON CONFLICT (user_id, agg_key) DO UPDATE: exact under concurrent events), records the actor and
  * reads the result back; then the row is pushed live to the recipient's sockets and, when the row is new,
- * its push and email deliveries are scheduled (after quiet hours).
+ * its push and email deliveries are scheduled (after quiet hours). A coalesced event (`count`, `actors`:
+ * a chat room's flush) adds its count and every actor at once; the row keeps the data of the highest
+ * `data.seq`, so flushes applied in any order end the same. A message notice about what the recipient
+ * has already read (conversation_members.last_read_seq) writes nothing.
  */
 interface Context {
   status: string;
@@ -46,6 +49,7 @@ interface Context {
   blocked: number;
   mutedUntil: number | null;
   cameOnline: number | null;
+  lastReadSeq: number | null;
   hasPush: number;
 }
 
@@ -79,6 +83,12 @@ export async function fanOut(
               WHERE ${conversationMembers.conversationId} = ${conversationId} AND ${conversationMembers.userId} = ${recipient})`
           : sql`NULL`
       } AS mutedUntil,
+      ${
+        conversationId
+          ? sql`(SELECT ${conversationMembers.lastReadSeq} FROM ${conversationMembers}
+              WHERE ${conversationMembers.conversationId} = ${conversationId} AND ${conversationMembers.userId} = ${recipient})`
+          : sql`NULL`
+      } AS lastReadSeq,
       (SELECT ${presence.status} = 'online' AND ${presence.updatedAt} >= ${event.at} FROM ${presence}
         WHERE ${presence.userId} = ${recipient}) AS cameOnline,
       EXISTS (SELECT 1 FROM ${pushSubscriptions} WHERE ${pushSubscriptions.userId} = ${recipient}) AS hasPush
@@ -90,6 +100,9 @@ export async function fanOut(
     if (ctx.mutedUntil !== null && ctx.mutedUntil > now) return {};
     // The recipient was offline when the room published this, but is online now: they will see it live.
     if (ctx.cameOnline === 1) return {};
+    // The recipient has read up to the newest message the notice is about (read receipts outrun notices).
+    const seq = event.data?.seq;
+    if (typeof seq === "number" && ctx.lastReadSeq !== null && ctx.lastReadSeq >= seq) return {};
   }
 
   const channels = channelsFor(parseChannels(ctx.channels), event.type);
@@ -107,6 +120,8 @@ export async function fanOut(
     ...(event.target && agg.target?.id !== event.target.id ? { sourceId: event.target.id } : {}),
   };
   const id = newId(now);
+  const count = event.count ?? 1;
+  const actors = event.actors && event.actors.length > 0 ? event.actors : [{ id: actor, at: now }];
   const writes = [
     statement(
       db,
@@ -132,10 +147,13 @@ export async function fanOut(
         notifications.updatedAt,
       )})
         VALUES (${id}, ${recipient}, ${event.type}, ${agg.key}, ${agg.target?.type ?? null}, ${agg.target?.id ?? null},
-          ${JSON.stringify(data)}, 1, ${channels.inApp ? 1 : 0}, ${pending}, ${deliverAt}, ${now}, ${now})
+          ${JSON.stringify(data)}, ${count}, ${channels.inApp ? 1 : 0}, ${pending}, ${deliverAt}, ${now}, ${now})
         ON CONFLICT (${columnList(notifications.userId, notifications.aggKey)}) DO UPDATE SET
-          ${name(notifications.eventCount)} = ${notifications.eventCount} + 1,
-          ${name(notifications.data)} = excluded.${name(notifications.data)},
+          ${name(notifications.eventCount)} = ${notifications.eventCount} + excluded.${name(notifications.eventCount)},
+          ${name(notifications.data)} = CASE
+            WHEN COALESCE(json_extract(excluded.${name(notifications.data)}, '$.seq'), 0)
+              >= COALESCE(json_extract(${notifications.data}, '$.seq'), 0)
+            THEN excluded.${name(notifications.data)} ELSE ${notifications.data} END,
           ${name(notifications.visible)} = excluded.${name(notifications.visible)},
           ${name(notifications.updatedAt)} = MAX(${notifications.updatedAt}, excluded.${name(notifications.updatedAt)})`,
     ),
@@ -149,7 +167,8 @@ export async function fanOut(
               notificationActors.actorId,
               notificationActors.at,
             )})
-              SELECT ${notifications.id}, ${actor}, ${now} FROM ${notifications}
+              SELECT ${notifications.id}, json_extract(j.value, '$.id'), json_extract(j.value, '$.at')
+              FROM ${notifications}, json_each(${JSON.stringify(actors)}) j
               WHERE ${notifications.userId} = ${recipient} AND ${notifications.aggKey} = ${agg.key}
               ON CONFLICT (${columnList(notificationActors.notificationId, notificationActors.actorId)}) DO UPDATE SET
                 ${name(notificationActors.at)} = MAX(${notificationActors.at}, excluded.${name(notificationActors.at)})`,
@@ -179,8 +198,9 @@ export async function fanOut(
           }).catch((err) => logError("live notification failed", { error: String(err) })),
         );
       }
-      // Push and email go once, for the first event of a row (later ones update it in place).
-      if (row.eventCount === 1 && row.pending !== 0 && row.deliverAt !== null) {
+      // Push and email go once, when the row is created (later events update it in place); the delivery
+      // renders the row as it is then, so a coalesced notice is sent with its counts at that time.
+      if (row.id === id && row.pending !== 0 && row.deliverAt !== null) {
         tasks.push(scheduleDeliveries(env, recipient, row.id, row.pending, row.deliverAt, now));
       }
       await Promise.all(tasks);
