@@ -13,10 +13,16 @@ export interface Deps {
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
+/**
+ * A request's services read and write through its D1 session (`c.var.d1`, set for API routes by
+ * `d1Session` in src/platform/middleware.ts): `db` and `env.DB` are both the session. `c.env.DB` stays the
+ * plain binding, the primary, for the reads that must be current outside a write (e.g. `requireRole`).
+ */
 export function depsOf(c: Context<AppEnv>): Deps {
+  const d1 = c.var.d1;
   return {
-    db: createDb(c.env.DB),
-    env: c.env,
+    db: createDb(d1 ?? c.env.DB),
+    env: d1 ? sessionEnv(c.env, d1) : c.env,
     now: c.var.clock.now(),
     locale: c.var.locale,
     waitUntil: (p) => {
@@ -28,6 +34,17 @@ export function depsOf(c: Context<AppEnv>): Deps {
       }
     },
   };
+}
+
+const sessionEnvs = new WeakMap<D1Database, Bindings>();
+
+function sessionEnv(env: Bindings, d1: D1Database): Bindings {
+  let withSession = sessionEnvs.get(d1);
+  if (!withSession) {
+    withSession = { ...env, DB: d1 };
+    sessionEnvs.set(d1, withSession);
+  }
+  return withSession;
 }
 
 export function depsForBackground(env: Bindings, now: number, ctx?: ExecutionContext): Deps {
