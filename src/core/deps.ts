@@ -15,11 +15,15 @@ export interface Deps {
 
 /**
  * A request's services read and write through its D1 session (`c.var.d1`, set for API routes by
- * `d1Session` in src/platform/middleware.ts): `db` and `env.DB` are both the session. `c.env.DB` stays the
- * plain binding, the primary, for the reads that must be current outside a write (e.g. `requireRole`).
+ * `d1Session` in src/platform/middleware.ts): `db` and `env.DB` are both the session, which starts on the
+ * primary for every method but GET and HEAD. `c.env.DB` stays the plain binding, the primary.
+ *
+ * `"primary"`: the services use the primary even on a GET. For a GET that writes after deciding on what it
+ * read (the e-mail unsubscribe link), and for any read that must be current, where a replica's lag would
+ * let a stale row decide.
  */
-export function depsOf(c: Context<AppEnv>): Deps {
-  const d1 = c.var.d1;
+export function depsOf(c: Context<AppEnv>, reads: "session" | "primary" = "session"): Deps {
+  const d1 = reads === "session" ? c.var.d1 : undefined;
   return {
     db: createDb(d1 ?? c.env.DB),
     env: d1 ? sessionEnv(c.env, d1) : c.env,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { unsubscribeToken } from "../../src/modules/notifications/unsubscribe";
 import { call, del, env, get, patch, post } from "../support/http";
 import { createPost } from "../support/posts";
 import { createUser } from "../support/users";
@@ -88,6 +89,18 @@ describe("D1 sessions: bookmarks", () => {
     const nothing = await get("/api/v1/nope", { headers: { "x-d1-bookmark": bookmarkOf(second)! } });
     expect(nothing.status).toBe(404);
     expect(bookmarkOf(nothing)).toBe(bookmarkOf(second));
+  });
+});
+
+describe("D1 sessions: reads pinned to the primary", () => {
+  it("the e-mail unsubscribe link, a GET that writes, checks the account on the primary", async () => {
+    const me = await createUser();
+    const token = await unsubscribeToken(env, me.id, "mention");
+    const prepared = vi.spyOn(env.DB, "prepare");
+    const res = await get(`/api/v1/notifications/unsubscribe?token=${token}`, { ip: me.ip });
+    expect(res.status).toBe(200);
+    const texts = prepared.mock.calls.map(([text]) => text);
+    expect(texts.some((t) => t.includes('from "users"') && t.includes('"users"."id" = ?'))).toBe(true);
   });
 });
 
