@@ -13,13 +13,14 @@ import { AppError, type ErrorCode, errorBody, errorStatus } from "./platform/err
 import { logError } from "./platform/log";
 import {
   corsAllowlist,
+  d1Session,
   JSON_BODY_LIMIT,
   limitBody,
   requestContext,
   requireConfiguration,
   securityHeaders,
 } from "./platform/middleware";
-import { createRouter } from "./platform/openapi";
+import { createRouter, withBookmarkHeader } from "./platform/openapi";
 
 const VERSION = "0.1.0";
 
@@ -43,6 +44,7 @@ export function buildApp(modules: readonly ModuleManifest[] = MODULES) {
   app.use(
     "/api/*",
     requireConfiguration,
+    d1Session,
     (c, next) => (STREAMED_UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)),
     readAuth,
   );
@@ -66,15 +68,16 @@ export function buildApp(modules: readonly ModuleManifest[] = MODULES) {
     scheme: "bearer",
     bearerFormat: "JWT",
   });
-  app.doc31("/openapi.json", {
+  const document = {
     openapi: "3.1.0",
     info: {
       title: "Majlis API",
       version: VERSION,
       description:
-        "Arabic-first social and professional network. Errors use {error:{code,message,details?}} with messages in Arabic or English by Accept-Language. Lists use cursor pagination: ?cursor=&limit= (default 20, max 100) answering {data,nextCursor}. Text offsets (mentions) count UTF-16 code units.",
+        "Arabic-first social and professional network. Errors use {error:{code,message,details?}} with messages in Arabic or English by Accept-Language. Lists use cursor pagination: ?cursor=&limit= (default 20, max 100) answering {data,nextCursor}. Text offsets (mentions) count UTF-16 code units. Reads may come from a database replica a moment behind: every /api answer carries x-d1-bookmark, and a client that sends the greatest bookmark it has received back in x-d1-bookmark reads its own writes.",
     },
-  });
+  };
+  app.get("/openapi.json", (c) => c.json(withBookmarkHeader(app.getOpenAPI31Document(document))));
   app.get("/docs", docsPage);
 
   app.notFound((c) => c.json(errorBody("ROUTE_NOT_FOUND", c.var.locale ?? "ar"), 404));

@@ -13,10 +13,20 @@ export interface Deps {
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
-export function depsOf(c: Context<AppEnv>): Deps {
+/**
+ * A request's services read and write through its D1 session (`c.var.d1`, set for API routes by
+ * `d1Session` in src/platform/middleware.ts): `db` and `env.DB` are both the session, which starts on the
+ * primary for every method but GET and HEAD. `c.env.DB` stays the plain binding, the primary.
+ *
+ * `"primary"`: the services use the primary even on a GET. For a GET that writes after deciding on what it
+ * read (the e-mail unsubscribe link), and for any read that must be current, where a replica's lag would
+ * let a stale row decide.
+ */
+export function depsOf(c: Context<AppEnv>, reads: "session" | "primary" = "session"): Deps {
+  const d1 = reads === "session" ? c.var.d1 : undefined;
   return {
-    db: createDb(c.env.DB),
-    env: c.env,
+    db: createDb(d1 ?? c.env.DB),
+    env: d1 ? sessionEnv(c.env, d1) : c.env,
     now: c.var.clock.now(),
     locale: c.var.locale,
     waitUntil: (p) => {
@@ -28,6 +38,17 @@ export function depsOf(c: Context<AppEnv>): Deps {
       }
     },
   };
+}
+
+const sessionEnvs = new WeakMap<D1Database, Bindings>();
+
+function sessionEnv(env: Bindings, d1: D1Database): Bindings {
+  let withSession = sessionEnvs.get(d1);
+  if (!withSession) {
+    withSession = { ...env, DB: d1 };
+    sessionEnvs.set(d1, withSession);
+  }
+  return withSession;
 }
 
 export function depsForBackground(env: Bindings, now: number, ctx?: ExecutionContext): Deps {

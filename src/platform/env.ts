@@ -66,6 +66,8 @@ export interface Variables {
   requestId: string;
   locale: Locale;
   clock: Clock;
+  /** The request's D1 session as a database (API routes; src/platform/db/session.ts). */
+  d1?: D1Database;
 }
 
 export interface AppEnv {

@@ -13,6 +13,11 @@ const PLATFORM_ERRORS = {
   VALIDATION_ERROR: [400, "The request is invalid.", "الطلب غير صالح."],
   MALFORMED_JSON: [400, "The request body is not valid JSON.", "نص الطلب ليس JSON صالحاً."],
   INVALID_CURSOR: [400, "The pagination cursor is invalid.", "مؤشر الصفحات غير صالح."],
+  INVALID_BOOKMARK: [
+    400,
+    "The x-d1-bookmark header is not a bookmark from this service. Drop it and keep the next one you receive.",
+    "ترويسة x-d1-bookmark ليست علامة صادرة عن هذه الخدمة. احذفها واحتفظ بالعلامة التالية التي تصلك.",
+  ],
   UNAUTHENTICATED: [401, "Sign in to continue.", "سجّل الدخول للمتابعة."],
   TOKEN_EXPIRED: [401, "Your session token has expired.", "انتهت صلاحية رمز الجلسة."],
   INVALID_TOKEN: [401, "The token is invalid.", "الرمز غير صالح."],

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { systemClock } from "./clock";
+import { BOOKMARK_HEADER, isBookmark, laterBookmark, sessionDatabase, sessionStart } from "./db/session";
 import type { AppEnv } from "./env";
 import { ConfigurationError, configurationProblems, reportConfigurationProblems } from "./environment";
 import { AppError } from "./errors";
@@ -72,9 +73,17 @@ function corsFor(origins: string): MiddlewareHandler<AppEnv> {
     handler = cors({
       origin: (origin) => (allowed.has(origin) ? origin : null),
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: ["Authorization", "Content-Type", "Accept-Language", "X-Request-Id", "Idempotency-Key"],
+      allowHeaders: [
+        "Authorization",
+        "Content-Type",
+        "Accept-Language",
+        "X-Request-Id",
+        "Idempotency-Key",
+        "X-D1-Bookmark",
+      ],
       exposeHeaders: [
         "X-Request-Id",
+        "X-D1-Bookmark",
         "Retry-After",
         "RateLimit-Limit",
         "RateLimit-Remaining",
@@ -112,4 +121,24 @@ export const requireConfiguration: MiddlewareHandler<AppEnv> = async (c, next) =
     throw new ConfigurationError(problems);
   }
   await next();
+};
+
+/**
+ * The request's D1 session (src/platform/db/session.ts): started where its method allows, at the client's
+ * `x-d1-bookmark` when it sent one, and set as `c.var.d1`, the database of the request's services. The
+ * answer carries the session's latest bookmark (or the client's, when nothing was queried).
+ *
+ * A header that is not a bookmark is refused with 400 INVALID_BOOKMARK rather than ignored: the client
+ * sent it to read its own writes, and ignoring it would quietly give it reads that may miss them, the very
+ * bug it guards against. Like a malformed cursor, it is the client's to fix (drop the header and start
+ * again from the next answer's bookmark).
+ */
+export const d1Session: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const sent = c.req.header(BOOKMARK_HEADER)?.trim() || undefined;
+  if (sent !== undefined && !isBookmark(sent)) throw new AppError("INVALID_BOOKMARK");
+  const session = c.env.DB.withSession(sessionStart(c.req.method, sent));
+  c.set("d1", sessionDatabase(c.env.DB, session));
+  await next();
+  const bookmark = laterBookmark(session.getBookmark(), sent);
+  if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
 };

@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { BOOKMARK_HEADER, BOOKMARK_PATTERN } from "./db/session";
 import type { AppEnv } from "./env";
 import { AppError, type ErrorDetail } from "./errors";
 
@@ -134,4 +135,73 @@ export function text(max: number, min = 0) {
 /** A one-line text field (names, titles, queries): like text(), without line breaks or tabs. */
 export function line(max: number, min = 0) {
   return z.string().overwrite(cleanLine).min(min).max(max);
+}
+
+type ApiDocument = ReturnType<OpenAPIHono<AppEnv>["getOpenAPI31Document"]>;
+type Operation = { parameters?: unknown[]; responses?: Record<string, { headers?: object }> };
+
+const OPERATION_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/**
+ * The `x-d1-bookmark` header (src/platform/db/session.ts), documented once in the components and referred to
+ * by every operation under `prefix`: the request header that lets a client read its own writes, the
+ * response header with the bookmark to send next, and the 400 INVALID_BOOKMARK any of them can answer.
+ * Returns a new document; the generated one shares objects with the route declarations.
+ */
+export function withBookmarkHeader(doc: ApiDocument, prefix = "/api/"): ApiDocument {
+  const schema = { type: "string", pattern: BOOKMARK_PATTERN } as const;
+  const invalid: { description: string; content: object; headers?: object } = {
+    description: "Invalid input (also: an x-d1-bookmark header that is not a bookmark, INVALID_BOOKMARK)",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  };
+  const paths = Object.fromEntries(
+    Object.entries(doc.paths ?? {}).map(([path, item]) => {
+      if (!path.startsWith(prefix)) return [path, item];
+      const methods = Object.entries(item as Record<string, unknown>).map(([method, value]) => {
+        if (!OPERATION_METHODS.includes(method)) return [method, value];
+        const op = value as Operation;
+        const responses = Object.fromEntries(
+          Object.entries({ 400: invalid, ...op.responses }).map(([status, response]) => [
+            status,
+            {
+              ...response,
+              headers: {
+                ...response.headers,
+                [BOOKMARK_HEADER]: { $ref: "#/components/headers/D1Bookmark" },
+              },
+            },
+          ]),
+        );
+        const parameters = [...(op.parameters ?? []), { $ref: "#/components/parameters/D1Bookmark" }];
+        return [method, { ...op, parameters, responses }];
+      });
+      return [path, Object.fromEntries(methods)];
+    }),
+  );
+  return {
+    ...doc,
+    paths,
+    components: {
+      ...doc.components,
+      parameters: {
+        ...doc.components?.parameters,
+        D1Bookmark: {
+          name: BOOKMARK_HEADER,
+          in: "header",
+          required: false,
+          description:
+            "The last x-d1-bookmark this client received (keep the greatest: bookmarks sort as strings). Reads start no older than it, so the client sees its own writes; without it a read may be served by a replica that lags the primary.",
+          schema,
+        },
+      },
+      headers: {
+        ...doc.components?.headers,
+        D1Bookmark: {
+          description:
+            "The database position this answer was read or written at; send it back as x-d1-bookmark to read your own writes.",
+          schema,
+        },
+      },
+    },
+  } as ApiDocument;
 }

@@ -113,7 +113,8 @@ export const notificationRoutes = createRouter()
           return confirmPage(c.var.locale, token, scope === "digest");
         });
       }
-      return c.json(await unsubscribe(depsOf(c), token), 200);
+      // A GET that writes: the account check before it reads the primary, not a replica.
+      return c.json(await unsubscribe(depsOf(c, "primary"), token), 200);
     },
   )
   .openapi(
