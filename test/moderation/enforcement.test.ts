@@ -184,6 +184,11 @@ describe("the audit log", () => {
         .data,
     ).toEqual([]);
     expect((await get("/api/v1/admin/audit?from=yesterday", { token: admin.token })).status).toBe(400);
+    const past = new Date(Date.now() - DAY).toISOString();
+    expect(
+      (await get(`/api/v1/admin/audit?actorId=${moderator.id}&until=${past}`, { token: admin.token })).body
+        .data,
+    ).toEqual([]);
 
     const csv = await get(`/api/v1/admin/audit.csv?actorId=${moderator.id}`, { token: admin.token });
     expect(csv.status).toBe(200);

@@ -67,7 +67,7 @@ function auditFilter(q: z.output<typeof AuditQuery>): AuditFilter {
     targetType: q.targetType,
     targetId: q.targetId,
     from: q.from ? Date.parse(q.from) : undefined,
-    to: q.to ? Date.parse(q.to) : undefined,
+    to: q.until ? Date.parse(q.until) : undefined,
   };
 }
 
@@ -192,7 +192,8 @@ export const adminRoutes = createRouter()
       method: "get",
       path: "/audit",
       tags,
-      summary: "The audit log, newest first, filtered by actor, action, target and time (admin)",
+      summary:
+        "The audit log, newest first, filtered by actor, action, target and time (from inclusive, until exclusive) (admin)",
       security: bearer,
       middleware: [requireAuth, ADMIN_ONLY] as const,
       request: { query: AuditQuery },

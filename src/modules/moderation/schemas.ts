@@ -118,7 +118,7 @@ export const AuditQuery = PageQuery.extend({
   targetType: z.string().min(1).max(32).optional(),
   targetId: Id.optional(),
   from: Time.optional(),
-  to: Time.optional(),
+  until: Time.optional(),
 });
 
 export const AuditEntrySchema = z
