@@ -47,6 +47,47 @@ describe("POST /api/v1/reports", () => {
     expect((await report(reporter!, "user", author!.id, "IMPERSONATION")).status).toBe(201);
   });
 
+  it("reports a conversation message by conversation id and seq, read as the reporter sees it", async () => {
+    const { connect } = await import("../support/graph");
+    const { directConversation, sendHttp } = await import("../support/conversations");
+    const [sender, reader, outsider] = await createUsers(3);
+    await connect(sender!, reader!);
+    const conversationId = await directConversation(sender!, reader!);
+    const m = await sendHttp(sender!, conversationId, "رسالة مسيئة");
+    const res = await post(
+      "/api/v1/reports",
+      { type: "message", id: conversationId, seq: m.seq, category: "HARASSMENT" },
+      { token: reader!.token },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ type: "message", targetId: `${conversationId}:${m.seq}` });
+    const outside = await post(
+      "/api/v1/reports",
+      { type: "message", id: conversationId, seq: m.seq, category: "SPAM" },
+      { token: outsider!.token },
+    );
+    expect(outside.status).toBe(404);
+    const own = await post(
+      "/api/v1/reports",
+      { type: "message", id: conversationId, seq: m.seq, category: "SPAM" },
+      { token: sender!.token },
+    );
+    expect(own.body.error.code).toBe("CANNOT_REPORT_SELF");
+    const missing = await post(
+      "/api/v1/reports",
+      { type: "message", id: conversationId, seq: 999, category: "SPAM" },
+      { token: reader!.token },
+    );
+    expect(missing.status).toBe(404);
+    const admin = await createAdmin();
+    const queue = await get("/api/v1/admin/reports?limit=100", { token: admin.token });
+    const kase = queue.body.data.find(
+      (c: { targetId: string }) => c.targetId === `${conversationId}:${m.seq}`,
+    );
+    expect(kase).toMatchObject({ type: "message", ownerId: sender!.id });
+    expect(kase.snapshot).toMatchObject({ senderId: sender!.id, text: "رسالة مسيئة", seq: m.seq });
+  });
+
   it("refuses a second open report of the same target by the same member", async () => {
     const [author, reporter] = await createUsers(2);
     const p = await createPost(author!);

@@ -62,7 +62,7 @@ function toCase(r: CaseRow) {
   }[];
   return {
     id: r.id,
-    type: targetByCode(r.targetType)?.type ?? r.targetType,
+    type: targetByCode(r.targetType)?.type ?? r.targetType.toLowerCase(),
     targetId: r.targetId,
     ownerId: r.ownerId,
     snapshot: JSON.parse(r.snapshot) as Record<string, unknown>,
@@ -169,7 +169,7 @@ export async function resolveCase(deps: Deps, staff: Staff, id: string, input: R
       id: newId(now),
       kind,
       userId: owner.id,
-      targetType: target?.type ?? current.targetType,
+      targetType: target?.type ?? current.targetType.toLowerCase(),
       targetId: current.targetId,
       caseId: id,
       reason: input.reason ?? null,

@@ -8,10 +8,13 @@ import { isUniqueViolation } from "../../platform/db/errors";
 import { name } from "../../platform/db/statements";
 import { AppError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
+import { messageHistory } from "../conversations";
 
 export interface ReportInput {
   type: string;
   id: string;
+  /** For a message: its seq in the conversation `id`. */
+  seq?: number | undefined;
   category: (typeof REPORT_CATEGORIES)[number];
   details?: string | undefined;
 }
@@ -24,12 +27,12 @@ export interface ReportInput {
  * reporter and target: the unique partial index decides, not a read before the write.
  */
 export async function fileReport(deps: Deps, reporterId: string, input: ReportInput) {
-  const target = findTarget(input.type);
-  const query = target && targetSnapshotSql(target, reporterId, input.id);
-  if (!target || !query) throw new AppError("NOT_REPORTABLE");
-  const row = await deps.db.get<{ id: string; ownerId: string | null; snapshot: string }>(query);
-  if (!row) throw new AppError("NOT_FOUND");
+  const row =
+    input.type === "message"
+      ? await messageRow(deps, reporterId, input)
+      : await targetRow(deps, reporterId, input);
   if (row.ownerId === reporterId) throw new AppError("CANNOT_REPORT_SELF");
+  const target = { code: row.code };
   const { db, now } = deps;
   const id = newId(now);
   const openCase = sql`(SELECT ${reportCases.id} FROM ${reportCases} WHERE ${reportCases.targetType} = ${target.code}
@@ -56,11 +59,72 @@ export async function fileReport(deps: Deps, reporterId: string, input: ReportIn
   }
   return {
     id,
-    type: target.type,
+    type: input.type,
     targetId: row.id,
     category: input.category,
     details: input.details || null,
     status: "OPEN" as const,
     createdAt: isoAt(now),
+  };
+}
+
+interface Reported {
+  code: string;
+  id: string;
+  ownerId: string | null;
+  snapshot: string;
+}
+
+/** A registered target, read through its own visibility rule. */
+async function targetRow(deps: Deps, reporterId: string, input: ReportInput): Promise<Reported> {
+  const target = findTarget(input.type);
+  const query =
+    target && input.seq === undefined ? targetSnapshotSql(target, reporterId, input.id) : undefined;
+  if (!target || !query) throw new AppError("NOT_REPORTABLE");
+  const row = await deps.db.get<{ id: string; ownerId: string | null; snapshot: string }>(query);
+  if (!row) throw new AppError("NOT_FOUND");
+  return { code: target.code, ...row };
+}
+
+/**
+ * A conversation message (Durable Object storage, not D1): read through the conversations module's
+ * history as the reporter sees it, so a message they may not read is a 404 like a missing one. Its case
+ * is keyed by `conversationId:seq`.
+ */
+async function messageRow(deps: Deps, reporterId: string, input: ReportInput): Promise<Reported> {
+  if (input.seq === undefined) throw new AppError("NOT_REPORTABLE");
+  let message:
+    | {
+        seq: number;
+        senderId: string;
+        state: string;
+        text: string | null;
+        attachments: unknown[];
+        createdAt: string;
+      }
+    | undefined;
+  try {
+    const history = await messageHistory(deps, { id: reporterId, emailVerified: true }, input.id, {
+      after: input.seq - 1,
+      limit: 1,
+    });
+    message = history.data.find((m) => m.seq === input.seq);
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) throw new AppError("NOT_FOUND");
+    throw err;
+  }
+  if (!message || message.state === "DELETED") throw new AppError("NOT_FOUND");
+  return {
+    code: "MESSAGE",
+    id: `${input.id}:${message.seq}`,
+    ownerId: message.senderId,
+    snapshot: JSON.stringify({
+      conversationId: input.id,
+      seq: message.seq,
+      senderId: message.senderId,
+      text: message.text,
+      attachmentCount: message.attachments.length,
+      createdAt: message.createdAt,
+    }),
   };
 }

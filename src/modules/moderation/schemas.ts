@@ -8,8 +8,16 @@ const Id = z.string().min(1).max(64);
 
 export const ReportBody = z
   .object({
-    type: z.string().min(1).max(32).openapi({ description: "The target type: user, post, comment, ..." }),
-    id: Id,
+    type: z.string().min(1).max(32).openapi({
+      description: "The target type: user, post, comment, message, or any later reportable target",
+    }),
+    id: Id.openapi({ description: "The target's id; for a message, its conversation's id" }),
+    seq: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: "For a message: its seq in the conversation" }),
     category: z.enum(REPORT_CATEGORIES),
     details: text(500).optional(),
   })
