@@ -302,6 +302,8 @@ CREATE TABLE `users` (
 	`locale` text DEFAULT 'ar' NOT NULL,
 	`role` text DEFAULT 'member' NOT NULL,
 	`status` text DEFAULT 'ACTIVE' NOT NULL,
+	`shadowbanned` integer DEFAULT false NOT NULL,
+	`muted_until` integer,
 	`failed_logins` integer DEFAULT 0 NOT NULL,
 	`locked_until` integer,
 	`deleted_at` integer,
@@ -581,4 +583,69 @@ CREATE TABLE `saved_searches` (
 );
 --> statement-breakpoint
 CREATE INDEX `saved_searches_user_idx` ON `saved_searches` (`user_id`,`id`);--> statement-breakpoint
-CREATE INDEX `saved_searches_alert_idx` ON `saved_searches` (`alert_frequency`,`alert_checked_at`);
+CREATE INDEX `saved_searches_alert_idx` ON `saved_searches` (`alert_frequency`,`alert_checked_at`);--> statement-breakpoint
+CREATE TABLE `audit_log` (
+	`id` text PRIMARY KEY NOT NULL,
+	`actor_id` text NOT NULL,
+	`actor_role` text NOT NULL,
+	`action` text NOT NULL,
+	`target_type` text,
+	`target_id` text,
+	`reason` text,
+	`request_id` text,
+	`before` text,
+	`after` text,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `audit_log_time_idx` ON `audit_log` (`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `audit_log_actor_idx` ON `audit_log` (`actor_id`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `audit_log_target_idx` ON `audit_log` (`target_type`,`target_id`,`created_at`,`id`);--> statement-breakpoint
+CREATE TABLE `moderation_actions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`kind` text NOT NULL,
+	`user_id` text NOT NULL,
+	`target_type` text,
+	`target_id` text,
+	`case_id` text,
+	`reason` text,
+	`created_by` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`expires_at` integer,
+	`ended_at` integer,
+	`ended_by` text
+);
+--> statement-breakpoint
+CREATE INDEX `moderation_actions_user_idx` ON `moderation_actions` (`user_id`,`ended_at`);--> statement-breakpoint
+CREATE INDEX `moderation_actions_expiry_idx` ON `moderation_actions` (`expires_at`) WHERE ended_at IS NULL;--> statement-breakpoint
+CREATE TABLE `report_cases` (
+	`id` text PRIMARY KEY NOT NULL,
+	`target_type` text NOT NULL,
+	`target_id` text NOT NULL,
+	`owner_id` text,
+	`snapshot` text NOT NULL,
+	`status` text DEFAULT 'OPEN' NOT NULL,
+	`assigned_to` text,
+	`report_count` integer DEFAULT 0 NOT NULL,
+	`opened_at` integer NOT NULL,
+	`resolved_by` text,
+	`resolved_at` integer,
+	`action_id` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `report_cases_open_target` ON `report_cases` (`target_type`,`target_id`) WHERE status = 'OPEN';--> statement-breakpoint
+CREATE INDEX `report_cases_status_idx` ON `report_cases` (`status`,`opened_at`,`id`);--> statement-breakpoint
+CREATE TABLE `reports` (
+	`id` text PRIMARY KEY NOT NULL,
+	`case_id` text NOT NULL,
+	`reporter_id` text NOT NULL,
+	`target_type` text NOT NULL,
+	`target_id` text NOT NULL,
+	`category` text NOT NULL,
+	`details` text,
+	`status` text DEFAULT 'OPEN' NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `reports_open_unique` ON `reports` (`reporter_id`,`target_type`,`target_id`) WHERE status = 'OPEN';--> statement-breakpoint
+CREATE INDEX `reports_case_idx` ON `reports` (`case_id`);

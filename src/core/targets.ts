@@ -1,5 +1,6 @@
 import { Column, getTableColumns, is, type SQL, sql } from "drizzle-orm";
 import { alias, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Deps } from "./deps";
 
 /**
  * The target registry: every kind of thing members act on (react to, bookmark, follow, report, get
@@ -49,6 +50,17 @@ export interface TargetSpec<T extends SQLiteTable = SQLiteTable> {
     /** For members: the follower's own count of the members they follow, moved with a follow of this kind. */
     following?: Counter;
   };
+  /**
+   * Reportable targets only: SQL, a JSON object of what a moderator needs to judge the row `row` (an alias
+   * of `table`), stored with the report when the target is first reported. A target without it cannot be
+   * reported.
+   */
+  snapshot?(row: T): SQL;
+  /**
+   * Removes the row `id` of member `ownerId` as its owner's own deletion would (counters, index), for a
+   * moderator's REMOVE_CONTENT action. A target without it has no content to remove.
+   */
+  remove?(deps: Deps, ownerId: string, id: string): Promise<void>;
   /** Path of the web app showing the target (relative to APP_URL). */
   link?(id: string, data: Record<string, unknown>): string;
 }
@@ -104,6 +116,20 @@ export function targetVisibleSql(target: Target, viewerId: string | undefined, i
   const row = alias(target.table as SQLiteTable, name);
   return sql`EXISTS (SELECT 1 FROM ${target.table} ${sql.identifier(name)} WHERE ${columnOf(target, row, target.id)} = ${id}
     AND ${target.visibleTo(viewerId, row)})`;
+}
+
+/**
+ * SQL: one row (`ownerId`, `snapshot`) of the reportable target named `id` (resolved), when it exists and
+ * is visible to the viewer; no row otherwise. Undefined for a target that declares no snapshot.
+ */
+export function targetSnapshotSql(target: Target, viewerId: string, id: string): SQL | undefined {
+  if (!target.snapshot) return undefined;
+  const name = `ts_${target.code.toLowerCase()}`;
+  const row = alias(target.table as SQLiteTable, name);
+  const owner = target.owner ? columnOf(target, row, target.owner) : sql`NULL`;
+  return sql`SELECT ${columnOf(target, row, target.id)} AS id, ${owner} AS ownerId, ${target.snapshot(row)} AS snapshot
+    FROM ${target.table} ${sql.identifier(name)}
+    WHERE ${columnOf(target, row, target.id)} = ${resolvedId(target, id)} AND ${target.visibleTo(viewerId, row)}`;
 }
 
 /** `column` of the target's table, as the column of `row` (an alias of that table). */

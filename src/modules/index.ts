@@ -9,6 +9,7 @@ import { feedModule } from "./feed/manifest";
 import { graphModule } from "./graph/manifest";
 import { hashtagsModule } from "./hashtags/manifest";
 import { mediaModule } from "./media/manifest";
+import { moderationModule } from "./moderation/manifest";
 import { notificationsModule } from "./notifications/manifest";
 import { pollsModule } from "./polls/manifest";
 import { postsModule } from "./posts/manifest";
@@ -44,6 +45,7 @@ export const MODULES = [
   pushModule,
   searchModule,
   emailModule,
+  moderationModule,
 ] as const;
 
 orderModules(MODULES.map((m) => m.name));

@@ -405,6 +405,38 @@ const ownerIs = (key: "id" | "userId" | "username") => async (w: World) => {
 /** A conversation route a plain group member may use on the group (their own reading, writing, settings). */
 const memberMay = (statuses: number[]) => ({ member: statuses });
 
+/** An admin of the moderation routes (not the owner: the matrix's other rows keep a plain owner). */
+const staffAdmin = (w: World) =>
+  w.once("staffAdmin", async () => {
+    const admin = await createUser();
+    await env.DB.prepare("UPDATE users SET role = 'admin' WHERE id = ?").bind(admin.id).run();
+    return admin;
+  });
+/** A fresh open report case about a post of a new member, reported by another (each resolution closes one). */
+const freshCase = async (_w: World) => {
+  const [author, reporter] = [await createUser(), await createUser()];
+  const p = await createPost(author, { content: "منشور للإبلاغ" });
+  const res = must(
+    "report",
+    await post("/api/v1/reports", { type: "post", id: p.id, category: "SPAM" }, { token: reporter.token }),
+    201,
+  );
+  const row = await env.DB.prepare("SELECT case_id AS caseId FROM reports WHERE id = ?")
+    .bind(res.id)
+    .first<{ caseId: string }>();
+  return row!.caseId;
+};
+/** Staff routes: only their staff roles get in; every member, whatever their relation to anyone, gets 403. */
+const staffOnly = (params: ObjectRoute["params"]): ObjectRoute => ({
+  params,
+  actor: staffAdmin,
+  anonymous: [401],
+  stranger: [403],
+  blocked: null,
+  why: "a staff route: the role read from D1 decides, members get 403 (test/moderation/admin.test.ts covers each role)",
+});
+let moderationActionSeq = 0;
+
 /**
  * Keyed by "METHOD /path" or by a path prefix (the longest match wins). A route with a path parameter and
  * no entry here fails the authorization test, which names the route: add it here.
@@ -415,6 +447,28 @@ export const OBJECT_ROUTES: Record<string, ObjectRoute> = {
     blockedBefore: [404],
     why: "a session is its member's alone: anyone else gets 404, blocked or not",
   },
+
+  "POST /api/v1/admin/reports/{id}/assign": staffOnly(async (w) => ({ id: await freshCase(w) })),
+  "POST /api/v1/admin/reports/{id}/resolve": staffOnly(async (w) => ({ id: await freshCase(w) })),
+  "POST /api/v1/admin/actions/{id}/revoke": staffOnly(async (w) => {
+    const admin = await staffAdmin(w);
+    const res = must(
+      "resolve",
+      await post(
+        `/api/v1/admin/reports/${await freshCase(w)}/resolve`,
+        { resolution: "ACTIONED", action: { kind: "MUTE", days: 1 + (++moderationActionSeq % 5) } },
+        { token: admin.token },
+      ),
+      200,
+    );
+    return { id: res.actionId as string };
+  }),
+  "POST /api/v1/admin/users/{id}/roles": staffOnly(async (w) => ({ id: (await w.peer()).id })),
+  "DELETE /api/v1/admin/users/{id}/roles": staffOnly(async () => {
+    const member = await createUser();
+    await env.DB.prepare("UPDATE users SET role = 'support' WHERE id = ?").bind(member.id).run();
+    return { id: member.id };
+  }),
 
   "POST /api/v1/connections/requests/{id}/accept": { params: pending("recipient") },
   "POST /api/v1/connections/requests/{id}/ignore": { params: pending("recipient") },
@@ -756,6 +810,14 @@ export const INPUT_EXEMPT: Record<string, string> = {
     "development-only mail catcher, refused outside development (403 DEV_ONLY, test/dev)",
   "POST /api/v1/conversations/{id}/messages replyTo":
     "a seq of the conversation in the path, whose access the path row checks",
+  "POST /api/v1/admin/reports/{id}/assign assigneeId":
+    "a staff member to assign; the route admits moderators and admins only (test/moderation/admin.test.ts)",
+  "GET /api/v1/admin/audit actorId": "a filter of the admin-only audit log, which names no member's object",
+  "GET /api/v1/admin/audit targetId": "a filter of the admin-only audit log, which names no member's object",
+  "GET /api/v1/admin/audit.csv actorId":
+    "a filter of the admin-only audit log, which names no member's object",
+  "GET /api/v1/admin/audit.csv targetId":
+    "a filter of the admin-only audit log, which names no member's object",
   "POST /api/v1/push/register endpoint":
     "a push service's capability URL that only its browser knows; registering it again under another account is how a shared browser switches accounts",
 };
@@ -841,11 +903,21 @@ export const OPERATION_HINTS: Record<
     return { token: () => token };
   },
   "POST /api/v1/admin/search/rebuild": async () => ({ type: () => "people", engine: () => "d1" }),
+  "POST /api/v1/reports": async () => {
+    // A member nobody has reported: the first valid case files the report, later ones are 409 (one open report).
+    const target = await createUser();
+    return { type: () => "user", id: () => target.id };
+  },
+  "POST /api/v1/admin/users/{id}/roles": async () => ({ role: () => "support" }),
+  "POST /api/v1/admin/reports/{id}/resolve": async () => ({ resolution: () => "DISMISSED" }),
 };
 
 /** Operations the fuzzer signs in to as someone else than the owner. */
 export const OPERATION_ACTORS: Record<string, (w: World) => Promise<TestUser>> = {
   "POST /api/v1/admin/search/rebuild": (w) => w.ownerAsAdmin(),
+  "GET /api/v1/admin/reports": staffAdmin,
+  "GET /api/v1/admin/audit": staffAdmin,
+  "GET /api/v1/admin/audit.csv": staffAdmin,
 };
 
 /** Extra request headers an operation needs for its valid cases (the document says so in its summary). */

@@ -39,6 +39,19 @@ export function activeUserSql(userColumn: SQL | SQLiteColumn | string): SQL {
   return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${userColumn} AND ${users.status} = 'ACTIVE')`;
 }
 
+/**
+ * SQL boolean: content written by `author` (posts, comments) may be shown to `viewer`: the author is
+ * active, and a shadowbanned author's content is shown to the author alone. The author part of every
+ * content rule (postVisibleTo, commentVisibleTo) goes through this, so a moderation action reaches every
+ * read path at once.
+ */
+export function contentAuthorVisibleSql(author: SQL | SQLiteColumn | string, viewer: SQL | undefined): SQL {
+  if (viewer === undefined)
+    return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${author} AND ${users.status} = 'ACTIVE' AND ${users.shadowbanned} = 0)`;
+  return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${author} AND ${users.status} = 'ACTIVE'
+    AND (${users.shadowbanned} = 0 OR ${users.id} = ${viewer}))`;
+}
+
 /** SQL boolean: member `follower` follows the target `target` of kind `code` (core/targets.ts). */
 export function followsSql(
   code: string,

@@ -2,7 +2,7 @@ import { getTableName, type SQL, sql } from "drizzle-orm";
 import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { posts } from "../../db/schema";
 import { ID_PATTERN } from "../../platform/ids";
-import { activeUserSql, blockedEitherWaySql, connectedSql } from "./members";
+import { blockedEitherWaySql, connectedSql, contentAuthorVisibleSql } from "./members";
 
 /**
  * The visibility check: the one place that decides whether a viewer may see a post. Every read path
@@ -59,13 +59,14 @@ export function viewerRef(viewerId: string): SQL {
 }
 
 /**
- * The author part: the author is active, and is the viewer or not blocked either way with them (the
+ * The author part: the author is active and not shadowbanned (unless the viewer is the author:
+ * contentAuthorVisibleSql), and is the viewer or not blocked either way with them (the
  * graph module's block check, blockedEitherWaySql).
  */
 export function authorVisibleTo(viewerId: string | undefined, authorColumn: SQL | SQLiteColumn): SQL {
-  if (!viewerId) return activeUserSql(authorColumn);
+  if (!viewerId) return contentAuthorVisibleSql(authorColumn, undefined);
   const v = viewerRef(viewerId);
-  return sql`(${activeUserSql(authorColumn)} AND (${authorColumn} = ${v} OR NOT ${blockedEitherWaySql(v, authorColumn)}))`;
+  return sql`(${contentAuthorVisibleSql(authorColumn, v)} AND (${authorColumn} = ${v} OR NOT ${blockedEitherWaySql(v, authorColumn)}))`;
 }
 
 /**

@@ -43,3 +43,14 @@ export function hideEachOther(hidden: Map<string, Set<string>>, a: string, b: st
 export function isActiveStatus(status: string | null | undefined): boolean {
   return status === "ACTIVE";
 }
+
+/**
+ * Twin of `contentAuthorVisibleSql(author, viewer)`: the author is active, and a shadowbanned author's
+ * content is shown to the author alone (viewer undefined: an anonymous reader).
+ */
+export function contentAuthorVisible(
+  author: { id: string; status: string | null | undefined; shadowbanned: boolean },
+  viewerId: string | undefined,
+): boolean {
+  return isActiveStatus(author.status) && (!author.shadowbanned || author.id === viewerId);
+}

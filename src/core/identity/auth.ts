@@ -82,18 +82,19 @@ export function currentUser(c: Context<AppEnv>): Actor {
 
 /**
  * Route middleware: the caller must hold one of `roles`. The token's role claim is not enough for these
- * routes: a role revoked a minute ago would still be in a token for up to 15 minutes, so the current role
- * is read from D1 (one indexed read, on administrative routes only). Place it after `requireAuth`.
+ * routes: a role granted or revoked a minute ago would be wrong in a token for up to 15 minutes, so the
+ * current role is read from D1 (one indexed read, on administrative routes only) and becomes `c.var.role`.
+ * Place it after `requireAuth`.
  */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = currentUser(c);
-    if (!roles.includes(user.role)) throw new AppError("FORBIDDEN");
     const row = await statement(
       c.env.DB,
       sql`SELECT ${users.role} AS role FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.status} = 'ACTIVE'`,
     ).first<{ role: string }>();
     if (!row || !roles.includes(row.role as Role)) throw new AppError("FORBIDDEN");
+    c.set("role", row.role as Role);
     await next();
   };
 }

@@ -13,12 +13,16 @@ export const users = sqliteTable(
     passwordHash: text("password_hash").notNull(),
     displayName: text("display_name").notNull(),
     locale: text("locale").notNull().default("ar"),
-    role: text("role", { enum: ["member", "creator", "recruiter", "moderator", "admin"] })
+    role: text("role", { enum: ["member", "creator", "recruiter", "support", "moderator", "admin"] })
       .notNull()
       .default("member"),
     status: text("status", { enum: ["ACTIVE", "SUSPENDED", "DELETED"] })
       .notNull()
       .default("ACTIVE"),
+    /** Moderation: the member's content is visible to themselves only (read by the access rules). */
+    shadowbanned: integer("shadowbanned", { mode: "boolean" }).notNull().default(false),
+    /** Moderation: no posting or messaging before this time. */
+    mutedUntil: integer("muted_until"),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: integer("locked_until"),
     deletedAt: integer("deleted_at"),

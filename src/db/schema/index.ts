@@ -3,6 +3,7 @@ export * from "./graph";
 export * from "./identity";
 export * from "./media";
 export * from "./messaging";
+export * from "./moderation";
 export * from "./notifications";
 export * from "./profiles";
 export * from "./search";

@@ -84,6 +84,8 @@ export async function register(deps: Deps, input: RegisterInput) {
     locale,
     role: "member",
     status: "ACTIVE",
+    shadowbanned: false,
+    mutedUntil: null,
     failedLogins: 0,
     lockedUntil: null,
     deletedAt: null,

@@ -6,7 +6,7 @@ import { userCardJsonSql } from "../../core/cards";
 import type { Deps } from "../../core/deps";
 import { type DomainEvent, publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
-import { assertEmailVerified } from "../../core/identity/verified";
+import { assertMayPost } from "../../core/identity/verified";
 import { comments, mentions, posts, reactions, type StoredMention } from "../../db/schema";
 import { isoAt } from "../../platform/clock";
 import { changed, runBatch, valueOrNull } from "../../platform/db/batch";
@@ -114,7 +114,7 @@ export async function createComment(
   givenPostId: string,
   input: { content: string; parentId?: string | undefined },
 ): Promise<Comment> {
-  await assertEmailVerified(deps, user);
+  await assertMayPost(deps, user);
   const { db, now } = deps;
   const usernames = mentionedUsernames(extractMentions(input.content));
   const post = actionTargetSql(givenPostId);
@@ -285,7 +285,7 @@ async function liveComment(deps: Deps, userId: string, id: string): Promise<Comm
 }
 
 export async function updateComment(deps: Deps, user: Actor, id: string, content: string): Promise<Comment> {
-  await assertEmailVerified(deps, user);
+  await assertMayPost(deps, user);
   const { db, now } = deps;
   const current = await liveComment(deps, user.id, id);
   if (current.authorId !== user.id) throw new AppError("FORBIDDEN");

@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import { commentVisibleTo } from "../../core/access/comments";
 import { dataString } from "../../core/notifications";
 import { defineTargets, type TargetSpec } from "../../core/targets";
 import { comments } from "../../db/schema";
+import { deleteComment } from "./service";
 
 export const commentTarget: TargetSpec<typeof comments> = {
   type: "comment",
@@ -20,6 +22,10 @@ export const commentTarget: TargetSpec<typeof comments> = {
       comments.rFunny,
     ],
   },
+  snapshot: (c) =>
+    sql`json_object('id', ${c.id}, 'postId', ${c.postId}, 'authorId', ${c.authorId}, 'content', ${c.content},
+      'createdAt', ${c.createdAt})`,
+  remove: (deps, ownerId, id) => deleteComment(deps, ownerId, id),
   link: (id, data) => {
     const postId = dataString(data.postId);
     return postId ? `/posts/${postId}?comment=${id}` : `/comments/${id}`;

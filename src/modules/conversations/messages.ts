@@ -1,6 +1,6 @@
 import type { Deps } from "../../core/deps";
 import type { Actor } from "../../core/identity/actor";
-import { assertEmailVerified } from "../../core/identity/verified";
+import { assertMayPost } from "../../core/identity/verified";
 import { enforceRateLimitFor } from "../../platform/rate-limit";
 import { roomOf, unwrap } from "./room";
 import type { HistoryQuery, SendInput } from "./schemas";
@@ -21,7 +21,7 @@ export async function sendMessage(
   origin?: string,
 ) {
   const room = roomOf(deps.env, conversationId);
-  await assertEmailVerified(deps, user);
+  await assertMayPost(deps, user);
   await enforceRateLimitFor(deps.env, "messages", user.id, deps.now);
   return unwrap(await room.send(conversationId, { id: user.id, now: deps.now }, input, origin));
 }

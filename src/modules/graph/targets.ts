@@ -18,6 +18,9 @@ const userSpec: TargetSpec<typeof users> = {
     viewerId
       ? sql`(${activeUserSql(u.id)} AND NOT ${blockedEitherWaySql(viewerRef(viewerId), u.id)})`
       : activeUserSql(u.id),
+  snapshot: (u) =>
+    sql`json_object('id', ${u.id}, 'username', ${u.username}, 'displayName', ${u.displayName},
+      'headline', (SELECT ${profiles.headline} FROM ${profiles} WHERE ${profiles.userId} = ${u.id}))`,
   counters: {
     followers: { column: profiles.followerCount, key: profiles.userId },
     following: { column: profiles.followingCount, key: profiles.userId },

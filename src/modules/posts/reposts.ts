@@ -4,7 +4,7 @@ import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
-import { assertEmailVerified } from "../../core/identity/verified";
+import { assertMayPost } from "../../core/identity/verified";
 import { posts } from "../../db/schema";
 import { changed, runBatch } from "../../platform/db/batch";
 import { name } from "../../platform/db/statements";
@@ -47,7 +47,7 @@ export async function repost(
   targetId: string,
   input: { comment?: string | undefined; visibility?: Post["visibility"] | undefined },
 ) {
-  await assertEmailVerified(deps, user);
+  await assertMayPost(deps, user);
   const { db, now } = deps;
   const comment = input.comment ?? "";
   const visibility = input.visibility ?? "PUBLIC";

@@ -5,7 +5,7 @@ import { postVisibleTo } from "../../core/access/posts";
 import type { Deps } from "../../core/deps";
 import { publishEvents } from "../../core/events";
 import type { Actor } from "../../core/identity/actor";
-import { assertEmailVerified } from "../../core/identity/verified";
+import { assertMayPost } from "../../core/identity/verified";
 import {
   media,
   mentions,
@@ -112,7 +112,7 @@ async function lookups(
 }
 
 export async function createPost(deps: Deps, user: Actor, input: CreatePostInput): Promise<Post> {
-  await assertEmailVerified(deps, user);
+  await assertMayPost(deps, user);
   const { db, now } = deps;
   const tags = hashtagsOf(input.content);
   const usernames = mentionedUsernames(extractMentions(input.content));
@@ -215,7 +215,7 @@ export async function updatePost(
   postId: string,
   input: UpdatePostInput,
 ): Promise<Post> {
-  await assertEmailVerified(deps, user);
+  await assertMayPost(deps, user);
   const { db, now } = deps;
   const current = await ownPost(deps, user.id, postId);
   if (current.kind === "REPOST") throw new AppError("NOT_EDITABLE");

@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import { postVisibleTo } from "../../core/access/posts";
 import { defineTargets, type TargetSpec } from "../../core/targets";
 import { posts } from "../../db/schema";
 import { actionTargetSql } from "./reposts";
+import { deletePost } from "./service";
 
 /** Posts as targets: reacting to, bookmarking or reporting a plain repost acts on its original. */
 export const postTarget: TargetSpec<typeof posts> = {
@@ -16,6 +18,10 @@ export const postTarget: TargetSpec<typeof posts> = {
     reactions: [posts.rLike, posts.rCelebrate, posts.rSupport, posts.rLove, posts.rInsightful, posts.rFunny],
     bookmarks: posts.bookmarkCount,
   },
+  snapshot: (p) =>
+    sql`json_object('id', ${p.id}, 'authorId', ${p.authorId}, 'kind', ${p.kind}, 'content', ${p.content},
+      'visibility', ${p.visibility}, 'repostOfId', ${p.repostOfId}, 'createdAt', ${p.createdAt})`,
+  remove: (deps, ownerId, id) => deletePost(deps, ownerId, id),
   link: (id) => `/posts/${id}`,
 };
 
