@@ -14,8 +14,9 @@ import { workersConfig } from "./vitest.config";
  * FAULT_BOUNCE_MS.
  */
 const number = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
+  const raw = process.env[name];
+  const v = Number(raw);
+  return raw !== undefined && raw !== "" && Number.isFinite(v) && v >= 0 ? v : fallback;
 };
 const volume: Volume = {
   fuzzRequests: number("SOAK_REQUESTS", 100_000),
