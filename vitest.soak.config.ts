@@ -11,7 +11,7 @@ import { workersConfig } from "./vitest.config";
  *                         5 restarts of the room and every hub
  * The same test files as `npm run test:reliability`, with more volume (test/reliability/volume.ts).
  * Override with SOAK_REQUESTS, SOAK_CONCURRENCY, FAULT_MEMBERS, FAULT_MESSAGES, FAULT_RESTARTS,
- * FAULT_BOUNCE_MS.
+ * FAULT_BOUNCE_MS, FAULT_RESTART_UNDER_LOAD=1 (restart while sends are in flight: see volume.ts).
  */
 const number = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -25,6 +25,7 @@ const volume: Volume = {
   faultMessages: number("FAULT_MESSAGES", 10_000),
   faultRestarts: number("FAULT_RESTARTS", 5),
   faultBounceMs: number("FAULT_BOUNCE_MS", 3_000),
+  faultRestartUnderLoad: process.env.FAULT_RESTART_UNDER_LOAD === "1",
 };
 
 export default defineConfig(() =>

@@ -16,6 +16,12 @@ export interface Volume {
   faultRestarts: number;
   /** Mean pause (ms) between random disconnects of one receiving device. */
   faultBounceMs: number;
+  /**
+   * Restart while sends are in flight, the objects one after another (by default sending pauses for a
+   * restart): the mode that found the lost-frames gap (realtime-faults.test.ts). With 10 members it made
+   * workerd 1.20260426 crash; 6 members run.
+   */
+  faultRestartUnderLoad: boolean;
 }
 
 declare module "vitest" {
@@ -31,6 +37,7 @@ export const SHORT: Volume = {
   faultMessages: 0,
   faultRestarts: 1,
   faultBounceMs: 0,
+  faultRestartUnderLoad: false,
 };
 
 export function volume(): Volume {
