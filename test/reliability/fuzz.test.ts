@@ -410,6 +410,8 @@ async function fuzz(o: Op, perOperation: number): Promise<Report> {
   }
   // Success oracle: the fixtures reached the operation's success path at least once.
   const why = NO_SUCCESS[o.key];
+  if (report.requests === 0)
+    report.failures.push(`sent nothing: no round's fixtures were built\n${report.setupErrors.join("\n")}`);
   if (report.ownSuccesses === 0 && !why && report.requests > 0)
     report.failures.push(
       `no 2xx in ${report.requests} requests (${statusSummary(report.statuses)}): the fixtures never reach the operation; fix them in test/reliability/objects.ts (or say why in NO_SUCCESS)`,
