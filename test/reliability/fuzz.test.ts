@@ -29,6 +29,7 @@ import {
 } from "./harness";
 import {
   hintsFor,
+  INPUT_ROUTES,
   OPERATION_ACTORS,
   OPERATION_HEADERS,
   OPERATION_HINTS,
@@ -36,6 +37,7 @@ import {
   type Params,
   World,
 } from "./objects";
+import { volume } from "./volume";
 
 /**
  * Fuzz every operation of /openapi.json with generated valid inputs and hostile mutations of them
@@ -50,9 +52,22 @@ import {
  * - authentication: a missing token on an operation that requires one, and a garbage, forged, wrong-scheme
  *   or empty token on any operation, must answer 401.
  * Deterministic: inputs come from a seeded RNG per operation.
+ *
+ * Volume (test/reliability/volume.ts): CI sends one round of up to BUDGET cases per operation, as the
+ * owner. The soak run (`npm run test:soak`) sends rounds until each operation has its share of the total,
+ * each round on a fresh World with its own seed, and turns the caller round by round: the owner on their
+ * own objects, then a stranger and a connection of the owner sending the same cases with valid ids of the
+ * owner's private objects (the authorization matrix's fixtures: path parameters, and the body and query
+ * inputs of INPUT_ROUTES). Every oracle holds for every caller; the success oracle counts the owner's rounds.
  */
 const BUDGET = 45;
-const REQUEST_TIMEOUT_MS = 10_000;
+type Caller = "owner" | "stranger" | "connection";
+const CALLERS: Caller[] = ["owner", "stranger", "connection"];
+const VOLUME = volume();
+const PER_OPERATION = VOLUME.fuzzRequests;
+// The soak run keeps the machine saturated for tens of minutes: an answer may queue behind hundreds of
+// others there, so only a minute without one counts as a hang.
+const REQUEST_TIMEOUT_MS = PER_OPERATION > 0 ? 60_000 : 10_000;
 const TRACE = false;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -97,6 +112,12 @@ interface Case {
 interface Report {
   key: string;
   requests: number;
+  /** Requests answered with a 2xx (101 for the WebSocket), and those among them from the owner's rounds. */
+  successes: number;
+  ownSuccesses: number;
+  rounds: number;
+  /** Soak rounds whose fixtures could not be built (e.g. a mailed token that did not arrive in time). */
+  setupErrors: string[];
   statuses: Map<number, number>;
   failures: string[];
 }
@@ -349,32 +370,100 @@ async function send(o: Op, c: Case, token: string, ip: string) {
   );
 }
 
-async function fuzz(o: Op): Promise<Report> {
-  const report: Report = { key: o.key, requests: 0, statuses: new Map(), failures: [] };
-  const r = seededRng(seedOf(o.key));
-  const w = new World();
-  let fixed: Params = {};
-  const route = pathParams(o.op).length > 0 ? objectRouteFor(o.method, o.path) : undefined;
-  if (pathParams(o.op).length > 0) {
-    if (!route) {
-      report.failures.push(`no OBJECT_ROUTES entry for ${o.key} (test/reliability/objects.ts): add one`);
-      return report;
+async function fuzz(o: Op, perOperation: number): Promise<Report> {
+  const report: Report = {
+    key: o.key,
+    requests: 0,
+    successes: 0,
+    ownSuccesses: 0,
+    rounds: 0,
+    setupErrors: [],
+    statuses: new Map(),
+    failures: [],
+  };
+  // CI: one round as the owner. Soak: rounds until the operation has its share (a round that sends
+  // nothing, e.g. a missing fixture, stops the loop rather than spinning).
+  let w = new World();
+  for (let round = 0; ; round++) {
+    const before = report.requests;
+    // A fresh World every few rounds: the callers of a cycle share the owner's objects, as in the
+    // authorization matrix, and what a round deleted or used up comes back.
+    if (round > 0 && round % (2 * CALLERS.length) === 0) w = new World();
+    try {
+      // Soak: the other callers meet the owner first (the owner's round may sign the owner out or
+      // delete the account, after which no connection could be made).
+      if (perOperation > 0) await Promise.all([w.stranger(), w.connection()]);
+      await fuzzRound(o, w, report, round, CALLERS[round % CALLERS.length]!);
+    } catch (err) {
+      // CI: the fixtures must build. Soak: a round whose set-up fails under load (a mailed token that
+      // did not arrive in time) is counted and shown, and the operation carries on with a fresh World;
+      // the success oracle below still needs a 2xx from the owner's rounds.
+      if (perOperation === 0) throw err;
+      report.setupErrors.push(`round ${round}: ${String(err).slice(0, 200)}`);
+      w = new World();
+      if (report.setupErrors.length >= 5) break;
+      continue;
     }
-    fixed = await route.params(w, "own");
+    report.rounds++;
+    progress(report.requests - before);
+    if (report.failures.length > 0 || report.requests >= perOperation || report.requests === before) break;
   }
-  const member = await (OPERATION_ACTORS[o.key] ?? route?.actor ?? w.owner)(w);
+  // Success oracle: the fixtures reached the operation's success path at least once.
+  const why = NO_SUCCESS[o.key];
+  if (report.requests === 0)
+    report.failures.push(`sent nothing: no round's fixtures were built\n${report.setupErrors.join("\n")}`);
+  if (report.ownSuccesses === 0 && !why && report.requests > 0)
+    report.failures.push(
+      `no 2xx in ${report.requests} requests (${statusSummary(report.statuses)}): the fixtures never reach the operation; fix them in test/reliability/objects.ts (or say why in NO_SUCCESS)`,
+    );
+  if (report.ownSuccesses > 0 && why)
+    report.failures.push(`answered a 2xx: remove it from NO_SUCCESS ("${why}")`);
+  return report;
+}
+
+/** Soak: a line every 10,000 requests, so a long run shows where it is. */
+let sentSoFar = 0;
+const runStarted = Date.now();
+function progress(n: number): void {
+  if (PER_OPERATION === 0) return;
+  const before = sentSoFar;
+  sentSoFar += n;
+  if (Math.floor(before / 10_000) !== Math.floor(sentSoFar / 10_000))
+    console.log(`fuzz progress: ${sentSoFar} requests, ${Math.round((Date.now() - runStarted) / 1000)} s`);
+}
+
+async function fuzzRound(o: Op, w: World, report: Report, round: number, caller: Caller): Promise<void> {
+  const r = seededRng(round === 0 ? seedOf(o.key) : seedOf(`${o.key}#${round}`));
+  const own = caller === "owner";
+  const audience = own ? "own" : "private";
+  const route = pathParams(o.op).length > 0 ? objectRouteFor(o.method, o.path) : undefined;
+  if (pathParams(o.op).length > 0 && !route) {
+    report.failures.push(`no OBJECT_ROUTES entry for ${o.key} (test/reliability/objects.ts): add one`);
+    return;
+  }
+  const member = own
+    ? await (OPERATION_ACTORS[o.key] ?? route?.actor ?? w.owner)(w)
+    : await (caller === "stranger" ? w.stranger() : w.connection());
+  let fixed: Params = route ? await route.params(w, audience, member) : {};
   const bodyContent = o.op.requestBody?.content ?? {};
   const bodySchema = Object.values(bodyContent)[0]?.schema;
   const names = propertyNames(set, bodySchema);
   for (const p of o.op.parameters ?? []) names.add(p.name);
   if (bodyContent["application/octet-stream"]) names.add("__body");
-  const hints = {
-    ...(await hintsFor(w, member, names, "own")),
+  const hints: Hints = {
+    ...(await hintsFor(w, member, names, audience)),
     ...(await OPERATION_HINTS[o.key]?.(w, member)),
   };
+  const input = own ? undefined : INPUT_ROUTES[o.key];
+  if (input) {
+    // The owner's object named in the body or query string, as the authorization matrix names it.
+    const inputs = await input.inputs(w, "private", member);
+    fixed = { ...fixed, ...inputs.path, ...inputs.query };
+    for (const [k, v] of Object.entries(inputs.body ?? {})) hints[k] = () => structuredClone(v);
+  }
   const cases = buildCases(o, r, fixed, hints, { ...route?.headers, ...OPERATION_HEADERS[o.key] });
   const { bearer, anonymousAllowed } = authOf(o.op);
-  let successes = 0;
+  const tag = round === 0 ? "" : ` (round ${round}, ${caller})`;
 
   let token = member.token;
   let ip = freshIp();
@@ -382,11 +471,11 @@ async function fuzz(o: Op): Promise<Report> {
   let timeouts = 0;
   for (const c of cases) {
     let res: Awaited<ReturnType<typeof send>>;
-    if (TRACE) console.log(`${o.key} [${c.label}]`);
+    if (TRACE) console.log(`${o.key} [${c.label}]${tag}`);
     try {
       res = await send(o, c, token, ip);
     } catch (err) {
-      report.failures.push(`[${c.label}] request failed: ${String(err)}`);
+      report.failures.push(`[${c.label}]${tag} request failed: ${String(err)}`);
       if (++timeouts >= 3) {
         report.failures.push("stopped after 3 requests without an answer");
         break;
@@ -395,15 +484,19 @@ async function fuzz(o: Op): Promise<Report> {
     }
     report.requests++;
     report.statuses.set(res.status, (report.statuses.get(res.status) ?? 0) + 1);
-    for (const problem of checkResponse(set, o.op, res)) report.failures.push(`[${c.label}] ${problem}`);
-    if (res.background) report.failures.push(`[${c.label}] background work failed: ${res.background}`);
-    if ((res.status >= 200 && res.status < 300) || res.status === 101) successes++;
+    for (const problem of checkResponse(set, o.op, res))
+      report.failures.push(`[${c.label}]${tag} ${problem}`);
+    if (res.background) report.failures.push(`[${c.label}]${tag} background work failed: ${res.background}`);
+    if ((res.status >= 200 && res.status < 300) || res.status === 101) {
+      report.successes++;
+      if (own) report.ownSuccesses++;
+    }
     // Authentication oracle: a bad token is refused everywhere; no token where the document requires one.
     const mustRefuse =
       c.group === "headers" &&
       (BAD_TOKEN_CASES.has(c.label) || (c.label === "no Authorization" && bearer && !anonymousAllowed));
     if (mustRefuse && res.status !== 401)
-      report.failures.push(`[${c.label}] answered ${res.status}, not 401: ${res.text.slice(0, 200)}`);
+      report.failures.push(`[${c.label}]${tag} answered ${res.status}, not 401: ${res.text.slice(0, 200)}`);
     if (res.status === 429 && rotations < 4) {
       // Limits are per member or per address: carry on as a fresh member from a fresh address.
       rotations++;
@@ -411,29 +504,36 @@ async function fuzz(o: Op): Promise<Report> {
       token = (await createUser()).token;
     }
   }
-  // Success oracle: the fixtures reached the operation's success path at least once.
-  const why = NO_SUCCESS[o.key];
-  if (successes === 0 && !why && report.requests > 0)
-    report.failures.push(
-      `no 2xx in ${report.requests} requests (${statusSummary(report.statuses)}): the fixtures never reach the operation; fix them in test/reliability/objects.ts (or say why in NO_SUCCESS)`,
-    );
-  if (successes > 0 && why) report.failures.push(`answered a 2xx: remove it from NO_SUCCESS ("${why}")`);
-  return report;
 }
 
 describe("fuzz every operation in /openapi.json", () => {
+  const started = Date.now();
+  // Soak: each operation's share of the total (CI: 0, one round each).
+  const perOperation = PER_OPERATION > 0 ? Math.ceil(PER_OPERATION / ops.length) : 0;
+
   afterAll(() => {
     const rows = reports
       .sort((a, b) => a.key.localeCompare(b.key))
       .map((rep) => [
         rep.key,
         String(rep.requests),
+        String(rep.successes),
         statusSummary(rep.statuses),
         rep.failures.length ? `${rep.failures.length} FAILED` : "ok",
       ]);
     const total = reports.reduce((n, rep) => n + rep.requests, 0);
+    const all = new Map<number, number>();
+    for (const rep of reports)
+      for (const [status, n] of rep.statuses) all.set(status, (all.get(status) ?? 0) + n);
+    const serverErrors = [...all].filter(([s]) => s >= 500).reduce((n, [, k]) => n + k, 0);
+    const rounds = reports.reduce((n, rep) => n + rep.rounds, 0);
+    const setupErrors = reports.flatMap((rep) => rep.setupErrors.map((e) => `${rep.key} ${e}`));
+    if (setupErrors.length)
+      console.log(
+        `Fuzz: ${setupErrors.length} soak rounds skipped, fixtures not built:\n${setupErrors.join("\n")}`,
+      );
     console.log(
-      `\nFuzz: ${reports.length} operations, ${total} requests\n${table(["operation", "requests", "statuses seen", "result"], rows)}\n`,
+      `\nFuzz: ${reports.length} operations, ${total} requests in ${rounds} rounds, ${serverErrors} 5xx, ${((Date.now() - started) / 1000).toFixed(0)} s; statuses seen: ${statusSummary(all)}\n${table(["operation", "requests", "2xx", "statuses seen", "result"], rows)}\n`,
     );
   });
 
@@ -446,13 +546,17 @@ describe("fuzz every operation in /openapi.json", () => {
     expect(problems, problems.join("\n")).toEqual([]);
   });
 
-  it.concurrent.each(ops.map((o) => [o.key, o] as const))("%s", { timeout: 300_000 }, async (_key, o) => {
-    const started = Date.now();
-    const report = await fuzz(o);
-    reports.push(report);
-    console.log(
-      `fuzz ${o.key}: ${report.requests} requests in ${Date.now() - started} ms, ${statusSummary(report.statuses)}${report.failures.length ? `, ${report.failures.length} FAILED` : ""}`,
-    );
-    expect(report.failures, report.failures.join("\n")).toEqual([]);
-  });
+  it.concurrent.each(ops.map((o) => [o.key, o] as const))(
+    "%s",
+    { timeout: PER_OPERATION > 0 ? 3 * 60 * 60_000 : 300_000 },
+    async (_key, o) => {
+      const began = Date.now();
+      const report = await fuzz(o, perOperation);
+      reports.push(report);
+      console.log(
+        `fuzz ${o.key}: ${report.requests} requests (${report.rounds} rounds) in ${Date.now() - began} ms, ${statusSummary(report.statuses)}${report.failures.length ? `, ${report.failures.length} FAILED` : ""}`,
+      );
+      expect(report.failures, report.failures.join("\n")).toEqual([]);
+    },
+  );
 });

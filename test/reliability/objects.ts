@@ -7,6 +7,10 @@ import { png } from "../support/media";
 import { browserSubscription, event, listNotifications, runNotify } from "../support/notifications";
 import { comment, createPost, readyMedia } from "../support/posts";
 import { createUser, type TestUser, uniqueName } from "../support/users";
+import { volume } from "./volume";
+
+/** A mailed code or token: the soak run keeps the email queue busy, so it may wait longer for one. */
+const MAIL_WAIT = { timeoutMs: volume().fuzzRequests > 0 ? 60_000 : 10_000 };
 
 /**
  * Real objects for the reliability harness, shared by the fuzzer and the authorization matrix. A `World`
@@ -166,7 +170,7 @@ export class World {
   unverified = () =>
     this.once("unverified", async () => {
       const user = await createUser({ verified: false });
-      return { email: user.email, code: (await waitForEmail(user.email, "verify-email")).code! };
+      return { email: user.email, code: (await waitForEmail(user.email, "verify-email", MAIL_WAIT)).code! };
     });
   /** A READY document: private to its owner, unlike images and video. */
   document = () => this.once("document", async () => readyMedia(await this.owner(), { kind: "DOCUMENT" }));
@@ -274,7 +278,7 @@ export class World {
         await post("/api/v1/auth/forgot-password", { email: owner.email }, { ip: freshIp() }),
         202,
       );
-      return (await waitForEmail(owner.email, "reset-password")).token!;
+      return (await waitForEmail(owner.email, "reset-password", MAIL_WAIT)).token!;
     });
 
   /**
