@@ -9,9 +9,11 @@ export interface MemberHub extends Rpc.DurableObjectBranded {
    * Sends frames to every open socket of the member; answers how many sockets there were (a bare number:
    * one call per member per event is the fan-out's main cost, so its answer stays minimal). A chat room
    * passes its conversation id as `room`: when the answer is 0 the hub remembers it and tells that room
-   * when the member connects a socket again, so rooms may skip members who have none.
+   * when the member connects a socket again, so rooms may skip members who have none. `epoch` names the
+   * room's instance: frames it had queued die with it when it restarts, so a hub that sees a new epoch for
+   * a conversation first replays, on each socket that had its events, what came after the last one sent.
    */
-  deliver(frames: HubFrame[], room?: string): number;
+  deliver(frames: HubFrame[], room?: string, epoch?: string): number;
   /** Closes the member's sockets, all or those of the given sessions. */
   disconnect(sessionIds: string[] | null): void;
   fetch(request: Request): Promise<Response>;

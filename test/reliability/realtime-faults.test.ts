@@ -640,16 +640,15 @@ describe("real time under faults", () => {
 
 /**
  * Found by the long run with restarts while sends were in flight: a room keeps, per member, the frames that
- * wait behind a delivery already in flight to that member's hub (chat-room-fanout.ts, one call per hub at a
- * time) in memory only. When the room restarts then, those frames are gone while the member's sockets stay
- * open (only the room restarted), and the next messages reach them: the device sees 1, 3, its highest seq
- * is 3, and no resume ever brings 2 back (docs/REALTIME.md §5 promises a complete sequence "also when the
- * conversation's server object was restarted meanwhile"). The test puts the room in that state directly
- * (a delivery to the recipient's hub marked in flight) and is expected to fail until the room or the hub
- * repairs it; `it.fails` turns red once it is fixed: make it a plain `it` then.
+ * wait behind a delivery already in flight to that member's hub in memory only. When the room restarts
+ * then, those frames are gone while the member's sockets stay open, and the next messages reach them: a
+ * device would see 1, 3, and no resume from its highest seq brings 2 back. Each room instance names itself
+ * in its deliveries (an epoch); a hub that sees a new one replays, on each socket, what came after the last
+ * seq it sent there before the new frames. The test puts the room in that state directly (a delivery to
+ * the recipient's hub marked in flight).
  */
 describe("real time: a room restart with frames waiting for a busy hub", () => {
-  it.fails("the connected member still receives every message (known gap: 2 never arrives)", async () => {
+  it("the connected member still receives every message", async () => {
     const [a, b] = await createUsers(2);
     const id = await directConversation(a!, b!);
     const socket = await TestSocket.open(b!.token);

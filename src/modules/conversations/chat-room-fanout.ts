@@ -31,6 +31,8 @@ interface Outbox {
   callbacks: ((sockets: number) => void)[];
   /** A call to the hub is in flight: new frames wait for its answer and go together in the next call. */
   busy: boolean;
+  /** The frames now in flight are a second attempt after a failed call. */
+  retried: boolean;
 }
 
 /**
@@ -45,6 +47,8 @@ interface Outbox {
  * missed comes through resume, and a resume (`replay`) also marks them online before it reads the log.
  */
 export class RoomFanout {
+  /** This instance of the room: hubs that see it change repair what a restart lost (MemberHub.deliver). */
+  readonly epoch = crypto.randomUUID();
   private readonly outboxes = new Map<string, Outbox>();
   /** Outboxes with frames to send at the end of this turn. */
   private readonly due = new Set<Outbox>();
@@ -203,7 +207,7 @@ export class RoomFanout {
     }
     let box = this.outboxes.get(userId);
     if (!box) {
-      box = { userId, stub: hubOf(this.env, userId), frames: [], callbacks: [], busy: false };
+      box = { userId, stub: hubOf(this.env, userId), frames: [], callbacks: [], busy: false, retried: false };
       this.outboxes.set(userId, box);
     }
     box.frames.push(frame);
@@ -228,9 +232,20 @@ export class RoomFanout {
     const reports = this.onlineReports.get(userId) ?? 0;
     const room = this.conversationId() ?? undefined;
     box.stub
-      .deliver(frames, room)
+      .deliver(frames, room, this.epoch)
       .catch(() => -1)
       .then((sockets) => {
+        // A failed call may or may not have reached the hub: send its frames again once, ahead of newer
+        // ones (the hub drops a conversation event it already sent on a socket).
+        if (sockets === -1 && !box.retried) {
+          box.retried = true;
+          box.frames = [...frames, ...box.frames];
+          box.callbacks = [...callbacks, ...box.callbacks];
+          box.busy = false;
+          this.pump(box);
+          return;
+        }
+        box.retried = false;
         for (const cb of callbacks) cb(Math.max(0, sockets));
         box.busy = false;
         // No socket, and no report of one since the call was sent: skip the member until the hub (which

@@ -315,7 +315,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     conversationId: string,
     userId: string,
     after: number,
-  ): Promise<RoomResult<{ frames: HubFrame[]; upTo: number; more: boolean }>> {
+  ): Promise<RoomResult<{ frames: HubFrame[]; upTo: number; more: boolean; epoch: string }>> {
     const viewer = await this.viewer(conversationId, userId);
     if (!viewer) return fail("NOT_FOUND");
     // In the same turn as reading the log: what the fan-out skipped while the member had no socket is in
@@ -323,7 +323,7 @@ export class ChatRoom extends DurableObject<Bindings> {
     this.fanout.online(userId);
     const { frames, upTo, more, lastMessageSeq } = this.log.replay(conversationId, viewer, after);
     if (lastMessageSeq) this.writeBack.noteDelivered(viewer.member, lastMessageSeq);
-    return { ok: true, frames, upTo, more };
+    return { ok: true, frames, upTo, more, epoch: this.fanout.epoch };
   }
 
   /**

@@ -55,6 +55,8 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
    * not replayed a second time.
    */
   private readonly sent = new WeakMap<WebSocket, Map<string, Set<number>>>();
+  /** Per socket and conversation: the room instance whose events it last received (repairAfterRestart). */
+  private readonly epochs = new WeakMap<WebSocket, Map<string, string>>();
   private readonly closed = new WeakSet<WebSocket>();
   private published: PresenceStatus | null = null;
   /** One drizzle instance for the object's lifetime (building one per frame costs more than the frame). */
@@ -110,12 +112,13 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
    * `room` that asked is remembered (in storage: the hub may be evicted meanwhile) and told when a socket
    * connects, since it skips the member until then.
    */
-  deliver(frames: HubFrame[], room?: string): number {
+  deliver(frames: HubFrame[], room?: string, epoch?: string): number {
     let sockets = 0;
     for (const ws of this.ctx.getWebSockets()) {
       if (this.closed.has(ws)) continue;
       sockets++;
       const origin = this.info(ws).id;
+      if (room !== undefined && epoch !== undefined) this.repairAfterRestart(ws, room, epoch);
       const early = this.awaitingResume.get(ws);
       const resuming = this.resuming.get(ws);
       const floors = this.floors.get(ws);
@@ -133,6 +136,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
           }
           const floor = floors?.get(f.c);
           if (floor !== undefined && f.s <= floor) continue;
+          if (this.wasSent(ws, f)) continue;
         }
         this.sendFrame(ws, f);
       }
@@ -277,7 +281,13 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
    * frames arriving meanwhile are held and released afterwards unless the replay already covered them,
    * so the client gets every event once, in order.
    */
-  private async resume(ws: WebSocket, info: SocketInfo, conversations: Record<string, number>, ref?: string) {
+  private async resume(
+    ws: WebSocket,
+    info: SocketInfo,
+    conversations: Record<string, number>,
+    ref?: string,
+    opts: { silent?: boolean } = {},
+  ) {
     let resuming = this.resuming.get(ws);
     if (!resuming) {
       resuming = new Map();
@@ -326,6 +336,7 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
                 break;
               }
               for (const f of page.frames) if (!this.wasSent(ws, f)) this.sendFrame(ws, f);
+              this.epochOf(ws).set(conversationId, page.epoch);
               cursor = page.upTo;
               if (!page.more) break;
             }
@@ -364,7 +375,32 @@ export class UserHub extends DurableObject<Bindings> implements MemberHub {
         return { conversationId, seq: cursor };
       }),
     );
-    this.ack(ws, ref, { conversations: results });
+    if (!opts.silent) this.ack(ws, ref, { conversations: results });
+  }
+
+  /**
+   * A room instance (`epoch`) other than the one this socket last heard from in the conversation: the
+   * room restarted, and the frames it had queued for this member died with it. The socket resumes from
+   * the last seq it was sent, before the new instance's frames go out (they wait behind the replay).
+   */
+  private repairAfterRestart(ws: WebSocket, conversationId: string, epoch: string): void {
+    const byConversation = this.epochOf(ws);
+    const previous = byConversation.get(conversationId);
+    byConversation.set(conversationId, epoch);
+    if (previous === undefined || previous === epoch) return;
+    if (this.awaitingResume.has(ws) || this.resuming.get(ws)?.has(conversationId)) return;
+    const sent = this.sent.get(ws)?.get(conversationId);
+    const last = Math.max(this.floors.get(ws)?.get(conversationId) ?? 0, ...(sent ?? []));
+    void this.resume(ws, this.info(ws), { [conversationId]: last }, undefined, { silent: true });
+  }
+
+  private epochOf(ws: WebSocket): Map<string, string> {
+    let byConversation = this.epochs.get(ws);
+    if (!byConversation) {
+      byConversation = new Map();
+      this.epochs.set(ws, byConversation);
+    }
+    return byConversation;
   }
 
   /** The grace period of a ?resume=1 socket ended without a `resume`: send what was held. */
