@@ -54,7 +54,8 @@ describe("notification preferences", () => {
     expect(res.body.channels.reaction).toEqual({ inApp: true, email: false, push: true });
     expect(res.body.channels.connection_request).toEqual({ inApp: true, email: true, push: true });
     expect(res.body.channels.profile_view).toEqual({ inApp: true, email: false, push: false });
-    expect(Object.keys(res.body.channels)).toHaveLength(12);
+    expect(res.body.channels.report_resolved).toEqual({ inApp: true, email: false, push: false });
+    expect(Object.keys(res.body.channels)).toHaveLength(14);
   });
 
   it("changes only what is sent; quiet hours can be removed again", async () => {

@@ -17,6 +17,18 @@ export const NOTICE_SPACING_MS = 100;
 /** A flush whose queue send failed is tried again after this long, with the same keys. */
 const RETRY_MS = 5_000;
 
+const STORAGE_KEY = "notices";
+
+/** RoomNotices as the room's storage keeps it. */
+interface SavedNotices {
+  pending: [string, Omit<Pending, "senders"> & { senders: [string, number][] }][];
+  noticed: [string, number][];
+  unsent: Notice[];
+  lastFlushAt: number | null;
+  lastFlushSize: number;
+  dueAt: number | null;
+}
+
 /** What one away member has not been told yet. */
 interface Pending {
   count: number;
@@ -40,8 +52,8 @@ interface Pending {
  * - Nobody hears of a sender a block hides from them, and inactive members hear nothing.
  * - Reading the conversation (or sending in it) drops what is pending for the reader and, when a notice
  *   was sent since, settles it (`notices.read`: marked read); the next message starts a new notice.
- * Pending notices live in memory: a room that is reset loses at most the last NOTICE_FLUSH_MS of them
- * (the unread counts of the conversation list are kept in D1 and are not affected).
+ * Pending notices are kept in the room's storage, written once per turn that changed them, so an
+ * evicted room's alarm finds them in the next instance.
  */
 export class RoomNotices {
   private readonly pending = new Map<string, Pending>();
@@ -54,10 +66,48 @@ export class RoomNotices {
   /** When the next flush is due (null: nothing waits). */
   dueAt: number | null = null;
 
+  private saveQueued = false;
+
+  /**
+   * `storage` keeps what is pending across an eviction: a room with nothing to do is evicted within
+   * seconds, long before a spaced flush is due, and its alarm then wakes a new instance.
+   */
   constructor(
     private readonly env: Pick<Bindings, "NOTIFY_QUEUE">,
     private readonly schedule: (at: number) => Promise<void>,
-  ) {}
+    private readonly storage?: Pick<DurableObjectStorage, "kv">,
+  ) {
+    const saved = storage?.kv.get<SavedNotices>(STORAGE_KEY);
+    if (!saved) return;
+    for (const [userId, p] of saved.pending) this.pending.set(userId, { ...p, senders: new Map(p.senders) });
+    for (const [userId, seq] of saved.noticed) this.noticed.set(userId, seq);
+    this.unsent = saved.unsent;
+    this.lastFlushAt = saved.lastFlushAt ?? Number.NEGATIVE_INFINITY;
+    this.lastFlushSize = saved.lastFlushSize;
+    this.dueAt = saved.dueAt;
+  }
+
+  /** Writes the state once per turn, after the changes of that turn. */
+  private save(): void {
+    if (!this.storage || this.saveQueued) return;
+    this.saveQueued = true;
+    queueMicrotask(() => {
+      this.saveQueued = false;
+      const saved: SavedNotices = {
+        pending: [...this.pending].map(([userId, p]) => [userId, { ...p, senders: [...p.senders] }]),
+        noticed: [...this.noticed],
+        unsent: this.unsent,
+        lastFlushAt: Number.isFinite(this.lastFlushAt) ? this.lastFlushAt : null,
+        lastFlushSize: this.lastFlushSize,
+        dueAt: this.dueAt,
+      };
+      try {
+        this.storage?.kv.put(STORAGE_KEY, saved);
+      } catch (err) {
+        logRoomError("saving pending notices failed", err);
+      }
+    });
+  }
 
   /** A new message reached the members in `online`: mentions go now, the rest wait for the next flush. */
   async collect(
@@ -111,7 +161,10 @@ export class RoomNotices {
       }
       waiting = true;
     }
-    if (waiting) await this.plan(now);
+    if (waiting) {
+      this.save();
+      await this.plan(now);
+    }
     if (mentions.length > 0)
       await publishEvents(this.env, mentions).catch((err) => logRoomError("mention notice failed", err));
   }
@@ -121,6 +174,7 @@ export class RoomNotices {
     const p = this.pending.get(userId);
     if (p && p.lastSeq <= seq) this.pending.delete(userId);
     const noticed = this.noticed.get(userId);
+    if (p || noticed !== undefined) this.save();
     if (noticed === undefined) return;
     if (noticed <= seq) this.noticed.delete(userId);
     void publishNoticesRead(this.env, `notices.read:${conversationId}:${userId}:${seq}`, {
@@ -162,12 +216,14 @@ export class RoomNotices {
     }
     this.pending.clear();
     this.lastFlushSize = out.length;
+    this.save();
     if (out.length === 0) return;
     try {
       await publishEvents(this.env, out);
     } catch (err) {
       logRoomError("message notices failed", err);
       this.unsent = out.concat(this.unsent);
+      this.save();
       await this.plan(now + RETRY_MS);
     }
   }
@@ -177,6 +233,7 @@ export class RoomNotices {
     const at = Math.max(earliest, this.lastFlushAt + gap);
     if (this.dueAt !== null && this.dueAt <= at) return;
     this.dueAt = at;
+    this.save();
     await this.schedule(at);
   }
 }

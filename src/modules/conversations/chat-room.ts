@@ -72,7 +72,7 @@ export class ChatRoom extends DurableObject<Bindings> {
       if (this.stored.meta("id") === null) this.stored.setMeta("id", conversationId);
       this.conversationId = conversationId;
     });
-    this.notices = new RoomNotices(env, (at) => this.scheduleAlarm(at));
+    this.notices = new RoomNotices(env, (at) => this.scheduleAlarm(at), ctx.storage);
     this.fanout = new RoomFanout(
       env,
       (member, seq) => this.writeBack.noteDelivered(member, seq),
