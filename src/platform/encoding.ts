@@ -28,3 +28,13 @@ export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
 export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** Parses a JSON column, tolerating NULL and bad data (one odd row must not fail a whole read). */
+export function parseJsonColumn<T>(value: unknown, fallback: T): T {
+  if (typeof value !== "string") return fallback;
+  try {
+    return (JSON.parse(value) as T) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}

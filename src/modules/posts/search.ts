@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { postVisibleTo } from "../../core/access/posts";
 import { defineSearchable, MAX_CANDIDATES_RANKED, type SearchSource } from "../../core/searchables";
 import { pollOptions, polls, posts } from "../../db/schema";
+import { parseJsonColumn } from "../../platform/encoding";
 import { postJsonSql, toPosts } from "./read";
 import { type Post, PostSchema } from "./schemas";
 
@@ -25,16 +26,6 @@ declare module "../../core/searchables" {
 }
 
 export const PostHitSchema = z.object({ type: z.literal("posts"), post: PostSchema }).openapi("PostHit");
-
-/** Parses a JSON column, tolerating NULL and bad data (an index must never fail on one odd row). */
-function parse<T>(value: unknown, fallback: T): T {
-  if (typeof value !== "string") return fallback;
-  try {
-    return (JSON.parse(value) as T) ?? fallback;
-  } catch {
-    return fallback;
-  }
-}
 
 interface PostRow {
   id: string;
@@ -67,7 +58,7 @@ function postOf(row: PostRow): SearchSource {
     id: row.id,
     version: row.rev,
     createdAt: row.createdAt,
-    text: { tags: parse<string[]>(row.hashtags, []), body: [row.content, row.pollOptions] },
+    text: { tags: parseJsonColumn<string[]>(row.hashtags, []), body: [row.content, row.pollOptions] },
     attributes: { visibility: row.visibility, authorId: row.authorId },
   };
 }

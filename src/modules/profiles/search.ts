@@ -6,6 +6,7 @@ import { viewerRef } from "../../core/access/posts";
 import { type CardRow, cardColumnsFor, toCard, type UserCard, UserCardSchema } from "../../core/cards";
 import { defineSearchable, MAX_CANDIDATES_RANKED, type SearchSource } from "../../core/searchables";
 import { educations, experiences, profiles, skills, users } from "../../db/schema";
+import { parseJsonColumn } from "../../platform/encoding";
 
 /**
  * People in search: a member is found by what others may see of them. Columns:
@@ -36,16 +37,6 @@ export const PersonHitSchema = z
   .openapi("PersonHit", { description: "A member card; the headline is null when the profile is PRIVATE" });
 
 const pad = (ms: number) => String(ms).padStart(16, "0");
-
-/** Parses a JSON column, tolerating NULL and bad data (an index must never fail on one odd row). */
-function parse<T>(value: unknown, fallback: T): T {
-  if (typeof value !== "string") return fallback;
-  try {
-    return (JSON.parse(value) as T) ?? fallback;
-  } catch {
-    return fallback;
-  }
-}
 
 interface PersonRow {
   id: string;
@@ -88,12 +79,12 @@ function personOf(row: PersonRow): SearchSource {
   // The profile's last update orders versions (an account change moves users.updated_at).
   const version = pad(row.version);
   if (row.status !== "ACTIVE") return { id: row.id, version, removed: true };
-  const translations = parse<Record<string, Record<string, string>>>(row.translations, {});
+  const translations = parseJsonColumn<Record<string, Record<string, string>>>(row.translations, {});
   const translated = (field: string) => Object.values(translations).map((t) => t?.[field]);
-  const experience = parse<(string | null)[][]>(row.experience, []);
-  const education = parse<(string | null)[][]>(row.education, []);
-  const certifications = parse<{ name?: string; issuer?: string }[]>(row.certifications, []);
-  const languages = parse<{ language?: string }[]>(row.languages, []);
+  const experience = parseJsonColumn<(string | null)[][]>(row.experience, []);
+  const education = parseJsonColumn<(string | null)[][]>(row.education, []);
+  const certifications = parseJsonColumn<{ name?: string; issuer?: string }[]>(row.certifications, []);
+  const languages = parseJsonColumn<{ language?: string }[]>(row.languages, []);
   return {
     id: row.id,
     version,
