@@ -68,9 +68,12 @@ export async function searchIds(
   );
 }
 
-/** A word no other test uses (letters only), so a test only ever finds its own data. */
+/**
+ * A word no other test uses (letters only), so a test only ever finds its own data. It ends in "q", which
+ * no stemming rule strips (a random "…s" would be searched as its singular).
+ */
 export const marker = () =>
-  `zq${Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => String.fromCharCode(97 + (b % 26))).join("")}`;
+  `zq${Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => String.fromCharCode(97 + (b % 26))).join("")}q`;
 
 /** Publishes posts over HTTP, then waits until all of them are indexed. */
 export async function indexedPosts(
