@@ -130,6 +130,9 @@ export async function revokeAction(deps: Deps, staff: Staff, id: string, reason:
   return toAction({ ...action, endedAt: now, endedBy: staff.id });
 }
 
+/** How far back the hourly task looks for ended actions (it runs every hour; this covers failed runs). */
+const RECOMPUTE_WINDOW_MS = 2 * DAY;
+
 /** The hourly lift of expired actions: each ends at its `expiresAt`, then the members are recomputed. */
 export const expiryTask: MaintenanceTask = {
   name: "moderation-expiry",
@@ -139,9 +142,11 @@ export const expiryTask: MaintenanceTask = {
       sql`UPDATE ${moderationActions} SET ${name(moderationActions.endedAt)} = ${moderationActions.expiresAt}
         WHERE ${moderationActions.endedAt} IS NULL AND ${moderationActions.expiresAt} <= ${now}`,
     ),
-    // Every member with an ended action is recomputed: idempotent, and a run that failed is caught up.
+    // Members whose action ended in the last two days are recomputed: idempotent, a failed run is caught
+    // up by the next ones, and the work does not grow with the whole history of actions.
     ...recomputeStatements(
-      sql`SELECT ${moderationActions.userId} FROM ${moderationActions} WHERE ${moderationActions.endedAt} IS NOT NULL`,
+      sql`SELECT ${moderationActions.userId} FROM ${moderationActions}
+        WHERE ${moderationActions.endedAt} >= ${now - RECOMPUTE_WINDOW_MS}`,
     ).map((s) => statement(db, s)),
   ],
 };
